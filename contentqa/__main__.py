@@ -1,0 +1,5 @@
+import sys
+
+from contentqa.cli import main
+
+sys.exit(main())

@@ -1,0 +1,241 @@
+"""Configuration: ``[tool.contentqa]`` in ``pyproject.toml`` or a ``contentqa.toml``.
+
+The file is found by walking up from the working directory (``contentqa.toml`` wins over
+``pyproject.toml`` in the same folder). Keys are kebab-case, as in ruff. Command-line options
+override the file. Any unknown key or bad value is a :class:`ConfigError` naming the key.
+
+Example::
+
+    [tool.contentqa]
+    paths = ["guides/"]
+    select = ["S", "D"]          # codes or code prefixes; default: every rule
+    ignore = ["D013"]
+    fail-on = "error"            # error | warning | info | never
+    max-file-size = 5_000_000    # bytes
+
+    [tool.contentqa.rules.near-duplicate-step]   # a rule by code or name
+    severity = "warning"
+    threshold = 0.85
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from contentqa.model import Severity
+from contentqa.registry import Rule, all_rules, find_rule
+
+FAIL_ON_CHOICES = ("error", "warning", "info", "never")
+FORMATS = ("json",)
+DEFAULT_OUTPUT_DIR = "reports"
+
+
+class ConfigError(Exception):
+    """A configuration problem the user must fix; the message names the key."""
+
+
+@dataclass(frozen=True)
+class RuleSetting:
+    severity: Severity | None = None
+    options: Any = None
+
+
+@dataclass(frozen=True)
+class Config:
+    paths: tuple[str, ...] = ("guides/",)
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    fail_on: str = "error"
+    max_file_size: int = 5_000_000
+    output_dir: str = DEFAULT_OUTPUT_DIR
+    formats: tuple[str, ...] = ("json",)
+    rules: Mapping[str, RuleSetting] = field(default_factory=dict)
+    source: Path | None = None
+
+    def enabled(self, code: str) -> bool:
+        selected = not self.select or any(code.startswith(p) for p in self.select)
+        return selected and not any(code.startswith(p) for p in self.ignore)
+
+    def severity(self, rule: type[Rule]) -> Severity:
+        setting = self.rules.get(rule.code)
+        return setting.severity if setting and setting.severity else rule.severity
+
+    def rule_instance(self, rule: type[Rule]) -> Rule:
+        setting = self.rules.get(rule.code)
+        return rule(setting.options if setting and setting.options is not None else None)
+
+    def fails(self, severity: Severity) -> bool:
+        return self.fail_on != "never" and severity.rank >= Severity(self.fail_on).rank
+
+
+_TOP_KEYS = {
+    "paths": "paths",
+    "select": "select",
+    "ignore": "ignore",
+    "fail-on": "fail_on",
+    "max-file-size": "max_file_size",
+    "output-dir": "output_dir",
+    "format": "formats",
+    "rules": "rules",
+}
+
+
+def find_config_file(start: Path) -> Path | None:
+    for folder in (start, *start.parents):
+        candidate = folder / "contentqa.toml"
+        if candidate.is_file():
+            return candidate
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and "contentqa" in _read_toml(pyproject).get("tool", {}):
+            return pyproject
+    return None
+
+
+def load_config(path: Path | None = None, start: Path | None = None) -> Config:
+    """Read the configuration file given, or found upwards from ``start`` (default: cwd)."""
+    if path is None:
+        path = find_config_file((start or Path.cwd()).resolve())
+        if path is None:
+            return Config()
+    elif not path.is_file():
+        raise ConfigError(f"{path}: configuration file not found")
+    table = _read_toml(path)
+    if path.name == "pyproject.toml":
+        table = table.get("tool", {}).get("contentqa", {})
+    return parse_config(table, path)
+
+
+def parse_config(table: Mapping[str, Any], source: Path | None = None) -> Config:
+    where = f"{source}: " if source else ""
+    values: dict[str, Any] = {"source": source}
+    for key, value in table.items():
+        if key not in _TOP_KEYS:
+            raise ConfigError(f"{where}unknown key `{key}`{_did_you_mean(key, _TOP_KEYS)}")
+        attr = _TOP_KEYS[key]
+        if attr == "rules":
+            values["rules"] = _parse_rules(value, where)
+        elif attr in ("paths", "select", "ignore", "formats"):
+            values[attr] = _string_list(key, value, where)
+        elif attr == "max_file_size":
+            if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+                raise ConfigError(f"{where}`{key}` must be a positive number of bytes, not {value!r}")
+            values[attr] = value
+        else:
+            if not isinstance(value, str):
+                raise ConfigError(f"{where}`{key}` must be text, not {value!r}")
+            values[attr] = value
+    config = Config(**values)
+    check_values(config, where)
+    return config
+
+
+def check_values(config: Config, where: str = "") -> None:
+    if config.fail_on not in FAIL_ON_CHOICES:
+        raise ConfigError(
+            f"{where}`fail-on` must be one of {', '.join(FAIL_ON_CHOICES)}, not {config.fail_on!r}"
+        )
+    for fmt in config.formats:
+        if fmt not in FORMATS:
+            raise ConfigError(
+                f"{where}unknown format `{fmt}` (choose from {', '.join(FORMATS)})"
+            )
+    codes = [rule.code for rule in all_rules()]
+    for key, patterns in (("select", config.select), ("ignore", config.ignore)):
+        for pattern in patterns:
+            if not any(code.startswith(pattern) for code in codes):
+                raise ConfigError(f"{where}`{key}`: no rule code starts with `{pattern}`")
+
+
+def _parse_rules(value: Any, where: str) -> dict[str, RuleSetting]:
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{where}`rules` must be a table of rule settings")
+    settings: dict[str, RuleSetting] = {}
+    for ident, table in value.items():
+        rule = find_rule(ident)
+        if rule is None:
+            names = [r.name for r in all_rules()]
+            raise ConfigError(f"{where}`rules.{ident}`: no such rule{_did_you_mean(ident, names)}")
+        if not isinstance(table, Mapping):
+            raise ConfigError(f"{where}`rules.{ident}` must be a table")
+        settings[rule.code] = _parse_rule_setting(rule, table, f"{where}`rules.{ident}")
+    return settings
+
+
+def _parse_rule_setting(rule: type[Rule], table: Mapping[str, Any], where: str) -> RuleSetting:
+    severity = None
+    overrides: dict[str, Any] = {}
+    fields = {f.name.replace("_", "-"): f for f in rule.option_fields()}
+    for key, value in table.items():
+        if key == "severity":
+            if value not in {s.value for s in Severity}:
+                raise ConfigError(f"{where}.severity` must be error, warning or info, not {value!r}")
+            severity = Severity(value)
+            continue
+        if key not in fields:
+            known = ["severity", *fields]
+            raise ConfigError(f"{where}.{key}`: unknown option{_did_you_mean(key, known)}")
+        f = fields[key]
+        default = f.default_factory() if callable(f.default_factory) else f.default
+        overrides[f.name] = _coerce(value, default, f"{where}.{key}`")
+    options = dataclasses.replace(rule.Options(), **overrides) if overrides else None
+    return RuleSetting(severity, options)
+
+
+def _coerce(value: Any, default: Any, where: str) -> Any:
+    expected = type(default)
+    if isinstance(default, bool):
+        ok = isinstance(value, bool)
+    elif isinstance(default, float):
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        value = float(value) if ok else value
+    elif isinstance(default, int):
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif isinstance(default, list | tuple):
+        ok = isinstance(value, list)
+        value = expected(value) if ok else value
+    else:
+        ok = isinstance(value, expected)
+    if not ok:
+        raise ConfigError(f"{where} must be {_type_word(default)}, not {value!r}")
+    return value
+
+
+def _type_word(default: Any) -> str:
+    if isinstance(default, bool):
+        return "true or false"
+    if isinstance(default, int | float):
+        return "a number"
+    if isinstance(default, list | tuple):
+        return "a list"
+    if isinstance(default, dict):
+        return "a table"
+    return "text"
+
+
+def _string_list(key: str, value: Any, where: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}`{key}` must be a list of text values, not {value!r}")
+    return tuple(value)
+
+
+def _did_you_mean(key: str, known) -> str:
+    hint = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+    return f" — did you mean `{hint[0]}`?" if hint else ""
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from exc

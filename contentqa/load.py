@@ -1,0 +1,272 @@
+"""Load stage: guide files -> parsed documents with source maps, or findings saying why not.
+
+Input files are only ever opened for reading.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from contentqa.model import Diagnostic, Document, Position
+from contentqa.pointers import escape_token
+from contentqa.sourcemap import SourceMap
+
+GUIDE_SUFFIXES = (".json",)
+_BOM = b"\xef\xbb\xbf"
+
+
+class PathError(Exception):
+    """A path given by the user matches no guide file."""
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """The result of loading one file: a document, or the problems that prevented it."""
+
+    file: str
+    document: Document | None
+    problems: tuple[tuple[str, Diagnostic], ...] = ()
+
+
+def discover(paths: Iterable[str | Path], suffixes: tuple[str, ...] = GUIDE_SUFFIXES) -> list[Path]:
+    """Every guide file under ``paths`` (files or folders, recursive), sorted, without repeats."""
+    found: set[Path] = set()
+    for raw in paths:
+        path = Path(raw)
+        if path.is_file():
+            found.add(path)
+        elif path.is_dir():
+            matches = [
+                p for p in path.rglob("*") if p.suffix.lower() in suffixes and p.is_file()
+            ]
+            if not matches:
+                raise PathError(f"{raw}: folder contains no guide files ({', '.join(suffixes)})")
+            found.update(matches)
+        else:
+            raise PathError(f"{raw}: no such file or folder")
+    return sorted(found, key=lambda p: p.as_posix())
+
+
+def display_name(path: Path) -> str:
+    """The file name used in reports: relative to the working directory when possible."""
+    try:
+        return Path(os.path.relpath(path)).as_posix() if path.is_absolute() else path.as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def load_file(path: Path, max_bytes: int) -> Loaded:
+    file = display_name(path)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return _problem(
+                file,
+                "S004",
+                f"file is {_megabytes(size)}, over the {_megabytes(max_bytes)} limit; "
+                "it was not checked (raise `max-file-size` if this is intended)",
+            )
+        with path.open("rb") as handle:
+            raw = handle.read(max_bytes + 1)
+    except OSError as exc:
+        return _problem(file, "S002", f"cannot read file: {exc.strerror or exc}")
+    return load_bytes(file, str(path), raw)
+
+
+def load_bytes(file: str, path: str, raw: bytes) -> Loaded:
+    if raw.startswith(_BOM):
+        return _problem(
+            file,
+            "S001",
+            "file starts with a byte order mark (BOM); save it as UTF-8 without BOM",
+        )
+    try:
+        source = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        position = _byte_position(raw, exc.start)
+        return _problem(
+            file,
+            "S001",
+            f"file is not valid UTF-8: byte 0x{raw[exc.start]:02X} cannot be read; "
+            "save the file as UTF-8",
+            position,
+        )
+    return load_text(file, path, source)
+
+
+def load_text(file: str, path: str, source: str) -> Loaded:
+    duplicates: list[tuple[int, str]] = []
+    if not source.strip():
+        return _problem(file, "S002", "the file is empty; a guide file holds one JSON object")
+    try:
+        data = json.loads(source, object_pairs_hook=_pairs_hook(duplicates))
+    except json.JSONDecodeError as exc:
+        return _syntax_problem(file, source, exc)
+    except RecursionError:
+        return _problem(file, "S002", "invalid JSON: nested too deeply to be a guide")
+    if not isinstance(data, dict):
+        kind = _json_type(data)
+        return _problem(
+            file,
+            "S003",
+            f"the file holds {kind}, but a guide file must hold one object `{{...}}`",
+            Position(1, 1),
+        )
+    source_map = SourceMap(source)
+    document = Document(file=file, path=path, data=data, source=source, source_map=source_map)
+    problems = tuple(
+        ("S005", diagnostic) for diagnostic in _duplicate_key_diagnostics(data, duplicates, source_map)
+    )
+    return Loaded(file, document, problems)
+
+
+def _problem(file: str, code: str, message: str, position: Position | None = None) -> Loaded:
+    return Loaded(file, None, ((code, Diagnostic("", message, position=position or Position(1, 1))),))
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB"
+
+
+def _byte_position(raw: bytes, offset: int) -> Position:
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    line = raw.count(b"\n", 0, offset) + 1
+    column = len(raw[line_start:offset].decode("utf-8", errors="replace")) + 1
+    return Position(line, column)
+
+
+def _json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "a true/false value"
+    return "a number"
+
+
+_FRIENDLY_JSON = {
+    "Expecting property name enclosed in double quotes": (
+        "expected a field name in double quotes (a trailing comma, a comment or single quotes?)"
+    ),
+    "Expecting ',' delimiter": "expected a comma between two values (is one missing?)",
+    "Expecting ':' delimiter": "expected a colon after the field name",
+    "Expecting value": "expected a value (text in double quotes, a number, a list or an object)",
+    "Unterminated string starting at": "text that starts here has no closing double quote",
+    "Extra data": "extra content after the end of the guide object",
+    "Invalid control character at": "a raw line break or control character inside text; use \\n",
+    "Invalid \\escape": "a backslash that does not start a valid escape (write \\\\ for a backslash)",
+}
+
+
+def _syntax_problem(file: str, source: str, exc: json.JSONDecodeError) -> Loaded:
+    before = source[: exc.pos].rstrip()
+    if source[exc.pos : exc.pos + 1] in ("]", "}") and before.endswith(","):
+        comma = len(before) - 1
+        line = source.count("\n", 0, comma) + 1
+        column = comma - source.rfind("\n", 0, comma)
+        message = "invalid JSON: trailing comma after the last element; remove it"
+        return _problem(file, "S002", message, Position(line, column))
+    message = f"invalid JSON: {_json_message(exc.msg)}"
+    return _problem(file, "S002", message, Position(exc.lineno, exc.colno))
+
+
+def _json_message(msg: str) -> str:
+    return _FRIENDLY_JSON.get(msg, msg[:1].lower() + msg[1:])
+
+
+class _DuplicateMarker(dict):
+    """A dict that remembers which of its keys appeared more than once, in order."""
+
+    __slots__ = ("duplicate_keys",)
+
+
+def _pairs_hook(sink: list[tuple[int, str]]):
+    def hook(pairs: list[tuple[str, object]]) -> dict:
+        obj = _DuplicateMarker()
+        repeated: list[str] = []
+        for key, value in pairs:
+            if key in obj:
+                repeated.append(key)
+            obj[key] = value
+        obj.duplicate_keys = tuple(repeated)
+        if repeated:
+            sink.append((id(obj), repeated[0]))
+        return obj
+
+    return hook
+
+
+def _duplicate_key_diagnostics(
+    data: dict, duplicates: list[tuple[int, str]], source_map: SourceMap
+) -> Iterator[Diagnostic]:
+    if not duplicates:
+        return
+    for pointer, obj in _walk_objects(data, ""):
+        keys = getattr(obj, "duplicate_keys", ())
+        seen: set[str] = set()
+        for key in keys:
+            if key in seen:
+                continue
+            seen.add(key)
+            child = f"{pointer}/{escape_token(key)}"
+            yield Diagnostic(
+                pointer=child,
+                message=(
+                    f"field `{key}` appears more than once in this object; only the last "
+                    "value would be kept, the others silently lost"
+                ),
+                key=key,
+                position=_second_key_position(source_map, pointer, key),
+            )
+
+
+def _walk_objects(value: object, pointer: str) -> Iterator[tuple[str, dict]]:
+    if isinstance(value, dict):
+        yield pointer, value
+        for key, child in value.items():
+            yield from _walk_objects(child, f"{pointer}/{escape_token(key)}")
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from _walk_objects(child, f"{pointer}/{index}")
+
+
+def _second_key_position(source_map: SourceMap, pointer: str, key: str) -> Position:
+    """Position of the second occurrence of ``key`` among the object's own members."""
+    bounds = source_map.offset(pointer)
+    if bounds is None:
+        return source_map.key_position(f"{pointer}/{escape_token(key)}")
+    source = source_map.source
+    start, end = bounds
+    decoder = json.JSONDecoder()
+    depth = 0
+    i = start
+    hits = 0
+    expecting_key = False
+    while i < end:
+        ch = source[i]
+        if ch == '"':
+            text, stop = decoder.raw_decode(source, i)
+            if depth == 1 and expecting_key and text == key:
+                hits += 1
+                if hits == 2:
+                    line = source.count("\n", 0, i) + 1
+                    return Position(line, i - source.rfind("\n", 0, i))
+            expecting_key = False
+            i = stop
+            continue
+        if ch in "{[":
+            depth += 1
+            expecting_key = ch == "{" and depth == 1
+        elif ch in "}]":
+            depth -= 1
+        elif ch == "," and depth == 1:
+            expecting_key = True
+        i += 1
+    return source_map.key_position(f"{pointer}/{escape_token(key)}")

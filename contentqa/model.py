@@ -1,0 +1,196 @@
+"""The small typed objects that cross the pipeline's stages.
+
+load -> Document, validate -> Finding, segment -> TextUnit, analyze -> Finding,
+report -> Report. All are frozen so no stage can change what an earlier stage produced.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"info": 0, "warning": 1, "error": 2}[self.value]
+
+
+class Category(StrEnum):
+    SCHEMA = "schema"
+    DUPLICATE = "duplicate"
+    READABILITY = "readability"
+    STRUCTURE = "structure"
+    STYLE = "style"
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A half-open character range ``[start, end)`` inside one string value."""
+
+    start: int
+    end: int
+
+    def to_json(self) -> list[int]:
+        return [self.start, self.end]
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    """1-based line and column in a source file."""
+
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Location:
+    """Another place a finding refers to (the other copies of a duplicate, say)."""
+
+    file: str
+    pointer: str
+    span: Span | None = None
+    line: int | None = None
+    column: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"file": self.file, "pointer": self.pointer}
+        if self.span is not None:
+            out["span"] = self.span.to_json()
+        if self.line is not None:
+            out["line"] = self.line
+            out["column"] = self.column
+        return out
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """What a rule reports: where and what, before the analyzer adds identity and position.
+
+    ``key`` is the rule's stable description of the problem (normalised text, say) used for
+    the fingerprint; it must not contain list indices so that moving a paragraph keeps it.
+    """
+
+    pointer: str
+    message: str
+    span: Span | None = None
+    related: tuple[Location, ...] = ()
+    score: float | None = None
+    key: str = ""
+    severity: Severity | None = None
+    file: str | None = None
+    position: Position | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    rule: str
+    category: Category
+    severity: Severity
+    message: str
+    file: str
+    pointer: str
+    line: int
+    column: int
+    span: Span | None = None
+    related: tuple[Location, ...] = ()
+    score: float | None = None
+    fingerprint: str = ""
+
+    def sort_key(self) -> tuple:
+        return (self.file, self.line, self.column, self.code, self.pointer, self.message)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "code": self.code,
+            "rule": self.rule,
+            "category": self.category.value,
+            "severity": self.severity.value,
+            "message": self.message,
+            "file": self.file,
+            "pointer": self.pointer,
+            "line": self.line,
+            "column": self.column,
+        }
+        if self.span is not None:
+            out["span"] = self.span.to_json()
+        out["related"] = [loc.to_json() for loc in self.related]
+        if self.score is not None:
+            out["score"] = round(self.score, 4)
+        out["fingerprint"] = self.fingerprint
+        return out
+
+
+@dataclass(frozen=True)
+class TextUnit:
+    """One addressable piece of guide text.
+
+    ``kind`` says what it is (``paragraph``, ``item``, ``title``, ``sentence``...), ``part``
+    is the pointer of the guide part it belongs to (``/intro``, ``/steps/2``), ``prose`` is
+    False for list items and headings, which are not judged as running text. Sentences carry
+    the pointer of their string and their ``span`` within it.
+    """
+
+    file: str
+    pointer: str
+    kind: str
+    text: str
+    part: str
+    prose: bool
+    span: Span | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed guide file with what is needed to turn pointers into positions."""
+
+    file: str
+    path: str
+    data: dict[str, Any]
+    source: str
+    source_map: Any = field(repr=False, compare=False, default=None)
+
+    def position(self, pointer: str, span: Span | None = None) -> Position:
+        return self.source_map.position(pointer, span) if self.source_map else Position(1, 1)
+
+
+@dataclass(frozen=True)
+class GuideReport:
+    """Per-file summary: identity, validity and the metrics computed for it."""
+
+    file: str
+    id: str | None
+    valid: bool
+    metrics: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": self.file, "id": self.id, "valid": self.valid, "metrics": self.metrics}
+
+
+@dataclass(frozen=True)
+class RuleRun:
+    """How much one rule examined in a run, so nothing passes silently."""
+
+    code: str
+    name: str
+    files: int
+    units: int
+    findings: int
+
+
+@dataclass(frozen=True)
+class Report:
+    tool_version: str
+    generated_at: str
+    fail_on: str
+    guides: tuple[GuideReport, ...]
+    findings: tuple[Finding, ...]
+    rules: tuple[RuleRun, ...]
+    exit_status: int
+    library_metrics: dict[str, Any] = field(default_factory=dict)

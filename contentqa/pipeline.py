@@ -1,0 +1,136 @@
+"""The one straight flow: load -> validate -> segment -> analyze, then a Report for reporters.
+
+Per-file work (:func:`check_file`) depends only on the file and the configuration, so files
+can be checked in any order or process; library rules then run over all guides at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from contentqa import __version__
+from contentqa.analyze import (
+    GuideContext,
+    LibraryContext,
+    RuleStats,
+    deduplicate_fingerprints,
+    run_guide_rules,
+    run_library_rules,
+    to_findings,
+)
+from contentqa.config import Config
+from contentqa.load import Loaded, load_file
+from contentqa.model import Document, Finding, GuideReport, Report, RuleRun
+from contentqa.registry import REGISTRY, all_rules
+from contentqa.segment import count_words, segment
+from contentqa.validate import validate
+
+# Silent reading rate for English non-fiction: 238 words per minute, from M. Brysbaert,
+# "How many words do we read per minute? A review and meta-analysis of reading rate",
+# Journal of Memory and Language 109 (2019) 104047.
+WORDS_PER_MINUTE = 238
+
+
+@dataclass(frozen=True)
+class FileResult:
+    file: str
+    guide: GuideContext | None
+    report: GuideReport
+    findings: tuple[Finding, ...]
+    stats: dict[str, RuleStats] = field(default_factory=dict)
+
+
+def check_file(path: Path, config: Config) -> FileResult:
+    loaded = load_file(path, config.max_file_size)
+    return check_loaded(loaded, config)
+
+
+def check_loaded(loaded: Loaded, config: Config) -> FileResult:
+    stats: dict[str, RuleStats] = {}
+    pairs = [(REGISTRY[code], diagnostic) for code, diagnostic in loaded.problems]
+    document = loaded.document
+    if document is None:
+        findings = tuple(to_findings(pairs, loaded.file, {}, config))
+        return FileResult(loaded.file, None, GuideReport(loaded.file, None, False), findings, stats)
+    guide = None
+    metrics: dict = {}
+    try:
+        schema_problems = validate(document)
+        pairs += [(REGISTRY["S006"], d) for d in schema_problems]
+        segmented = segment(document.file, document.data)
+        guide = GuideContext(document, segmented.units, segmented.sentences)
+        pairs += run_guide_rules(guide, config, stats)
+        metrics = guide_metrics(guide)
+    except Exception as exc:  # noqa: BLE001  (reported as a finding, the run goes on)
+        pairs.append((REGISTRY["S007"], _internal_error(exc)))
+    valid = not any(rule.code in ("S005", "S006") for rule, _ in pairs)
+    guide_id = document.data.get("id") if isinstance(document.data.get("id"), str) else None
+    findings = tuple(to_findings(pairs, document.file, {document.file: document}, config))
+    return FileResult(
+        document.file, guide, GuideReport(document.file, guide_id, valid, metrics), findings, stats
+    )
+
+
+def _internal_error(exc: Exception):
+    from contentqa.model import Diagnostic
+
+    return Diagnostic("", f"internal error: {type(exc).__name__}: {exc}", key="crash")
+
+
+def guide_metrics(guide: GuideContext) -> dict:
+    words = sum(count_words(unit.text) for unit in guide.units)
+    return {
+        "words": words,
+        "sentences": len(guide.sentences),
+        "reading_time_minutes": round(words / WORDS_PER_MINUTE, 1),
+    }
+
+
+def run(
+    paths: Sequence[Path],
+    config: Config,
+    on_file: Callable[[FileResult], None] | None = None,
+) -> Report:
+    results: list[FileResult] = []
+    for path in paths:
+        result = check_file(path, config)
+        results.append(result)
+        if on_file:
+            on_file(result)
+    return build_report(results, config)
+
+
+def build_report(results: Sequence[FileResult], config: Config) -> Report:
+    stats: dict[str, RuleStats] = {}
+    for result in results:
+        for code, entry in result.stats.items():
+            total = stats.setdefault(code, RuleStats())
+            total.files += entry.files
+            total.units += entry.units
+    findings: list[Finding] = [f for r in results for f in r.findings]
+    guides = tuple(r.guide for r in results if r.guide is not None)
+    documents: dict[str, Document] = {g.file: g.document for g in guides}
+    library = LibraryContext(guides)
+    findings += to_findings(run_library_rules(library, config, stats), "", documents, config)
+    findings = deduplicate_fingerprints(findings)
+    for rule in all_rules():
+        if rule.scope == "loader" and config.enabled(rule.code):
+            stats.setdefault(rule.code, RuleStats(files=len(results)))
+    for finding in findings:
+        stats.setdefault(finding.code, RuleStats()).findings += 1
+    exit_status = 1 if any(config.fails(f.severity) for f in findings) else 0
+    return Report(
+        tool_version=__version__,
+        generated_at=datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+        fail_on=config.fail_on,
+        guides=tuple(r.report for r in results),
+        findings=tuple(findings),
+        rules=tuple(
+            RuleRun(code, REGISTRY[code].name, s.files, s.units, s.findings)
+            for code, s in sorted(stats.items())
+        ),
+        exit_status=exit_status,
+    )

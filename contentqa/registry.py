@@ -1,0 +1,120 @@
+"""The rule registry: every check the tool can report, with its code, name and documentation.
+
+A rule is a class with a stable ``code`` (``D001``), a kebab-case ``name``, a ``category``, a
+default ``severity``, typed ``Options`` (a frozen dataclass whose field metadata carries the
+help text) and a docstring that is its user documentation (``contentqa explain CODE``).
+
+Rules with ``scope = "guide"`` look at one guide at a time; ``scope = "library"`` rules see
+every guide of the run (cross-guide duplicates). ``scope = "loader"`` rules are reported by
+the load and validate stages and live here so they can be documented, selected and ignored
+like any other.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import re
+import textwrap
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from contentqa.model import Category, Diagnostic, Severity
+
+if TYPE_CHECKING:
+    from contentqa.analyze import GuideContext, LibraryContext
+
+_CODE = re.compile(r"^[A-Z][0-9]{3}$")
+_NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+
+
+@dataclasses.dataclass(frozen=True)
+class NoOptions:
+    pass
+
+
+def option(default: Any, help: str) -> Any:
+    """A documented rule option with its default."""
+    if isinstance(default, list | dict | set):
+        return dataclasses.field(default_factory=lambda: type(default)(default), metadata={"help": help})
+    return dataclasses.field(default=default, metadata={"help": help})
+
+
+class Rule:
+    code: ClassVar[str]
+    name: ClassVar[str]
+    category: ClassVar[Category]
+    severity: ClassVar[Severity]
+    scope: ClassVar[str] = "guide"
+    Options: ClassVar[type] = NoOptions
+
+    def __init__(self, options: Any | None = None) -> None:
+        self.options = options if options is not None else self.Options()
+
+    def check(self, guide: GuideContext) -> Iterator[Diagnostic]:
+        return iter(())
+
+    def check_library(self, library: LibraryContext) -> Iterator[Diagnostic]:
+        return iter(())
+
+    @classmethod
+    def documentation(cls) -> str:
+        return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def summary(cls) -> str:
+        return cls.documentation().split("\n", 1)[0]
+
+    @classmethod
+    def option_fields(cls) -> tuple[dataclasses.Field, ...]:
+        return dataclasses.fields(cls.Options)
+
+
+REGISTRY: dict[str, type[Rule]] = {}
+
+
+def register(cls: type[Rule]) -> type[Rule]:
+    if not _CODE.match(cls.code):
+        raise ValueError(f"rule code {cls.code!r} must look like D001")
+    if not _NAME.match(cls.name):
+        raise ValueError(f"rule name {cls.name!r} must be kebab-case")
+    if not cls.__doc__:
+        raise ValueError(f"rule {cls.code} has no documentation")
+    for other in REGISTRY.values():
+        if other.code == cls.code or other.name == cls.name:
+            raise ValueError(f"rule {cls.code} {cls.name} registered twice")
+    REGISTRY[cls.code] = cls
+    return cls
+
+
+def all_rules() -> list[type[Rule]]:
+    import contentqa.rules  # noqa: F401  (registers the built-in rules)
+
+    return [REGISTRY[code] for code in sorted(REGISTRY)]
+
+
+def find_rule(code_or_name: str) -> type[Rule] | None:
+    wanted = code_or_name.strip()
+    for rule in all_rules():
+        if wanted.upper() == rule.code or wanted.lower() == rule.name:
+            return rule
+    return None
+
+
+def explain(rule: type[Rule]) -> str:
+    """The rule's full documentation as printed by ``contentqa explain``."""
+    lines = [
+        f"{rule.code} {rule.name}",
+        f"Category: {rule.category.value}    Default severity: {rule.severity.value}",
+        "",
+        rule.documentation(),
+    ]
+    fields = rule.option_fields()
+    if fields:
+        lines += ["", "Options:"]
+        for f in fields:
+            default = f.default_factory() if callable(f.default_factory) else f.default
+            lines.append(f"  {f.name} (default: {default!r})")
+            lines.extend(textwrap.wrap(f.metadata.get("help", ""), 76, initial_indent="      ",
+                                       subsequent_indent="      "))
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,3 @@
+"""Built-in rules. Importing this package registers them all."""
+
+from contentqa.rules import schema  # noqa: F401

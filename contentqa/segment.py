@@ -1,0 +1,126 @@
+"""Segment stage: a guide -> text units with JSON pointers, and sentences with spans.
+
+Only strings found where the guide format puts text become units, so a guide with schema
+errors still segments (the wrongly typed values are simply skipped).
+
+Sentence boundaries come from spaCy's blank English pipeline with the rule-based
+sentencizer (no trained model, nothing downloaded), loaded once per process.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from contentqa.model import Span, TextUnit
+from contentqa.pointers import join
+
+# (field, kind, prose): how each text field of a part is judged.
+_LIST_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("body", "paragraph", True),
+    ("action_items", "item", False),
+    ("items", "item", False),
+)
+# Visible text for word counts and reading time: what a reader of the page reads.
+_WORD = re.compile(r"\w")
+
+
+@dataclass(frozen=True)
+class Segmented:
+    units: tuple[TextUnit, ...]
+    sentences: tuple[TextUnit, ...]
+
+    @property
+    def words(self) -> int:
+        return sum(count_words(unit.text) for unit in self.units)
+
+
+def count_words(text: str) -> int:
+    """Words as a reader counts them: whitespace-separated tokens holding a letter or digit."""
+    return sum(1 for token in text.split() if _WORD.search(token))
+
+
+@cache
+def sentencizer():
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def segment(file: str, data: dict[str, Any]) -> Segmented:
+    units = tuple(_units(file, data))
+    return Segmented(units, tuple(split_sentences(units)))
+
+
+def split_sentences(units: tuple[TextUnit, ...]) -> Iterator[TextUnit]:
+    nlp = sentencizer()
+    texts = [unit.text for unit in units]
+    for unit, doc in zip(units, nlp.pipe(texts, batch_size=256), strict=True):
+        for sent in doc.sents:
+            start, end = _trim(unit.text, sent.start_char, sent.end_char)
+            if start >= end or not _WORD.search(unit.text[start:end]):
+                continue
+            yield TextUnit(
+                file=unit.file,
+                pointer=unit.pointer,
+                kind="sentence",
+                text=unit.text[start:end],
+                part=unit.part,
+                prose=unit.prose,
+                span=Span(start, end),
+            )
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _units(file: str, data: dict[str, Any]) -> Iterator[TextUnit]:
+    def unit(pointer: str, kind: str, text: Any, part: str, prose: bool) -> Iterator[TextUnit]:
+        if isinstance(text, str) and text.strip():
+            yield TextUnit(file, pointer, kind, text, part, prose)
+
+    yield from unit("/title", "title", data.get("title"), "/title", False)
+    yield from unit("/summary", "paragraph", data.get("summary"), "/summary", True)
+    for i, text in _items(data, "intro"):
+        yield from unit(join("intro", i), "paragraph", text, "/intro", True)
+    for i, text in _items(data, "takeaways"):
+        yield from unit(join("takeaways", i), "item", text, "/takeaways", False)
+    for collection, title_key in (
+        ("steps", "title"),
+        ("strategies", "title"),
+        ("sections", "heading"),
+        ("callouts", "title"),
+    ):
+        for i, part in _items(data, collection):
+            if not isinstance(part, dict):
+                continue
+            base = join(collection, i)
+            yield from unit(f"{base}/{title_key}", "title", part.get(title_key), base, False)
+            for field, kind, prose in _LIST_FIELDS:
+                for j, text in _items(part, field):
+                    yield from unit(f"{base}/{field}/{j}", kind, text, base, prose)
+    for i, quote in _items(data, "quotes"):
+        if isinstance(quote, dict):
+            base = join("quotes", i)
+            yield from unit(f"{base}/text", "quote", quote.get("text"), base, True)
+    for i, entry in _items(data, "faq"):
+        if isinstance(entry, dict):
+            base = join("faq", i)
+            yield from unit(f"{base}/question", "question", entry.get("question"), base, False)
+            yield from unit(f"{base}/answer", "paragraph", entry.get("answer"), base, True)
+
+
+def _items(container: dict[str, Any], key: str) -> Iterator[tuple[int, Any]]:
+    value = container.get(key)
+    if isinstance(value, list):
+        yield from enumerate(value)

@@ -1,0 +1,149 @@
+"""Validate stage: a parsed guide against ``schemas/guide.schema.json`` -> diagnostics.
+
+Every schema error is reported (not only the first), located at its line and column, and
+worded for an editor rather than a programmer.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Iterator
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from contentqa.model import Diagnostic, Document
+from contentqa.pointers import describe, join
+
+_TYPE_NAMES = {
+    "string": "text",
+    "array": "a list",
+    "object": "an object { ... }",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "null": "null",
+}
+
+
+def schema_path(name: str) -> Path:
+    """A bundled schema: from the installed package, or the source tree's ``schemas/``."""
+    packaged = resources.files("contentqa").joinpath("_schemas", name)
+    if packaged.is_file():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parent.parent / "schemas" / name
+
+
+@cache
+def load_schema(name: str) -> dict[str, Any]:
+    return json.loads(schema_path(name).read_text(encoding="utf-8"))
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    schema = load_schema("guide.schema.json")
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def validate(document: Document) -> list[Diagnostic]:
+    diagnostics: list[Diagnostic] = []
+    for error in _validator().iter_errors(document.data):
+        diagnostics.extend(_explain(error, document))
+    return sorted(diagnostics, key=lambda d: (d.position, d.pointer, d.message))
+
+
+def _explain(error: ValidationError, document: Document) -> Iterator[Diagnostic]:
+    pointer = join(*error.absolute_path)
+    where = describe(pointer)
+    keyword = error.validator
+    instance = error.instance
+    source_map = document.source_map
+
+    def at(message: str, target: str = pointer, key: bool = False) -> Diagnostic:
+        position = source_map.key_position(target) if key else source_map.position(target)
+        return Diagnostic(pointer=target, message=message, key=f"{keyword}:{message}",
+                          position=position)
+
+    if keyword == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        patterns = list(error.schema.get("patternProperties", {}))
+        for name in sorted(instance):
+            if name in allowed or any(re.search(p, name) for p in patterns):
+                continue
+            hint = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+            suggestion = (
+                f" — did you mean `{hint[0]}`?"
+                if hint
+                else f" (allowed here: {', '.join(f'`{a}`' for a in allowed)};"
+                " names starting with `x-` are free for extensions)"
+            )
+            yield at(f"unknown field `{name}` in {where}{suggestion}", join(*error.absolute_path,
+                                                                               name), key=True)
+        return
+    if keyword == "required":
+        missing = re.match(r"'(.*)' is a required property", error.message)
+        name = missing.group(1) if missing else error.message
+        yield at(f"missing required field `{name}` in {where}")
+        return
+    if keyword == "type":
+        expected = error.validator_value
+        expected_names = (
+            " or ".join(_TYPE_NAMES.get(t, t) for t in expected)
+            if isinstance(expected, list)
+            else _TYPE_NAMES.get(expected, expected)
+        )
+        yield at(f"{where} should be {expected_names}, but it is {_kind(instance)}")
+        return
+    if keyword == "const":
+        yield at(f"{where} must be {json.dumps(error.validator_value)}, not {json.dumps(instance)}")
+        return
+    if keyword == "enum":
+        options = ", ".join(json.dumps(v) for v in error.validator_value)
+        yield at(f"{where} must be one of {options}, not {json.dumps(instance)}")
+        return
+    if keyword == "minItems":
+        yield at(f"{where} needs at least {error.validator_value} item(s), but it is empty")
+        return
+    if keyword == "minLength" or (keyword == "pattern" and error.validator_value == r"\S"):
+        yield at(f"{where} must not be empty")
+        return
+    if keyword == "pattern":
+        rule = error.schema.get("description") or f"the pattern {error.validator_value}"
+        yield at(f"{where} is {json.dumps(instance)}, which is not allowed here: {rule}")
+        return
+    if keyword == "format":
+        if error.validator_value == "date":
+            yield at(f"{where} is {json.dumps(instance)}; write a date as YYYY-MM-DD")
+        else:
+            yield at(f"{where} is not a valid {error.validator_value}")
+        return
+    if keyword in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
+        relation = {
+            "minimum": "at least",
+            "exclusiveMinimum": "greater than",
+            "maximum": "at most",
+            "exclusiveMaximum": "less than",
+        }[keyword]
+        yield at(f"{where} is {instance}, but it must be {relation} {error.validator_value}")
+        return
+    yield at(f"{where}: {error.message}")
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return f"text ({json.dumps(value[:40])})"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return f"a number ({value})"
