@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PATHS ?= guides/
 
-.PHONY: report test lint format bench clean
+.PHONY: report test lint format bench clean readme
 
 $(VENV)/.installed-run: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,3 +36,7 @@ format: $(VENV)/.installed-test
 
 clean:
 	rm -rf $(VENV) reports/*.json reports/*.html .pytest_cache
+
+# Regenerate the README's rule table from the registry.
+readme: $(VENV)/.installed-run
+	$(BIN)/python -c "import re,subprocess,pathlib; p=pathlib.Path('README.md'); t=subprocess.run(['$(BIN)/contentqa','rules','--format','markdown'],capture_output=True,text=True,check=True).stdout.strip(); s=p.read_text(); p.write_text(re.sub(r'(<!-- rules:start -->\n).*?(\n?<!-- rules:end -->)', lambda m: m.group(1)+t+'\n'+m.group(2).lstrip(chr(10)), s, flags=re.S))"

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from contentqa.config import Config
 from contentqa.model import Diagnostic, Document, Finding, Location, Position, TextUnit
 from contentqa.pointers import wildcard
-from contentqa.registry import REGISTRY, Rule, all_rules
+from contentqa.registry import Rule, all_rules, get_rule
 
 T = TypeVar("T")
 
@@ -87,7 +87,7 @@ def run_guide_rules(
         try:
             out.extend((rule, d) for d in rule.check(guide))
         except Exception as exc:  # a bug in one rule must not hide the other files' results
-            out.append((REGISTRY["S007"](), _crash(rule, exc)))
+            out.append((get_rule("S007")(), _crash(rule, exc)))
     return out
 
 
@@ -103,7 +103,7 @@ def run_library_rules(
             out.extend((rule, d) for d in rule.check_library(library))
         except Exception as exc:
             for guide in library.guides:
-                out.append((REGISTRY["S007"](), _crash(rule, exc, guide.file)))
+                out.append((get_rule("S007")(), _crash(rule, exc, guide.file)))
     return out
 
 
@@ -166,7 +166,9 @@ def _resolve(location: Location, documents: Mapping[str, Document]) -> Location:
 def _fingerprint(code: str, file: str, diagnostic: Diagnostic) -> str:
     # List indices are left out so that a finding keeps its fingerprint when its paragraph
     # moves within its list; the rule's key says what the problem is about.
-    material = "\0".join((code, file, wildcard(diagnostic.pointer), diagnostic.key or diagnostic.message))
+    material = "\0".join(
+        (code, file, wildcard(diagnostic.pointer), diagnostic.key or diagnostic.message)
+    )
     return hashlib.sha256(material.encode("utf-8")).hexdigest()[:20]
 
 
@@ -180,5 +182,9 @@ def deduplicate_fingerprints(findings: list[Finding]) -> list[Finding]:
     for finding in ordered:
         seen[finding.fingerprint] += 1
         count = seen[finding.fingerprint]
-        out.append(finding if count == 1 else replace(finding, fingerprint=f"{finding.fingerprint}-{count}"))
+        out.append(
+            finding
+            if count == 1
+            else replace(finding, fingerprint=f"{finding.fingerprint}-{count}")
+        )
     return out

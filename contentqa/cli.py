@@ -171,11 +171,15 @@ def command_rules(fmt: str) -> int:
         print("| Code | Name | Category | Default severity | What it finds |")
         print("| --- | --- | --- | --- | --- |")
         for r in rules:
-            print(f"| `{r.code}` | `{r.name}` | {r.category.value} | {r.severity.value} | "
-                  f"{r.summary()} |")
+            print(
+                f"| `{r.code}` | `{r.name}` | {r.category.value} | {r.severity.value} | "
+                f"{r.summary()} |"
+            )
     else:
         for r in rules:
-            print(f"{r.code}  {r.name:<32} {r.category.value:<12} {r.severity.value:<8} {r.summary()}")
+            print(
+                f"{r.code}  {r.name:<32} {r.category.value:<12} {r.severity.value:<8} {r.summary()}"
+            )
     return EXIT_OK
 
 

@@ -124,7 +124,9 @@ def parse_config(table: Mapping[str, Any], source: Path | None = None) -> Config
             values[attr] = _string_list(key, value, where)
         elif attr == "max_file_size":
             if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-                raise ConfigError(f"{where}`{key}` must be a positive number of bytes, not {value!r}")
+                raise ConfigError(
+                    f"{where}`{key}` must be a positive number of bytes, not {value!r}"
+                )
             values[attr] = value
         else:
             if not isinstance(value, str):
@@ -142,9 +144,7 @@ def check_values(config: Config, where: str = "") -> None:
         )
     for fmt in config.formats:
         if fmt not in FORMATS:
-            raise ConfigError(
-                f"{where}unknown format `{fmt}` (choose from {', '.join(FORMATS)})"
-            )
+            raise ConfigError(f"{where}unknown format `{fmt}` (choose from {', '.join(FORMATS)})")
     codes = [rule.code for rule in all_rules()]
     for key, patterns in (("select", config.select), ("ignore", config.ignore)):
         for pattern in patterns:
@@ -174,7 +174,9 @@ def _parse_rule_setting(rule: type[Rule], table: Mapping[str, Any], where: str) 
     for key, value in table.items():
         if key == "severity":
             if value not in {s.value for s in Severity}:
-                raise ConfigError(f"{where}.severity` must be error, warning or info, not {value!r}")
+                raise ConfigError(
+                    f"{where}.severity` must be error, warning or info, not {value!r}"
+                )
             severity = Severity(value)
             continue
         if key not in fields:

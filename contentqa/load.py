@@ -40,9 +40,7 @@ def discover(paths: Iterable[str | Path], suffixes: tuple[str, ...] = GUIDE_SUFF
         if path.is_file():
             found.add(path)
         elif path.is_dir():
-            matches = [
-                p for p in path.rglob("*") if p.suffix.lower() in suffixes and p.is_file()
-            ]
+            matches = [p for p in path.rglob("*") if p.suffix.lower() in suffixes and p.is_file()]
             if not matches:
                 raise PathError(f"{raw}: folder contains no guide files ({', '.join(suffixes)})")
             found.update(matches)
@@ -119,13 +117,16 @@ def load_text(file: str, path: str, source: str) -> Loaded:
     source_map = SourceMap(source)
     document = Document(file=file, path=path, data=data, source=source, source_map=source_map)
     problems = tuple(
-        ("S005", diagnostic) for diagnostic in _duplicate_key_diagnostics(data, duplicates, source_map)
+        ("S005", diagnostic)
+        for diagnostic in _duplicate_key_diagnostics(data, duplicates, source_map)
     )
     return Loaded(file, document, problems)
 
 
 def _problem(file: str, code: str, message: str, position: Position | None = None) -> Loaded:
-    return Loaded(file, None, ((code, Diagnostic("", message, position=position or Position(1, 1))),))
+    return Loaded(
+        file, None, ((code, Diagnostic("", message, position=position or Position(1, 1))),)
+    )
 
 
 def _megabytes(size: int) -> str:
@@ -161,7 +162,7 @@ _FRIENDLY_JSON = {
     "Unterminated string starting at": "text that starts here has no closing double quote",
     "Extra data": "extra content after the end of the guide object",
     "Invalid control character at": "a raw line break or control character inside text; use \\n",
-    "Invalid \\escape": "a backslash that does not start a valid escape (write \\\\ for a backslash)",
+    "Invalid \\escape": "a backslash that starts no valid escape (write \\\\ for a backslash)",
 }
 
 

@@ -24,7 +24,7 @@ from contentqa.analyze import (
 from contentqa.config import Config
 from contentqa.load import Loaded, load_file
 from contentqa.model import Document, Finding, GuideReport, Report, RuleRun
-from contentqa.registry import REGISTRY, all_rules
+from contentqa.registry import all_rules, get_rule
 from contentqa.segment import count_words, segment
 from contentqa.validate import validate
 
@@ -50,7 +50,7 @@ def check_file(path: Path, config: Config) -> FileResult:
 
 def check_loaded(loaded: Loaded, config: Config) -> FileResult:
     stats: dict[str, RuleStats] = {}
-    pairs = [(REGISTRY[code], diagnostic) for code, diagnostic in loaded.problems]
+    pairs = [(get_rule(code), diagnostic) for code, diagnostic in loaded.problems]
     document = loaded.document
     if document is None:
         findings = tuple(to_findings(pairs, loaded.file, {}, config))
@@ -59,13 +59,13 @@ def check_loaded(loaded: Loaded, config: Config) -> FileResult:
     metrics: dict = {}
     try:
         schema_problems = validate(document)
-        pairs += [(REGISTRY["S006"], d) for d in schema_problems]
+        pairs += [(get_rule("S006"), d) for d in schema_problems]
         segmented = segment(document.file, document.data)
         guide = GuideContext(document, segmented.units, segmented.sentences)
         pairs += run_guide_rules(guide, config, stats)
         metrics = guide_metrics(guide)
-    except Exception as exc:  # noqa: BLE001  (reported as a finding, the run goes on)
-        pairs.append((REGISTRY["S007"], _internal_error(exc)))
+    except Exception as exc:
+        pairs.append((get_rule("S007"), _internal_error(exc)))
     valid = not any(rule.code in ("S005", "S006") for rule, _ in pairs)
     guide_id = document.data.get("id") if isinstance(document.data.get("id"), str) else None
     findings = tuple(to_findings(pairs, document.file, {document.file: document}, config))
@@ -129,7 +129,7 @@ def build_report(results: Sequence[FileResult], config: Config) -> Report:
         guides=tuple(r.report for r in results),
         findings=tuple(findings),
         rules=tuple(
-            RuleRun(code, REGISTRY[code].name, s.files, s.units, s.findings)
+            RuleRun(code, get_rule(code).name, s.files, s.units, s.findings)
             for code, s in sorted(stats.items())
         ),
         exit_status=exit_status,

@@ -46,7 +46,7 @@ def wildcard(pointer: str) -> str:
 
 
 def describe(pointer: str) -> str:
-    """``/steps/2/body/0`` -> ``step 3 › paragraph 1``; ``/steps/2/title`` -> ``step 3 › `title```."""
+    """Name a pointer for readers: ``/steps/2/body/0`` -> ``step 3 › paragraph 1``."""
     tokens = split(pointer)
     if not tokens:
         return "the guide"

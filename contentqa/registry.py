@@ -36,7 +36,9 @@ class NoOptions:
 def option(default: Any, help: str) -> Any:
     """A documented rule option with its default."""
     if isinstance(default, list | dict | set):
-        return dataclasses.field(default_factory=lambda: type(default)(default), metadata={"help": help})
+        return dataclasses.field(
+            default_factory=lambda: type(default)(default), metadata={"help": help}
+        )
     return dataclasses.field(default=default, metadata={"help": help})
 
 
@@ -93,6 +95,12 @@ def all_rules() -> list[type[Rule]]:
     return [REGISTRY[code] for code in sorted(REGISTRY)]
 
 
+def get_rule(code: str) -> type[Rule]:
+    if code not in REGISTRY:
+        all_rules()
+    return REGISTRY[code]
+
+
 def find_rule(code_or_name: str) -> type[Rule] | None:
     wanted = code_or_name.strip()
     for rule in all_rules():
@@ -115,6 +123,12 @@ def explain(rule: type[Rule]) -> str:
         for f in fields:
             default = f.default_factory() if callable(f.default_factory) else f.default
             lines.append(f"  {f.name} (default: {default!r})")
-            lines.extend(textwrap.wrap(f.metadata.get("help", ""), 76, initial_indent="      ",
-                                       subsequent_indent="      "))
+            lines.extend(
+                textwrap.wrap(
+                    f.metadata.get("help", ""),
+                    76,
+                    initial_indent="      ",
+                    subsequent_indent="      ",
+                )
+            )
     return "\n".join(lines).rstrip() + "\n"

@@ -67,8 +67,9 @@ def _explain(error: ValidationError, document: Document) -> Iterator[Diagnostic]
 
     def at(message: str, target: str = pointer, key: bool = False) -> Diagnostic:
         position = source_map.key_position(target) if key else source_map.position(target)
-        return Diagnostic(pointer=target, message=message, key=f"{keyword}:{message}",
-                          position=position)
+        return Diagnostic(
+            pointer=target, message=message, key=f"{keyword}:{message}", position=position
+        )
 
     if keyword == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
@@ -83,8 +84,11 @@ def _explain(error: ValidationError, document: Document) -> Iterator[Diagnostic]
                 else f" (allowed here: {', '.join(f'`{a}`' for a in allowed)};"
                 " names starting with `x-` are free for extensions)"
             )
-            yield at(f"unknown field `{name}` in {where}{suggestion}", join(*error.absolute_path,
-                                                                               name), key=True)
+            yield at(
+                f"unknown field `{name}` in {where}{suggestion}",
+                join(*error.absolute_path, name),
+                key=True,
+            )
         return
     if keyword == "required":
         missing = re.match(r"'(.*)' is a required property", error.message)

@@ -35,8 +35,13 @@ def to_json(report: Report) -> dict[str, Any]:
         "generated_at": report.generated_at,
         "summary": summary(report),
         "rules": [
-            {"code": r.code, "name": r.name, "files": r.files, "units": r.units,
-             "findings": r.findings}
+            {
+                "code": r.code,
+                "name": r.name,
+                "files": r.files,
+                "units": r.units,
+                "findings": r.findings,
+            }
             for r in report.rules
         ],
         "guides": [g.to_json() for g in report.guides],

@@ -13,7 +13,9 @@ def render(report: Report) -> str:
     for file, group in groupby(report.findings, key=lambda f: f.file):
         lines.append(file)
         for f in group:
-            lines.append(f"  {f.file}:{f.line}:{f.column}: {f.code} [{f.severity.value}] {f.message}")
+            lines.append(
+                f"  {f.file}:{f.line}:{f.column}: {f.code} [{f.severity.value}] {f.message}"
+            )
         lines.append("")
     totals = summary(report)
     counts = totals["by_severity"]

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+GUIDES = ROOT / "guides"
+SEED_GUIDE = GUIDES / "heal-anxious-attachment.json"
+CLEAN_GUIDES = sorted(p for p in GUIDES.glob("*.json") if p != SEED_GUIDE)
+SHARED = ROOT.parent / "shared"
+UPDATE_GOLDEN = os.environ.get("CONTENTQA_UPDATE_GOLDEN") == "1"
+
+
+def load_json(path: Path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def shared_or_skip(relative: str) -> Path:
+    """A file of ../shared/, or a clean skip on a clone without it."""
+    path = SHARED / relative
+    if not path.exists():
+        pytest.skip(f"{path} is not available on this machine")
+    return path
+
+
+@pytest.fixture
+def in_tmp_cwd(tmp_path, monkeypatch):
+    """Run in an empty working directory (no configuration file found upwards)."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from conftest import CLEAN_GUIDES, FIXTURES, ROOT, SEED_GUIDE
+
+from contentqa.cli import main
+
+
+def run_cli(*args: str, cwd=ROOT, env_extra=None) -> subprocess.CompletedProcess:
+    env = {**os.environ, **(env_extra or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "contentqa", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+def test_clean_guides_pass_with_exit_0(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    out = tmp_path / "r.json"
+    status = main(["check", *map(str, CLEAN_GUIDES), "--output", str(out)])
+    assert status == 0
+    report = json.loads(out.read_text())
+    assert report["summary"]["exit_status"] == 0
+    assert report["summary"]["by_severity"]["error"] == 0
+    printed = capsys.readouterr().out
+    assert f"{len(CLEAN_GUIDES)} file(s) checked" in printed
+
+
+def test_bad_files_fail_with_exit_1_and_the_run_goes_on(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    out = tmp_path / "r.json"
+    folder = FIXTURES / "load"
+    status = main(["check", str(folder), str(CLEAN_GUIDES[0]), "--output", str(out)])
+    assert status == 1
+    report = json.loads(out.read_text())
+    files = [g["file"] for g in report["guides"]]
+    assert len(files) == len(list(folder.glob("*.json"))) + 1
+    printed = capsys.readouterr().out
+    assert "tests/fixtures/load/syntax-error.json:6:40: S002" in printed
+
+
+def test_fail_on_never_and_warning(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    bad = str(FIXTURES / "load" / "bom.json")
+    assert main(["check", bad, "--fail-on", "never", "--output", str(tmp_path / "a")]) == 0
+    assert main(["check", bad, "--fail-on", "warning", "--output", str(tmp_path / "b")]) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["check", "no/such/dir"], "no/such/dir: no such file or folder"),
+        (["check", "guides", "--select", "Q9"], "no rule code starts with `Q9`"),
+        (["check", "guides", "--format", "pdf"], "unknown format `pdf`"),
+        (["explain", "Z999"], "no rule `Z999`"),
+    ],
+)
+def test_usage_errors_exit_2_with_a_message(args, message, capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    assert main(args) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_argparse_errors_exit_2(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["check", "--fail-on", "sometimes"])
+    assert info.value.code == 2
+
+
+def test_bad_configuration_exits_2_naming_the_key(in_tmp_cwd, capsys):
+    (in_tmp_cwd / "contentqa.toml").write_text('fail_on = "error"\n')
+    assert main(["check", "x"]) == 2
+    assert "unknown key `fail_on`" in capsys.readouterr().err
+
+
+def test_configuration_paths_are_relative_to_the_file(in_tmp_cwd, capsys):
+    guides = in_tmp_cwd / "content"
+    guides.mkdir()
+    (guides / "g.json").write_text(CLEAN_GUIDES[0].read_text())
+    (in_tmp_cwd / "contentqa.toml").write_text('paths = ["content"]\noutput-dir = "out"\n')
+    sub = in_tmp_cwd / "sub"
+    sub.mkdir()
+    os.chdir(sub)
+    assert main(["check"]) == 0
+    assert (sub / "out" / "contentqa.json").is_file()
+    assert "1 file(s) checked" in capsys.readouterr().out
+
+
+def test_report_to_stdout_keeps_stdout_machine_readable(tmp_path, monkeypatch):
+    result = run_cli("check", str(CLEAN_GUIDES[0]), "--output", "-")
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["summary"]["files"] == 1
+    assert "file(s) checked" in result.stderr
+
+
+def test_console_entry_points_work():
+    result = run_cli("--version")
+    assert result.returncode == 0 and result.stdout.startswith("contentqa ")
+    rules = run_cli("rules")
+    assert "S006  schema-violation" in rules.stdout
+    explained = run_cli("explain", "schema-violation")
+    assert "did you mean `steps`" in explained.stdout
+
+
+def test_rules_as_json_lists_every_registered_rule(capsys):
+    from contentqa.registry import all_rules
+
+    assert main(["rules", "--format", "json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [r["code"] for r in listed] == [r.code for r in all_rules()]
+
+
+def test_report_bytes_do_not_depend_on_hash_seed(tmp_path):
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"r{seed}.json"
+        run_cli("check", "guides", "--output", str(out), env_extra={"PYTHONHASHSEED": seed})
+        report = json.loads(out.read_text())
+        report.pop("generated_at")
+        outputs.append(json.dumps(report, indent=2))
+    assert outputs[0] == outputs[1]
+
+
+def test_seed_guide_is_in_guides():
+    assert SEED_GUIDE.is_file()

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import pytest
+
+from contentqa.config import ConfigError, find_config_file, load_config, parse_config
+from contentqa.model import Severity
+from contentqa.registry import get_rule
+
+
+def test_defaults_without_a_configuration_file(in_tmp_cwd):
+    config = load_config()
+    assert config.source is None
+    assert config.fail_on == "error"
+    assert config.max_file_size == 5_000_000
+
+
+def test_found_by_walking_up_and_contentqa_toml_wins(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.contentqa]\nfail-on = "warning"\n')
+    deep = tmp_path / "a" / "b"
+    deep.mkdir(parents=True)
+    assert find_config_file(deep) == tmp_path / "pyproject.toml"
+    assert load_config(start=deep).fail_on == "warning"
+    (tmp_path / "contentqa.toml").write_text('fail-on = "info"\n')
+    assert load_config(start=deep).fail_on == "info"
+
+
+def test_pyproject_without_our_table_is_skipped(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    assert find_config_file(tmp_path) is None
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ({"fail_on": "error"}, "unknown key `fail_on` — did you mean `fail-on`?"),
+        ({"fail-on": "sometimes"}, "`fail-on` must be one of error, warning, info, never"),
+        ({"max-file-size": "big"}, "`max-file-size` must be a positive number of bytes"),
+        ({"select": "Q"}, "`select`: no rule code starts with `Q`"),
+        ({"rules": {"nope": {}}}, "`rules.nope`: no such rule"),
+        ({"rules": {"S006": {"severity": "fatal"}}}, "`rules.S006.severity` must be error"),
+        ({"rules": {"S006": {"colour": 1}}}, "`rules.S006.colour`: unknown option"),
+        ({"format": ["pdf"]}, "unknown format `pdf`"),
+    ],
+)
+def test_bad_configuration_names_the_key(table, message):
+    with pytest.raises(ConfigError, match=None) as info:
+        parse_config(table)
+    assert message in str(info.value)
+
+
+def test_rule_severity_override_by_code_or_name():
+    config = parse_config({"rules": {"schema-violation": {"severity": "warning"}}})
+    assert config.severity(get_rule("S006")) is Severity.WARNING
+
+
+def test_select_and_ignore_by_prefix():
+    config = parse_config({"select": ["S"], "ignore": ["S00"]})
+    assert not config.enabled("S001")
+    config = parse_config({"select": ["S006"]})
+    assert config.enabled("S006") and not config.enabled("S005")

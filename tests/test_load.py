@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from conftest import FIXTURES, load_json
+
+from contentqa.config import Config
+from contentqa.load import PathError, discover, load_bytes, load_file
+from contentqa.pipeline import check_file
+
+LOAD_FIXTURES = FIXTURES / "load"
+EXPECTED = load_json(LOAD_FIXTURES / "expected.json")
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_bad_input_gives_one_located_finding_per_problem(name):
+    result = check_file(LOAD_FIXTURES / name, Config())
+    got = [[f.code, f.line, f.column] for f in result.findings if f.category == "schema"]
+    assert got == EXPECTED[name]
+    assert all(f.file.endswith(name) for f in result.findings)
+    assert result.report.valid is False
+
+
+def test_every_fixture_has_expectations():
+    files = {p.name for p in LOAD_FIXTURES.glob("*.json") if p.name != "expected.json"}
+    assert files == set(EXPECTED)
+
+
+def test_input_files_are_never_modified(tmp_path):
+    before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in LOAD_FIXTURES.iterdir()}
+    for path in sorted(before):
+        check_file(path, Config())
+    after = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in LOAD_FIXTURES.iterdir()}
+    assert before == after
+
+
+def test_file_over_the_size_limit_is_not_read(tmp_path):
+    big = tmp_path / "big.json"
+    big.write_text('{"title": "' + "x" * 2000 + '"}', encoding="utf-8")
+    loaded = load_file(big, max_bytes=1000)
+    assert loaded.document is None
+    [(code, diagnostic)] = loaded.problems
+    assert code == "S004"
+    assert "over the 0.0 MB limit" in diagnostic.message or "limit" in diagnostic.message
+
+
+def test_duplicate_keys_at_every_depth_are_reported():
+    source = '{"a": 1, "a": 2, "steps": [{"title": "x", "body": [], "body": []}]}'
+    loaded = load_bytes("t.json", "t.json", source.encode())
+    pointers = sorted(d.pointer for code, d in loaded.problems if code == "S005")
+    assert pointers == ["/a", "/steps/0/body"]
+    columns = sorted(d.position.column for _, d in loaded.problems)
+    assert columns == [source.index('"a": 2') + 1, source.rindex('"body"') + 1]
+
+
+def test_invalid_utf8_points_at_the_bad_byte():
+    loaded = load_bytes("t.json", "t.json", b'{\n  "t": "ab\xff"}')
+    [(code, diagnostic)] = loaded.problems
+    assert code == "S001"
+    assert (diagnostic.position.line, diagnostic.position.column) == (2, 11)
+
+
+def test_discover_is_recursive_sorted_and_rejects_unknown_paths(tmp_path):
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "z.json").write_text("{}")
+    (tmp_path / "a.json").write_text("{}")
+    (tmp_path / "notes.txt").write_text("x")
+    assert [p.name for p in discover([tmp_path])] == ["a.json", "z.json"]
+    with pytest.raises(PathError, match="no such file"):
+        discover([tmp_path / "missing"])
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(PathError, match="no guide files"):
+        discover([tmp_path / "empty"])

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from contentqa.model import Span
+from contentqa.sourcemap import SourceMap
+
+
+def test_pointer_positions_are_one_based():
+    source = '{\n  "a": [1, {"b": "x"}],\n  "c": "y"\n}'
+    smap = SourceMap(source)
+    assert smap.position("/a").line == 2 and smap.position("/a").column == 8
+    assert (smap.position("/a/1/b").line, smap.position("/a/1/b").column) == (2, 18)
+    assert (smap.key_position("/c").line, smap.key_position("/c").column) == (3, 3)
+
+
+def test_missing_pointer_falls_back_to_nearest_parent():
+    smap = SourceMap('{"a": {"b": 1}}')
+    assert smap.position("/a/zzz") == smap.position("/a")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["plain text here", 'quote " and \\ backslash', "emoji 😀 then word", "tab\there x", "é café"],
+)
+@pytest.mark.parametrize("ensure_ascii", [True, False])
+def test_span_positions_skip_escapes(text, ensure_ascii):
+    source = '{"t": ' + json.dumps(text, ensure_ascii=ensure_ascii) + "}"
+    word_start = text.rindex(" ") + 1
+    position = SourceMap(source).position("/t", Span(word_start, len(text)))
+    raw_prefix = json.dumps(text[:word_start], ensure_ascii=ensure_ascii)[1:-1]
+    assert position.line == 1
+    assert position.column == len('{"t": "') + len(raw_prefix) + 1
