@@ -50,6 +50,7 @@ class LibraryContext:
     """What a library-level rule sees: every guide of the run."""
 
     guides: tuple[GuideContext, ...]
+    config: Config = field(default_factory=Config)
     memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def shared(self, key: str, compute: Callable[[], T]) -> T:

@@ -48,6 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--ignore", help="skip these rule codes or prefixes, comma-separated")
     check.add_argument("--fail-on", choices=FAIL_ON_CHOICES, help="lowest severity that fails")
     check.add_argument("--max-file-size", type=int, help="largest guide file in bytes")
+    check.add_argument(
+        "-j", "--jobs", type=int, help="worker processes (default: one per core for big runs)"
+    )
     check.add_argument("-q", "--quiet", action="store_true", help="print only the totals")
 
     rules = sub.add_parser("rules", help="list every rule")
@@ -90,10 +93,13 @@ def resolve_config(args: argparse.Namespace) -> Config:
         "max_file_size": args.max_file_size,
         "formats": _split(args.format),
         "output_dir": args.output_dir,
+        "jobs": args.jobs,
     }
     config = dataclasses.replace(config, **{k: v for k, v in overrides.items() if v is not None})
     if config.max_file_size <= 0:
         raise UsageError("--max-file-size must be a positive number of bytes")
+    if config.jobs < 0:
+        raise UsageError("--jobs must be 0 (one per core) or more")
     check_values(config, "")
     return config
 

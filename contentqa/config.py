@@ -56,6 +56,9 @@ class Config:
     output_dir: str = DEFAULT_OUTPUT_DIR
     formats: tuple[str, ...] = ("json",)
     rules: Mapping[str, RuleSetting] = field(default_factory=dict)
+    approved_boilerplate: tuple[Mapping[str, str], ...] = ()
+    all_pairs_limit: int = 300
+    jobs: int = 0
     source: Path | None = None
 
     def enabled(self, code: str) -> bool:
@@ -83,6 +86,9 @@ _TOP_KEYS = {
     "output-dir": "output_dir",
     "format": "formats",
     "rules": "rules",
+    "approved-boilerplate": "approved_boilerplate",
+    "all-pairs-limit": "all_pairs_limit",
+    "jobs": "jobs",
 }
 
 
@@ -122,11 +128,15 @@ def parse_config(table: Mapping[str, Any], source: Path | None = None) -> Config
             values["rules"] = _parse_rules(value, where)
         elif attr in ("paths", "select", "ignore", "formats"):
             values[attr] = _string_list(key, value, where)
-        elif attr == "max_file_size":
+        elif attr == "approved_boilerplate":
+            values[attr] = _approved(value, where)
+        elif attr == "jobs":
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise ConfigError(f"{where}`jobs` must be 0 (one per core) or more, not {value!r}")
+            values[attr] = value
+        elif attr in ("max_file_size", "all_pairs_limit"):
             if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-                raise ConfigError(
-                    f"{where}`{key}` must be a positive number of bytes, not {value!r}"
-                )
+                raise ConfigError(f"{where}`{key}` must be a positive whole number, not {value!r}")
             values[attr] = value
         else:
             if not isinstance(value, str):
@@ -150,6 +160,25 @@ def check_values(config: Config, where: str = "") -> None:
         for pattern in patterns:
             if not any(code.startswith(pattern) for code in codes):
                 raise ConfigError(f"{where}`{key}`: no rule code starts with `{pattern}`")
+
+
+def _approved(value: Any, where: str) -> tuple[Mapping[str, str], ...]:
+    if not isinstance(value, list):
+        raise ConfigError(f"{where}`approved-boilerplate` must be a list of tables")
+    out = []
+    for i, entry in enumerate(value):
+        name = f"{where}`approved-boilerplate[{i}]`"
+        if not isinstance(entry, Mapping):
+            raise ConfigError(f"{name} must be a table with `text` or `hash`, and `reason`")
+        unknown = set(entry) - {"text", "hash", "reason"}
+        if unknown:
+            raise ConfigError(f"{name}: unknown key `{sorted(unknown)[0]}` (text, hash, reason)")
+        if ("text" in entry) == ("hash" in entry):
+            raise ConfigError(f"{name} needs exactly one of `text` or `hash`")
+        if not all(isinstance(v, str) and v.strip() for v in entry.values()):
+            raise ConfigError(f"{name}: values must be non-empty text")
+        out.append(dict(entry))
+    return tuple(out)
 
 
 def _parse_rules(value: Any, where: str) -> dict[str, RuleSetting]:

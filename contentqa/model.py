@@ -134,7 +134,8 @@ class TextUnit:
     ``kind`` says what it is (``paragraph``, ``item``, ``title``, ``sentence``...), ``part``
     is the pointer of the guide part it belongs to (``/intro``, ``/steps/2``), ``prose`` is
     False for list items and headings, which are not judged as running text. Sentences carry
-    the pointer of their string and their ``span`` within it.
+    the pointer of their string and their ``span`` within it. ``tokens`` are the normalized
+    word tokens (:mod:`contentqa.normalize`) used by every comparison.
     """
 
     file: str
@@ -144,6 +145,7 @@ class TextUnit:
     part: str
     prose: bool
     span: Span | None = None
+    tokens: tuple[str, ...] = field(default=(), repr=False)
 
 
 @dataclass(frozen=True)

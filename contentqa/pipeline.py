@@ -6,8 +6,9 @@ can be checked in any order or process; library rules then run over all guides a
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from contentqa.analyze import (
 from contentqa.config import Config
 from contentqa.load import Loaded, load_file
 from contentqa.model import Document, Finding, GuideReport, Report, RuleRun
-from contentqa.registry import all_rules, get_rule
+from contentqa.registry import METRICS, all_rules, get_rule
 from contentqa.segment import count_words, segment
 from contentqa.validate import validate
 
@@ -32,6 +33,8 @@ from contentqa.validate import validate
 # "How many words do we read per minute? A review and meta-analysis of reading rate",
 # Journal of Memory and Language 109 (2019) 104047.
 WORDS_PER_MINUTE = 238
+# Below this many files, starting worker processes costs more than it saves.
+PARALLEL_MIN_FILES = 64
 
 
 @dataclass(frozen=True)
@@ -94,13 +97,36 @@ def run(
     config: Config,
     on_file: Callable[[FileResult], None] | None = None,
 ) -> Report:
+    """Check ``paths`` and build the report; per-file work is spread over ``config.jobs``
+    processes. Results come back in path order, so the report never depends on the count."""
+    jobs = effective_jobs(config.jobs, len(paths))
     results: list[FileResult] = []
-    for path in paths:
-        result = check_file(path, config)
-        results.append(result)
-        if on_file:
-            on_file(result)
+    if jobs == 1:
+        outcomes = (check_file(path, config) for path in paths)
+        for result in outcomes:
+            results.append(result)
+            if on_file:
+                on_file(result)
+    else:
+        from concurrent.futures import ProcessPoolExecutor
+
+        chunksize = max(1, min(64, len(paths) // (jobs * 8)))
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            for result in pool.map(check_file, paths, [config] * len(paths), chunksize=chunksize):
+                results.append(result)
+                if on_file:
+                    on_file(result)
     return build_report(results, config)
+
+
+def effective_jobs(requested: int, files: int) -> int:
+    """``requested`` processes, or with 0 one per core once there are enough files to pay
+    for starting them."""
+    if requested > 0:
+        return max(1, min(requested, files))
+    if files < PARALLEL_MIN_FILES:
+        return 1
+    return max(1, min(os.cpu_count() or 1, files))
 
 
 def build_report(results: Sequence[FileResult], config: Config) -> Report:
@@ -113,8 +139,9 @@ def build_report(results: Sequence[FileResult], config: Config) -> Report:
     findings: list[Finding] = [f for r in results for f in r.findings]
     guides = tuple(r.guide for r in results if r.guide is not None)
     documents: dict[str, Document] = {g.file: g.document for g in guides}
-    library = LibraryContext(guides)
+    library = LibraryContext(guides, config)
     findings += to_findings(run_library_rules(library, config, stats), "", documents, config)
+    guide_reports, library_metrics = _library_metrics(results, library)
     findings = deduplicate_fingerprints(findings)
     for rule in all_rules():
         if rule.scope == "loader" and config.enabled(rule.code):
@@ -126,11 +153,33 @@ def build_report(results: Sequence[FileResult], config: Config) -> Report:
         tool_version=__version__,
         generated_at=datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
         fail_on=config.fail_on,
-        guides=tuple(r.report for r in results),
+        guides=guide_reports,
         findings=tuple(findings),
         rules=tuple(
             RuleRun(code, get_rule(code).name, s.files, s.units, s.findings)
             for code, s in sorted(stats.items())
         ),
         exit_status=exit_status,
+        library_metrics=library_metrics,
     )
+
+
+def _library_metrics(
+    results: Sequence[FileResult], library: LibraryContext
+) -> tuple[tuple[GuideReport, ...], dict]:
+    """Per-guide and library figures that need the whole run (duplication ratio, say)."""
+    per_file: dict[str, dict] = {}
+    totals: dict = {}
+    if library.guides:
+        for provider in METRICS:
+            files, overall = provider(library)
+            for file, values in files.items():
+                per_file.setdefault(file, {}).update(values)
+            totals.update(overall)
+    reports = tuple(
+        replace(r.report, metrics={**r.report.metrics, **per_file.get(r.file, {})})
+        if r.file in per_file
+        else r.report
+        for r in results
+    )
+    return reports, totals

@@ -16,7 +16,7 @@ import dataclasses
 import inspect
 import re
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from contentqa.model import Category, Diagnostic, Severity
@@ -73,6 +73,13 @@ class Rule:
 
 
 REGISTRY: dict[str, type[Rule]] = {}
+# Functions computing figures over the whole run: (library) -> (per-file metrics, library metrics).
+METRICS: list[Callable[[LibraryContext], tuple[dict[str, dict], dict]]] = []
+
+
+def register_metrics(fn):
+    METRICS.append(fn)
+    return fn
 
 
 def register(cls: type[Rule]) -> type[Rule]:

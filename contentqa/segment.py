@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
 from contentqa.model import Span, TextUnit
+from contentqa.normalize import normalize_token
 from contentqa.pointers import join
 
 # (field, kind, prose): how each text field of a part is judged.
@@ -53,27 +54,32 @@ def sentencizer():
 
 
 def segment(file: str, data: dict[str, Any]) -> Segmented:
-    units = tuple(_units(file, data))
-    return Segmented(units, tuple(split_sentences(units)))
-
-
-def split_sentences(units: tuple[TextUnit, ...]) -> Iterator[TextUnit]:
+    """Text units of a guide, each with its normalized tokens, and their sentences."""
+    raw_units = list(_units(file, data))
     nlp = sentencizer()
-    texts = [unit.text for unit in units]
-    for unit, doc in zip(units, nlp.pipe(texts, batch_size=256), strict=True):
+    units: list[TextUnit] = []
+    sentences: list[TextUnit] = []
+    for unit, doc in zip(raw_units, nlp.pipe([u.text for u in raw_units]), strict=True):
+        words = [(tok.idx, normalize_token(tok.text)) for tok in doc]
+        units.append(replace(unit, tokens=tuple(w for _, w in words if w)))
         for sent in doc.sents:
             start, end = _trim(unit.text, sent.start_char, sent.end_char)
             if start >= end or not _WORD.search(unit.text[start:end]):
                 continue
-            yield TextUnit(
-                file=unit.file,
-                pointer=unit.pointer,
-                kind="sentence",
-                text=unit.text[start:end],
-                part=unit.part,
-                prose=unit.prose,
-                span=Span(start, end),
+            tokens = tuple(w for i, w in words[sent.start : sent.end] if w)
+            sentences.append(
+                TextUnit(
+                    file=unit.file,
+                    pointer=unit.pointer,
+                    kind="sentence",
+                    text=unit.text[start:end],
+                    part=unit.part,
+                    prose=unit.prose,
+                    span=Span(start, end),
+                    tokens=tokens,
+                )
             )
+    return Segmented(tuple(units), tuple(sentences))
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

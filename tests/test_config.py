@@ -34,7 +34,7 @@ def test_pyproject_without_our_table_is_skipped(tmp_path):
     [
         ({"fail_on": "error"}, "unknown key `fail_on` — did you mean `fail-on`?"),
         ({"fail-on": "sometimes"}, "`fail-on` must be one of error, warning, info, never"),
-        ({"max-file-size": "big"}, "`max-file-size` must be a positive number of bytes"),
+        ({"max-file-size": "big"}, "`max-file-size` must be a positive whole number"),
         ({"select": "Q"}, "`select`: no rule code starts with `Q`"),
         ({"rules": {"nope": {}}}, "`rules.nope`: no such rule"),
         ({"rules": {"S006": {"severity": "fatal"}}}, "`rules.S006.severity` must be error"),

@@ -1,0 +1,1 @@
+"""Duplicate and near-duplicate detection (see :mod:`contentqa.duplicates.engine`)."""

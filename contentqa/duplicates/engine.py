@@ -1,0 +1,586 @@
+"""The duplicate engine: one pass over every guide of a run, shared by the duplicate rules.
+
+Layers, in order, each feeding the next:
+
+1. exact paragraph clusters (hash of normalized tokens);
+2. containment: a paragraph wholly inside another one;
+3. one pool of sentences and items, clustered exactly; a sentence cluster spread over at least
+   ``boilerplate_min_units`` paragraphs is boilerplate, and boilerplate sentences that always
+   travel together are reported as one passage;
+4. masking: boilerplate, approved passages and filler items are removed from the text that
+   the near-duplicate layers compare, so two steps are never "similar" because of filler;
+5. near-duplicates (rapidfuzz scores on normalized tokens) of paragraphs, items and sentences,
+   and of composite parts: steps (title, body, action items), strategies and FAQ entries.
+   Candidate pairs come from every pair when a pool is small, else from MinHash LSH.
+
+Everything is computed over the whole library at once, so a paragraph copied from one guide
+into another is found by the same code as a paragraph pasted twice in one guide.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from contentqa.duplicates import minhash
+from contentqa.duplicates.similarity import best_match_mean, get_scorer
+from contentqa.model import Span, TextUnit
+from contentqa.normalize import text_hash, tokens_key
+from contentqa.segment import count_words
+
+UnitId = tuple[str, str]  # (file, pointer)
+
+
+@dataclass(frozen=True)
+class ApprovedPassage:
+    key: str
+    reason: str
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class NearLevel:
+    """Settings of one near-duplicate level, taken from its rule's options."""
+
+    threshold: float
+    scorer: str
+    min_words: int = 1
+    error_threshold: float | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    paragraph_min_words: int = 3
+    sentence_min_words: int = 4
+    item_min_words: int = 3
+    containment_min_words: int = 4
+    boilerplate_min_units: int = 3
+    approved: tuple[ApprovedPassage, ...] = ()
+    near: dict[str, NearLevel] = field(default_factory=dict)
+    all_pairs_limit: int = 300
+    lsh_threshold: float = 0.4
+    num_perm: int = 64
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """Identical texts (after normalization): the first occurrence, then the copies."""
+
+    key: str
+    occurrences: tuple[TextUnit, ...]
+
+    @property
+    def first(self) -> TextUnit:
+        return self.occurrences[0]
+
+    @property
+    def copies(self) -> tuple[TextUnit, ...]:
+        return self.occurrences[1:]
+
+
+@dataclass(frozen=True)
+class Passage:
+    """Boilerplate: sentences that recur, together, across many distinct units."""
+
+    keys: tuple[str, ...]
+    sentences: tuple[str, ...]
+    occurrences: tuple[TextUnit, ...]
+    units: tuple[UnitId, ...]
+    repeats: int
+
+
+@dataclass(frozen=True)
+class Containment:
+    short: TextUnit
+    long: TextUnit
+    span: Span | None
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """One side of a near-duplicate pair: a unit, a sentence or a composite part."""
+
+    file: str
+    pointer: str
+    label: str
+    span: Span | None = None
+    order: tuple = ()
+
+
+@dataclass(frozen=True)
+class NearPair:
+    level: str
+    first: Anchor
+    second: Anchor
+    score: float
+    parts: tuple[tuple[str, float], ...] = ()
+
+
+@dataclass(frozen=True)
+class Approval:
+    passage: ApprovedPassage
+    occurrences: tuple[TextUnit, ...]
+
+
+@dataclass(frozen=True)
+class Analysis:
+    paragraph_clusters: tuple[Cluster, ...]
+    sentence_clusters: tuple[Cluster, ...]
+    item_clusters: tuple[Cluster, ...]
+    containments: tuple[Containment, ...]
+    passages: tuple[Passage, ...]
+    approvals: tuple[Approval, ...]
+    near: dict[str, tuple[NearPair, ...]]
+    repeated_words: dict[str, int]
+    total_words: dict[str, int]
+    masked_words: dict[UnitId, int]
+
+    def duplication_ratio(self, file: str) -> float:
+        total = self.total_words.get(file, 0)
+        return round(self.repeated_words.get(file, 0) / total, 4) if total else 0.0
+
+    def library_ratio(self) -> float:
+        total = sum(self.total_words.values())
+        return round(sum(self.repeated_words.values()) / total, 4) if total else 0.0
+
+
+PARAGRAPH_KINDS = frozenset({"paragraph", "quote"})
+ITEM_KINDS = frozenset({"item", "title", "question"})
+
+
+def analyze(
+    guides: Sequence[tuple[str, Sequence[TextUnit], Sequence[TextUnit]]], settings: Settings
+) -> Analysis:
+    """``guides`` is ``(file, units, sentences)`` per guide, in run order."""
+    order: dict[UnitId, tuple[int, int]] = {}
+    units: list[TextUnit] = []
+    sentences_of: dict[UnitId, list[TextUnit]] = defaultdict(list)
+    for file_index, (file, guide_units, guide_sentences) in enumerate(guides):
+        for unit_index, unit in enumerate(guide_units):
+            order[(file, unit.pointer)] = (file_index, unit_index)
+            units.append(unit)
+        for sentence in guide_sentences:
+            sentences_of[(sentence.file, sentence.pointer)].append(sentence)
+    ctx = _Context(settings, order, sentences_of)
+
+    approved_keys = {a.key: a for a in settings.approved}
+    paragraphs = [u for u in units if u.kind in PARAGRAPH_KINDS]
+    paragraph_clusters, approvals = ctx.clusters(
+        (u for u in paragraphs if len(u.tokens) >= settings.paragraph_min_words), approved_keys
+    )
+    copies = {ctx.uid(c) for cluster in paragraph_clusters for c in cluster.copies}
+    containments = ctx.containments(
+        [u for u in paragraphs if ctx.uid(u) not in copies and ctx.uid(u) not in ctx.approved_units]
+    )
+    contained = {ctx.uid(c.short) for c in containments}
+
+    pool: list[TextUnit] = []
+    for unit in units:
+        uid = ctx.uid(unit)
+        if uid in copies or uid in contained:
+            continue
+        if unit.kind in PARAGRAPH_KINDS:
+            pool.extend(
+                s for s in sentences_of.get(uid, ()) if len(s.tokens) >= settings.sentence_min_words
+            )
+        elif unit.kind in ITEM_KINDS and len(unit.tokens) >= settings.item_min_words:
+            pool.append(unit)
+    pooled, pool_approvals = ctx.clusters(pool, approved_keys)
+    approvals += pool_approvals
+
+    sentence_clusters: list[Cluster] = []
+    item_clusters: list[Cluster] = []
+    boilerplate: list[Cluster] = []
+    for cluster in pooled:
+        members = cluster.occurrences
+        if all(m.kind == "sentence" for m in members):
+            distinct = {ctx.uid(m) for m in members}
+            if len(distinct) >= settings.boilerplate_min_units:
+                boilerplate.append(cluster)
+                continue
+        if all(m.kind in ITEM_KINDS for m in members):
+            item_clusters.append(cluster)
+        else:
+            sentence_clusters.append(cluster)
+    passages = ctx.passages(boilerplate)
+
+    masked = ctx.masked_tokens(units, boilerplate, item_clusters, approvals)
+    near = ctx.near_duplicates(units, masked, paragraph_clusters, containments, boilerplate)
+
+    total_words: dict[str, int] = defaultdict(int)
+    for unit in units:
+        total_words[unit.file] += count_words(unit.text)
+    repeated = ctx.repeated_words(
+        units, paragraph_clusters, containments, sentence_clusters, item_clusters, boilerplate
+    )
+    return Analysis(
+        paragraph_clusters=tuple(paragraph_clusters),
+        sentence_clusters=tuple(sentence_clusters),
+        item_clusters=tuple(item_clusters),
+        containments=tuple(containments),
+        passages=tuple(passages),
+        approvals=tuple(sorted(approvals, key=lambda a: ctx.position(a.occurrences[0]))),
+        near=near,
+        repeated_words=dict(repeated),
+        total_words=dict(total_words),
+        masked_words={uid: len(tokens) for uid, tokens in masked.items()},
+    )
+
+
+class _Context:
+    def __init__(self, settings: Settings, order, sentences_of) -> None:
+        self.settings = settings
+        self.order = order
+        self.sentences_of = sentences_of
+        self.approved_units: set[UnitId] = set()
+
+    @staticmethod
+    def uid(unit: TextUnit) -> UnitId:
+        return (unit.file, unit.pointer)
+
+    def position(self, unit: TextUnit) -> tuple:
+        return (*self.order[(unit.file, unit.pointer)], unit.span.start if unit.span else -1)
+
+    # -- exact layers -----------------------------------------------------------------
+
+    def clusters(
+        self, units: Iterable[TextUnit], approved: dict[str, ApprovedPassage]
+    ) -> tuple[list[Cluster], list[Approval]]:
+        groups: dict[str, list[TextUnit]] = defaultdict(list)
+        for unit in units:
+            groups[text_hash(unit.tokens)].append(unit)
+        clusters: list[Cluster] = []
+        approvals: list[Approval] = []
+        for key, members in groups.items():
+            members.sort(key=self.position)
+            if key in approved:
+                approvals.append(Approval(approved[key], tuple(members)))
+                self.approved_units.update(self.uid(m) for m in members if m.span is None)
+            elif len(members) > 1:
+                clusters.append(Cluster(key, tuple(members)))
+        clusters.sort(key=lambda c: self.position(c.first))
+        return clusters, approvals
+
+    def containments(self, paragraphs: list[TextUnit]) -> list[Containment]:
+        """Paragraphs whose whole text stands inside a longer paragraph.
+
+        Candidates share the short paragraph's first sentence; the check is on normalized
+        tokens, so whitespace, case and punctuation differences do not matter.
+        """
+        by_sentence: dict[str, list[TextUnit]] = defaultdict(list)
+        for paragraph in paragraphs:
+            for sentence in self.sentences_of.get(self.uid(paragraph), ()):
+                by_sentence[tokens_key(sentence.tokens)].append(paragraph)
+        found: list[Containment] = []
+        for short in sorted(paragraphs, key=self.position):
+            if len(short.tokens) < self.settings.containment_min_words:
+                continue
+            first = self.sentences_of.get(self.uid(short), ())
+            if not first:
+                continue
+            needle = f" {tokens_key(short.tokens)} "
+            for long in sorted(by_sentence.get(tokens_key(first[0].tokens), ()), key=self.position):
+                if len(long.tokens) <= len(short.tokens) or long is short:
+                    continue
+                if needle in f" {tokens_key(long.tokens)} ":
+                    found.append(Containment(short, long, self._span_in(short, long)))
+                    break
+        return found
+
+    def _span_in(self, short: TextUnit, long: TextUnit) -> Span | None:
+        short_sentences = self.sentences_of.get(self.uid(short), ())
+        long_sentences = self.sentences_of.get(self.uid(long), ())
+        keys = [s.tokens for s in short_sentences]
+        for i in range(len(long_sentences) - len(keys) + 1):
+            window = long_sentences[i : i + len(keys)]
+            if [s.tokens for s in window[:-1]] == keys[:-1] and _starts_with(
+                window[-1].tokens, keys[-1]
+            ):
+                return Span(window[0].span.start, window[-1].span.end)
+        return None
+
+    def passages(self, boilerplate: list[Cluster]) -> list[Passage]:
+        """Group boilerplate sentences found in exactly the same units into one passage."""
+        by_units: dict[tuple[UnitId, ...], list[Cluster]] = defaultdict(list)
+        for cluster in boilerplate:
+            units = tuple(sorted({self.uid(m) for m in cluster.occurrences}, key=self.order.get))
+            by_units[units].append(cluster)
+        passages = []
+        for units, clusters in by_units.items():
+            clusters.sort(key=lambda c: self.position(c.first))
+            occurrences = sorted((m for c in clusters for m in c.occurrences), key=self.position)
+            passages.append(
+                Passage(
+                    keys=tuple(c.key for c in clusters),
+                    sentences=tuple(c.first.text for c in clusters),
+                    occurrences=tuple(occurrences),
+                    units=units,
+                    repeats=max(len(c.occurrences) for c in clusters),
+                )
+            )
+        passages.sort(key=lambda p: self.position(p.occurrences[0]))
+        return passages
+
+    # -- masking ----------------------------------------------------------------------
+
+    def masked_tokens(
+        self,
+        units: list[TextUnit],
+        boilerplate: list[Cluster],
+        item_clusters: list[Cluster],
+        approvals: list[Approval],
+    ) -> dict[UnitId, tuple[str, ...]]:
+        """Each unit's tokens without boilerplate, approved passages and filler items."""
+        masked_sentences = {
+            (m.file, m.pointer, m.span)
+            for group in (*boilerplate, *(Cluster(a.passage.key, a.occurrences) for a in approvals))
+            for m in group.occurrences
+            if m.span is not None
+        }
+        filler_items = {
+            self.uid(m)
+            for cluster in item_clusters
+            if len({self.uid(m) for m in cluster.occurrences})
+            >= self.settings.boilerplate_min_units
+            for m in cluster.occurrences
+        }
+        out: dict[UnitId, tuple[str, ...]] = {}
+        for unit in units:
+            uid = self.uid(unit)
+            if uid in filler_items or uid in self.approved_units:
+                out[uid] = ()
+            elif unit.kind in PARAGRAPH_KINDS:
+                kept = [
+                    s.tokens
+                    for s in self.sentences_of.get(uid, ())
+                    if (s.file, s.pointer, s.span) not in masked_sentences
+                ]
+                out[uid] = tuple(itertools.chain.from_iterable(kept))
+            else:
+                out[uid] = unit.tokens
+        return out
+
+    # -- near-duplicates --------------------------------------------------------------
+
+    def near_duplicates(
+        self,
+        units: list[TextUnit],
+        masked: dict[UnitId, tuple[str, ...]],
+        paragraph_clusters: list[Cluster],
+        containments: list[Containment],
+        boilerplate: list[Cluster],
+    ) -> dict[str, tuple[NearPair, ...]]:
+        levels = self.settings.near
+        out: dict[str, tuple[NearPair, ...]] = {}
+        copies = {self.uid(c) for cluster in paragraph_clusters for c in cluster.copies}
+        copies |= {self.uid(c.short) for c in containments}
+
+        def anchor(unit: TextUnit, span: Span | None = None) -> Anchor:
+            return Anchor(unit.file, unit.pointer, unit.text, span, self.position(unit))
+
+        if "paragraph" in levels:
+            entries = [
+                (anchor(u), masked[self.uid(u)])
+                for u in units
+                if u.kind in PARAGRAPH_KINDS and self.uid(u) not in copies
+            ]
+            out["paragraph"] = self._near_level("paragraph", entries)
+        if "item" in levels:
+            # Questions are compared with questions only: "How to repot a plant" (a title)
+            # and "How often should I repot a plant?" share words but not meaning.
+            items = [u for u in units if u.kind in ITEM_KINDS and u.pointer != "/title"]
+            out["item"] = tuple(
+                sorted(
+                    self._near_level(
+                        "item", [(anchor(u), u.tokens) for u in items if u.kind != "question"]
+                    )
+                    + self._near_level(
+                        "item", [(anchor(u), u.tokens) for u in items if u.kind == "question"]
+                    ),
+                    key=lambda p: (p.second.order, p.first.order),
+                )
+            )
+        if "sentence" in levels:
+            boiler = {(m.file, m.pointer, m.span) for c in boilerplate for m in c.occurrences}
+            near_paragraphs = {
+                frozenset({(p.first.file, p.first.pointer), (p.second.file, p.second.pointer)})
+                for p in out.get("paragraph", ())
+            }
+            entries = [
+                (Anchor(s.file, s.pointer, s.text, s.span, self.position(s)), s.tokens)
+                for u in units
+                if u.kind in PARAGRAPH_KINDS and self.uid(u) not in copies
+                for s in self.sentences_of.get(self.uid(u), ())
+                if (s.file, s.pointer, s.span) not in boiler
+            ]
+            pairs = self._near_level("sentence", entries)
+            out["sentence"] = tuple(
+                p
+                for p in pairs
+                if (p.first.file, p.first.pointer) != (p.second.file, p.second.pointer)
+                and frozenset({(p.first.file, p.first.pointer), (p.second.file, p.second.pointer)})
+                not in near_paragraphs
+            )
+        for level, collection, parts in (
+            (
+                "step",
+                "steps",
+                (
+                    ("title", "title", 0.2),
+                    ("body", "body", 0.5),
+                    ("action items", "action_items", 0.3),
+                ),
+            ),
+            ("strategy", "strategies", (("title", "title", 0.3), ("body", "body", 0.7))),
+            ("faq", "faq", (("question", "question", 0.5), ("answer", "answer", 0.5))),
+        ):
+            if level in levels:
+                out[level] = self._near_composites(level, collection, parts, units, masked)
+        return out
+
+    def _candidates(self, seqs: Sequence[Sequence[str]]) -> Iterable[tuple[int, int]]:
+        if len(seqs) <= self.settings.all_pairs_limit:
+            return itertools.combinations(range(len(seqs)), 2)
+        pairs = minhash.candidate_pairs(seqs, self.settings.lsh_threshold, self.settings.num_perm)
+        return ((int(i), int(j)) for i, j in pairs)
+
+    def _near_level(
+        self, level: str, entries: list[tuple[Anchor, Sequence[str]]]
+    ) -> tuple[NearPair, ...]:
+        setting = self.settings.near[level]
+        scorer = get_scorer(setting.scorer)
+        entries = [(a, t) for a, t in entries if len(t) >= setting.min_words]
+        # Identical texts are exact duplicates, reported by the exact layers: compare each
+        # distinct text once.
+        distinct: dict[tuple[str, ...], int] = {}
+        for _, tokens in entries:
+            distinct.setdefault(tuple(tokens), len(distinct))
+        texts = list(distinct)
+        members: dict[int, list[Anchor]] = defaultdict(list)
+        for a, tokens in entries:
+            members[distinct[tuple(tokens)]].append(a)
+        pairs: list[NearPair] = []
+        for i, j in self._candidates(texts):
+            score = scorer(texts[i], texts[j])
+            if score < setting.threshold:
+                continue
+            for a in members[i]:
+                for b in members[j]:
+                    first, second = sorted((a, b), key=lambda x: x.order)
+                    pairs.append(NearPair(level, first, second, score))
+        return tuple(sorted(pairs, key=lambda p: (p.second.order, p.first.order)))
+
+    def _near_composites(
+        self,
+        level: str,
+        collection: str,
+        parts: tuple[tuple[str, str, float], ...],
+        units: list[TextUnit],
+        masked: dict[UnitId, tuple[str, ...]],
+    ) -> tuple[NearPair, ...]:
+        setting = self.settings.near[level]
+        scorer = get_scorer(setting.scorer)
+        composites: dict[UnitId, dict[str, list[tuple[str, ...]]]] = {}
+        labels: dict[UnitId, str] = {}
+        part_order: dict[UnitId, tuple[int, int]] = {}
+        prefix_len = len(collection) + 2
+        for unit in units:
+            if not unit.pointer.startswith(f"/{collection}/"):
+                continue
+            index, _, field_path = unit.pointer[prefix_len:].partition("/")
+            part_id = (unit.file, f"/{collection}/{index}")
+            field_name = field_path.split("/")[0]
+            composite = composites.setdefault(part_id, defaultdict(list))
+            part_order.setdefault(part_id, self.order[self.uid(unit)])
+            tokens = masked[self.uid(unit)]
+            if tokens:
+                composite[field_name].append(tuple(tokens))
+            if field_name in ("title", "question"):
+                labels[part_id] = unit.text
+        ids = sorted(composites, key=part_order.__getitem__)
+        flat = [
+            tuple(
+                itertools.chain.from_iterable(itertools.chain.from_iterable(composites[i].values()))
+            )
+            for i in ids
+        ]
+        pairs: list[NearPair] = []
+        for i, j in self._candidates(flat):
+            a, b = composites[ids[i]], composites[ids[j]]
+            part_scores: list[tuple[str, float]] = []
+            weighted = 0.0
+            weights = 0.0
+            for label, field_name, weight in parts:
+                if field_name == "action_items":
+                    score = best_match_mean(a.get(field_name, []), b.get(field_name, []), scorer)
+                else:
+                    left = tuple(itertools.chain.from_iterable(a.get(field_name, [])))
+                    right = tuple(itertools.chain.from_iterable(b.get(field_name, [])))
+                    score = scorer(left, right) if left and right else None
+                if score is None:
+                    continue
+                part_scores.append((label, score))
+                weighted += weight * score
+                weights += weight
+            if not weights or len(part_scores) < min(2, len(parts)):
+                continue
+            total = weighted / weights
+            if total < setting.threshold:
+                continue
+            first, second = (
+                Anchor(uid[0], uid[1], labels.get(uid, ""), None, part_order[uid])
+                for uid in (ids[i], ids[j])
+            )
+            pairs.append(NearPair(level, first, second, total, tuple(part_scores)))
+        return tuple(sorted(pairs, key=lambda p: (p.second.order, p.first.order)))
+
+    # -- duplication ratio ------------------------------------------------------------
+
+    def repeated_words(
+        self,
+        units: list[TextUnit],
+        paragraph_clusters: list[Cluster],
+        containments: list[Containment],
+        sentence_clusters: list[Cluster],
+        item_clusters: list[Cluster],
+        boilerplate: list[Cluster],
+    ) -> dict[str, int]:
+        """Words of every repeated copy (first occurrences excluded), counted once each."""
+        text_of = {self.uid(u): u.text for u in units}
+        spans: dict[UnitId, list[tuple[int, int]]] = defaultdict(list)
+
+        def whole(unit: TextUnit) -> None:
+            spans[self.uid(unit)].append((0, len(unit.text)))
+
+        for cluster in paragraph_clusters:
+            for copy in cluster.copies:
+                whole(copy)
+        for containment in containments:
+            whole(containment.short)
+        for cluster in (*sentence_clusters, *item_clusters, *boilerplate):
+            for copy in cluster.copies:
+                if copy.span is None:
+                    whole(copy)
+                else:
+                    spans[self.uid(copy)].append((copy.span.start, copy.span.end))
+        repeated: dict[str, int] = defaultdict(int)
+        for uid, ranges in spans.items():
+            text = text_of[uid]
+            repeated[uid[0]] += sum(count_words(text[s:e]) for s, e in _merge(ranges))
+        return repeated
+
+
+def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[list[int]] = []
+    for start, end in sorted(ranges):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(s, e) for s, e in merged]
+
+
+def _starts_with(tokens: Sequence[str], prefix: Sequence[str]) -> bool:
+    return tuple(tokens[: len(prefix)]) == tuple(prefix)

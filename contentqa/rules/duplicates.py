@@ -1,0 +1,542 @@
+"""Duplicate and near-duplicate rules (category ``duplicate``), within a guide and across the
+library. All of them read one shared :func:`contentqa.duplicates.engine.analyze` pass."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from contentqa.analyze import LibraryContext
+from contentqa.duplicates.engine import (
+    Analysis,
+    ApprovedPassage,
+    Cluster,
+    NearLevel,
+    NearPair,
+    Settings,
+    analyze,
+)
+from contentqa.duplicates.similarity import SCORERS
+from contentqa.model import Category, Diagnostic, Location, Severity, TextUnit
+from contentqa.normalize import normalized_tokens, text_hash
+from contentqa.pointers import describe
+from contentqa.registry import Rule, get_rule, option, register, register_metrics
+
+
+def engine_settings(library: LibraryContext) -> Settings:
+    config = library.config
+
+    def opts(code: str):
+        return config.rule_instance(get_rule(code)).options
+
+    near: dict[str, NearLevel] = {}
+    for code, level in NEAR_LEVELS.items():
+        if config.enabled(code):
+            o = opts(code)
+            near[level] = NearLevel(o.threshold, o.scorer, getattr(o, "min_words", 1))
+    approved = tuple(
+        ApprovedPassage(
+            entry.get("hash") or text_hash(normalized_tokens(entry["text"])),
+            entry.get("reason", ""),
+            entry.get("text", ""),
+        )
+        for entry in config.approved_boilerplate
+    )
+    return Settings(
+        paragraph_min_words=opts("D001").min_words,
+        sentence_min_words=opts("D002").min_words,
+        item_min_words=opts("D003").min_words,
+        containment_min_words=opts("D004").min_words,
+        boilerplate_min_units=opts("D005").min_units,
+        approved=approved,
+        near=near,
+        all_pairs_limit=config.all_pairs_limit,
+    )
+
+
+def duplicate_analysis(library: LibraryContext) -> Analysis:
+    def compute() -> Analysis:
+        guides = [(g.file, g.units, g.sentences) for g in library.guides]
+        return analyze(guides, engine_settings(library))
+
+    return library.shared("duplicates", compute)
+
+
+@register_metrics
+def duplication_metrics(library: LibraryContext) -> tuple[dict[str, dict], dict]:
+    analysis = duplicate_analysis(library)
+    per_file = {
+        g.file: {"duplication_ratio": analysis.duplication_ratio(g.file)} for g in library.guides
+    }
+    return per_file, {"duplication_ratio": analysis.library_ratio()}
+
+
+# -- message helpers ----------------------------------------------------------------------
+
+
+def quote(text: str, limit: int = 70) -> str:
+    text = " ".join(text.split())
+    return f"“{text if len(text) <= limit else text[: limit - 1].rstrip() + '…'}”"
+
+
+def place(file: str, pointer: str, home: str) -> str:
+    return describe(pointer) if file == home else f"{file} ({describe(pointer)})"
+
+
+def places(units: Sequence[TextUnit], home: str, limit: int = 8) -> str:
+    seen: list[str] = []
+    for unit in units:
+        name = place(unit.file, unit.pointer, home)
+        if name not in seen:
+            seen.append(name)
+    shown = ", ".join(seen[:limit])
+    return shown + (f" and {len(seen) - limit} more" if len(seen) > limit else "")
+
+
+def location(unit: TextUnit) -> Location:
+    return Location(unit.file, unit.pointer, unit.span)
+
+
+def cluster_diagnostic(cluster: Cluster, what: str) -> Diagnostic:
+    first = cluster.first
+    count = len(cluster.occurrences)
+    return Diagnostic(
+        pointer=first.pointer,
+        span=first.span,
+        file=first.file,
+        message=(
+            f"{what} {quote(first.text)} appears {count} times, word for word: "
+            f"{places(cluster.occurrences, first.file)}; keep one"
+        ),
+        related=tuple(location(c) for c in cluster.copies),
+        key=cluster.key,
+    )
+
+
+class _DuplicateRule(Rule):
+    category = Category.DUPLICATE
+    severity = Severity.ERROR
+    scope = "library"
+
+
+# -- exact layers -------------------------------------------------------------------------
+
+
+@register
+class DuplicateParagraph(_DuplicateRule):
+    """A paragraph that appears more than once, word for word.
+
+    **What it finds.** Paragraphs (intro, step bodies, section bodies, FAQ answers, quotes)
+    whose text is identical after normalization (case, whitespace, punctuation, curly and
+    straight quotes, dashes), in one guide or across the guides of a run. All copies form
+    one finding: the first occurrence is the finding's place, every other copy is in
+    ``related``. Three copies give one finding, not three.
+
+    **Why it matters.** A pasted paragraph is the most visible sign of careless editing:
+    readers notice it at once, and search engines treat repeated text as low quality.
+
+    **Example.** The seed guide's intro pastes the same three paragraphs three times::
+
+        intro paragraph 2 = intro paragraph 5 = intro paragraph 8
+    """
+
+    code = "D001"
+    name = "duplicate-paragraph"
+
+    @dataclass(frozen=True)
+    class Options:
+        min_words: int = option(3, "shortest paragraph, in words, that is compared")
+
+    def check_library(self, library: LibraryContext) -> Iterator[Diagnostic]:
+        for cluster in duplicate_analysis(library).paragraph_clusters:
+            yield cluster_diagnostic(cluster, "paragraph")
+
+
+@register
+class DuplicateSentence(_DuplicateRule):
+    """A sentence repeated word for word in different places.
+
+    **What it finds.** Sentences of paragraphs, and list items, that occur more than once
+    (items and sentences are one pool, so a takeaway that repeats a sentence of a section is
+    found too). Copies inside paragraphs already reported as duplicate paragraphs are not
+    counted again, and a sentence spread over many parts is reported as boilerplate (D005).
+
+    **Why it matters.** A repeated sentence reads as padding and hides the points that are
+    new. In a summary or takeaway it says the text was copied, not summarized.
+
+    **Example.** "Healing does not require abandoning reassurance and steady connection."
+    stands at the end of intro paragraph 1 and again inside intro paragraph 4.
+    """
+
+    code = "D002"
+    name = "duplicate-sentence"
+
+    @dataclass(frozen=True)
+    class Options:
+        min_words: int = option(4, "shortest sentence or item, in words, that is compared")
+
+    def check_library(self, library: LibraryContext) -> Iterator[Diagnostic]:
+        for cluster in duplicate_analysis(library).sentence_clusters:
+            yield cluster_diagnostic(cluster, "sentence")
+
+
+@register
+class DuplicateItem(_DuplicateRule):
+    """The same list item, title or question in several places.
+
+    **What it finds.** Action items, takeaways, section items, titles and FAQ questions that
+    are identical after normalization, within a guide or across guides.
+
+    **Why it matters.** An action item copied into every step gives the reader nothing new to
+    do, and two identical titles make the table of contents ambiguous.
+
+    **Example.** "Write one sentence naming the feeling and the need." is an action item of
+    five different steps of the seed guide.
+    """
+
+    code = "D003"
+    name = "duplicate-item"
+
+    @dataclass(frozen=True)
+    class Options:
+        min_words: int = option(3, "shortest item, in words, that is compared")
+
+    def check_library(self, library: LibraryContext) -> Iterator[Diagnostic]:
+        for cluster in duplicate_analysis(library).item_clusters:
+            yield cluster_diagnostic(cluster, "item")
+
+
+@register
+class ContainedParagraph(_DuplicateRule):
+    """A paragraph whose whole text already stands inside another paragraph.
+
+    **What it finds.** A shorter paragraph wholly contained in a longer one, such as a
+    truncated copy left behind after an edit. The finding points at the short paragraph;
+    ``related`` points at the long one, with the span of the matching text.
+
+    **Why it matters.** The reader reads the same words twice, the second time cut short.
+
+    **Example.** The seed's last intro paragraph, "Instead, it is about adding secure skills
+    so closeness feels safe and choiceful.", is the first sentence of intro paragraph 2.
+    """
+
+    code = "D004"
+    name = "contained-paragraph"
+
+    @dataclass(frozen=True)
+    class Options:
+        min_words: int = option(4, "shortest contained paragraph, in words, that is reported")
+
+    def check_library(self, library: LibraryContext) -> Iterator[Diagnostic]:
+        for found in duplicate_analysis(library).containments:
+            short, long = found.short, found.long
+            yield Diagnostic(
+                pointer=short.pointer,
+                file=short.file,
+                message=(
+                    f"{describe(short.pointer)} {quote(short.text, 50)} is wholly contained in "
+                    f"{place(long.file, long.pointer, short.file)}; remove the shorter copy"
+                ),
+                related=(Location(long.file, long.pointer, found.span),),
+                key=text_hash(short.tokens),
+            )
+
+
+@register
+class Boilerplate(_DuplicateRule):
+    """A sentence or passage stuffed into many parts of the text.
+
+    **What it finds.** A sentence, or a run of sentences that always travel together, that
+    recurs in at least ``min-units`` distinct paragraphs (3 by default), within a guide or
+    across guides. One finding lists every occurrence. Boilerplate is then masked out of the
+    near-duplicate comparisons, so two steps are not "similar" merely because both carry the
+    same filler. Passages that legitimately recur (a safety notice) can be approved in the
+    configuration (``approved-boilerplate``); their hits are reported by D012, not here.
+
+    **Why it matters.** Filler pasted into every section inflates the reading time, buries
+    the instructions, and is exactly what readers and search engines call thin content.
+
+    **Example.** In the seed guide, "This helps your nervous system feel safe while staying
+    connected. It reduces the pull toward hyperactivate attachment and seek proximity during
+    stress. Over time, this builds trust that closeness can be steady." is pasted three times
+    into every one of the eight step bodies.
+    """
+
+    code = "D005"
+    name = "boilerplate"
+
+    @dataclass(frozen=True)
+    class Options:
+        min_units: int = option(3, "distinct paragraphs a sentence must recur in to be boilerplate")
+
+    def check_library(self, library: LibraryContext) -> Iterator[Diagnostic]:
+        for passage in duplicate_analysis(library).passages:
+            first = passage.occurrences[0]
+            size = len(passage.sentences)
+            what = "sentence" if size == 1 else f"{size}-sentence passage"
+            yield Diagnostic(
+                pointer=first.pointer,
+                file=first.file,
+                span=first.span,
+                message=(
+                    f"boilerplate: the {what} {quote(' '.join(passage.sentences), 80)} recurs "
+                    f"{passage.repeats} times in {len(passage.units)} parts "
+                    f"({places(passage.occurrences, first.file)}); "
+                    "say it once, where it matters"
+                ),
+                related=tuple(location(o) for o in passage.occurrences[1:]),
+                key="+".join(passage.keys),
+            )
+
+
+@register
+class ApprovedBoilerplate(_DuplicateRule):
+    """Where an approved recurring passage appears (for the record, not a problem).
+
+    **What it finds.** Occurrences of the passages listed under ``approved-boilerplate`` in
+    the configuration (by text or by the hash shown in findings), with the reason given.
+    They never count as duplication and never fail a run at the default ``fail-on``.
+
+    **Why it matters.** Approved passages are listed, not hidden, so an editor can see where
+    the safety notice or crisis-line text appears and whether it is still wanted.
+
+    **Example.**::
+
+        [[tool.contentqa.approved-boilerplate]]
+        text = "If you are in crisis, call your local emergency number."
+        reason = "legal: required on every mental-health guide"
+    """
+
+    code = "D012"
+    name = "approved-boilerplate"
+    severity = Severity.INFO
+
+    def check_library(self, library: LibraryContext) -> Iterator[Diagnostic]:
+        for approval in duplicate_analysis(library).approvals:
+            first = approval.occurrences[0]
+            reason = f" ({approval.passage.reason})" if approval.passage.reason else ""
+            yield Diagnostic(
+                pointer=first.pointer,
+                file=first.file,
+                span=first.span,
+                message=(
+                    f"approved passage{reason} {quote(first.text)} appears "
+                    f"{len(approval.occurrences)} time(s): "
+                    f"{places(approval.occurrences, first.file)}"
+                ),
+                related=tuple(location(o) for o in approval.occurrences[1:]),
+                key=approval.passage.key,
+            )
+
+
+# -- near-duplicates ----------------------------------------------------------------------
+
+_SCORER_HELP = f"rapidfuzz scorer: one of {', '.join(SCORERS)}"
+
+
+def near_diagnostic(pair: NearPair, severity: Severity | None = None) -> Diagnostic:
+    first, second = pair.first, pair.second
+    label_second = f" {quote(second.label, 50)}" if pair.level in COMPOSITE_LEVELS else ""
+    label_first = f" {quote(first.label, 50)}" if pair.level in COMPOSITE_LEVELS else ""
+    detail = ""
+    if pair.parts:
+        matching = [name for name, score in pair.parts if score >= 0.7]
+        scores = ", ".join(f"{name} {score:.2f}" for name, score in pair.parts)
+        detail = f"; matching: {', '.join(matching)} ({scores})" if matching else f" ({scores})"
+    return Diagnostic(
+        pointer=second.pointer,
+        file=second.file,
+        span=second.span,
+        message=(
+            f"{place(second.file, second.pointer, second.file)}{label_second} nearly "
+            f"duplicates {place(first.file, first.pointer, second.file)}{label_first} "
+            f"(similarity {pair.score:.2f}){detail}"
+        ),
+        related=(Location(first.file, first.pointer, first.span),),
+        score=pair.score,
+        severity=severity,
+        key=f"{pair.level}:{text_hash(first.label.split())}:{text_hash(second.label.split())}",
+    )
+
+
+class _NearRule(_DuplicateRule):
+    severity = Severity.WARNING
+    level: str = ""
+
+    def check_library(self, library: LibraryContext) -> Iterator[Diagnostic]:
+        for pair in duplicate_analysis(library).near.get(self.level, ()):
+            yield near_diagnostic(pair, self.pair_severity(pair))
+
+    def pair_severity(self, pair: NearPair) -> Severity | None:
+        return None
+
+
+@register
+class NearDuplicateStep(_NearRule):
+    """Two steps that say nearly the same thing.
+
+    **What it finds.** Pairs of steps, in one guide or across guides, whose title, body and
+    action items together are similar (a weighted score: title 0.2, body 0.5, action items
+    0.3, over the parts both steps have). Boilerplate and filler action items are masked out
+    first, so steps that share only filler are not reported. The finding points at the later
+    step; ``related`` points at the earlier one; the message says which parts match. At or
+    above ``error-threshold`` it is an error, from ``threshold`` up a warning.
+
+    **Why it matters.** A guide that numbers eight steps but repeats one of them wastes the
+    reader's time and makes the real sequence unclear.
+
+    **Example.** Seed steps 3 and 8: "Ask for reassurance directly" / "Ask for reassurance
+    clearly", with bodies "Make clear, specific requests instead of testing or hinting." and
+    "Make direct, specific requests instead of hinting or testing."
+    """
+
+    code = "D006"
+    name = "near-duplicate-step"
+    severity = Severity.ERROR
+    level = "step"
+
+    @dataclass(frozen=True)
+    class Options:
+        threshold: float = option(0.6, "lowest similarity (0..1) reported, as a warning")
+        error_threshold: float = option(0.75, "similarity from which the finding is an error")
+        scorer: str = option("set-and-sort", _SCORER_HELP)
+
+    def pair_severity(self, pair: NearPair) -> Severity:
+        return Severity.ERROR if pair.score >= self.options.error_threshold else Severity.WARNING
+
+
+@register
+class NearDuplicateStrategy(_NearRule):
+    """Two strategies that say nearly the same thing.
+
+    **What it finds.** Pairs of strategies whose titles and bodies (boilerplate masked) are
+    similar: title 0.3, body 0.7 of the score.
+
+    **Why it matters.** A list of six strategies that holds five ideas overstates the guide.
+
+    **Example.** "Reality-check the story: Ask yourself what you know for sure versus what
+    you are assuming." and "Use reality checks: Write down the facts, the story you are
+    telling yourself, and a more balanced interpretation."
+    """
+
+    code = "D007"
+    name = "near-duplicate-strategy"
+    level = "strategy"
+
+    @dataclass(frozen=True)
+    class Options:
+        threshold: float = option(0.7, "lowest similarity (0..1) reported")
+        scorer: str = option("set-and-sort", _SCORER_HELP)
+
+
+@register
+class NearDuplicateFaq(_NearRule):
+    """Two FAQ entries that ask and answer nearly the same thing.
+
+    **What it finds.** Pairs of FAQ entries whose questions and answers are similar (half
+    each of the score), within a guide or across guides.
+
+    **Why it matters.** Readers scan FAQs for their question; two versions of it suggest the
+    answers differ and make them read both.
+
+    **Example.** "How often should I water?" / "How often do I need to water it?" with
+    answers that say the same.
+    """
+
+    code = "D008"
+    name = "near-duplicate-faq"
+    level = "faq"
+
+    @dataclass(frozen=True)
+    class Options:
+        threshold: float = option(0.7, "lowest similarity (0..1) reported")
+        scorer: str = option("set-and-sort", _SCORER_HELP)
+
+
+@register
+class NearDuplicateParagraph(_NearRule):
+    """Two paragraphs that are nearly identical (light rewording of one text).
+
+    **What it finds.** Paragraph pairs whose normalized words, with boilerplate masked, score
+    at least ``threshold``; exact copies and contained paragraphs are left to D001 and D004.
+
+    **Why it matters.** A paragraph pasted and lightly edited is still a duplicate to the
+    reader, and the small edits often leave the two versions contradicting each other.
+
+    **Example.** "Water the plant well the day before you repot it." and "Water the plant
+    well a day before repotting it."
+    """
+
+    code = "D009"
+    name = "near-duplicate-paragraph"
+    level = "paragraph"
+
+    @dataclass(frozen=True)
+    class Options:
+        threshold: float = option(0.8, "lowest similarity (0..1) reported")
+        min_words: int = option(6, "shortest paragraph, in words, that is compared")
+        scorer: str = option("set-and-sort", _SCORER_HELP)
+
+
+@register
+class NearDuplicateItem(_NearRule):
+    """Two list items, titles or questions that are nearly identical.
+
+    **What it finds.** Action items, takeaways, section items, titles and FAQ questions whose
+    normalized words score at least ``threshold``.
+
+    **Why it matters.** Two action items that ask for the same thing in different words make
+    a checklist longer without making it more useful.
+
+    **Example.** Seed steps 2 and 7: "Try a 90-second breath reset" / "Try a 90-second
+    breathing practice".
+    """
+
+    code = "D010"
+    name = "near-duplicate-item"
+    level = "item"
+
+    @dataclass(frozen=True)
+    class Options:
+        threshold: float = option(0.85, "lowest similarity (0..1) reported")
+        min_words: int = option(3, "shortest item, in words, that is compared")
+        scorer: str = option("set-and-sort", _SCORER_HELP)
+
+
+@register
+class NearDuplicateSentence(_NearRule):
+    """Two sentences in different paragraphs that are nearly identical.
+
+    **What it finds.** Sentence pairs (boilerplate masked, exact copies excluded) in
+    different paragraphs that score at least ``threshold``, unless their paragraphs are
+    already reported as near-duplicates.
+
+    **Why it matters.** The same point made twice in slightly different words is padding.
+
+    **Example.** "Make clear, specific requests instead of testing or hinting." and "Make
+    direct, specific requests instead of hinting or testing."
+    """
+
+    code = "D011"
+    name = "near-duplicate-sentence"
+    level = "sentence"
+
+    @dataclass(frozen=True)
+    class Options:
+        threshold: float = option(0.85, "lowest similarity (0..1) reported")
+        min_words: int = option(6, "shortest sentence, in words, that is compared")
+        scorer: str = option("set-and-sort", _SCORER_HELP)
+
+
+COMPOSITE_LEVELS = frozenset({"step", "strategy", "faq"})
+NEAR_LEVELS = {
+    rule.code: rule.level
+    for rule in (
+        NearDuplicateStep,
+        NearDuplicateStrategy,
+        NearDuplicateFaq,
+        NearDuplicateParagraph,
+        NearDuplicateItem,
+        NearDuplicateSentence,
+    )
+}

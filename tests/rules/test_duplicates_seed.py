@@ -1,0 +1,117 @@
+"""The seed guide's duplicate findings, against a golden set reviewed by hand."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import CLEAN_GUIDES, ROOT, SEED_GUIDE, UPDATE_GOLDEN, load_json
+
+from contentqa.config import Config
+from contentqa.load import discover
+from contentqa.pipeline import run
+
+GOLDEN = ROOT / "tests" / "golden" / "heal-anxious-attachment.duplicates.json"
+
+
+def duplicate_findings(*paths, config: Config | None = None) -> list[dict]:
+    report = run(discover(paths), config or Config())
+    return [
+        {
+            "code": f.code,
+            "severity": f.severity.value,
+            "pointer": f.pointer,
+            "span": f.span.to_json() if f.span else None,
+            "related": sorted({r.pointer for r in f.related}),
+            **({"score": round(f.score, 2)} if f.score is not None else {}),
+        }
+        for f in report.findings
+        if f.category == "duplicate"
+    ]
+
+
+@pytest.fixture(scope="module")
+def seed_findings(request):
+    import os
+
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        return duplicate_findings(SEED_GUIDE.relative_to(ROOT))
+    finally:
+        os.chdir(cwd)
+
+
+def test_seed_duplicates_match_golden(seed_findings):
+    if UPDATE_GOLDEN:
+        GOLDEN.write_text(json.dumps(seed_findings, indent=1) + "\n", encoding="utf-8")
+    assert seed_findings == load_json(GOLDEN)
+
+
+def by_code(findings, code):
+    return [f for f in findings if f["code"] == code]
+
+
+def test_intro_paragraphs_pasted_three_times_are_three_clusters(seed_findings):
+    clusters = by_code(seed_findings, "D001")
+    assert [(f["pointer"], f["related"]) for f in clusters] == [
+        ("/intro/1", ["/intro/4", "/intro/7"]),
+        ("/intro/2", ["/intro/5", "/intro/8"]),
+        ("/intro/3", ["/intro/6", "/intro/9"]),
+    ]
+
+
+def test_truncated_last_intro_paragraph_is_contained(seed_findings):
+    [found] = by_code(seed_findings, "D004")
+    assert found["pointer"] == "/intro/10" and found["related"] == ["/intro/1"]
+
+
+def test_repeated_sentence_across_paragraphs(seed_findings):
+    sentences = {f["pointer"]: f["related"] for f in by_code(seed_findings, "D002")}
+    assert sentences["/intro/0"] == ["/intro/3"]
+    assert sentences["/summary"] == ["/takeaways/0"]
+    assert sentences["/takeaways/3"] == ["/sections/0/body/0"]
+
+
+def test_step_boilerplate_is_one_finding_listing_every_step(seed_findings):
+    [passage] = by_code(seed_findings, "D005")
+    assert passage["pointer"] == "/steps/0/body/0"
+    assert passage["related"] == [f"/steps/{i}/body/0" for i in range(8)]
+
+
+def test_action_item_in_five_steps(seed_findings):
+    [item] = by_code(seed_findings, "D003")
+    assert item["pointer"] == "/steps/0/action_items/2"
+    assert item["related"] == [f"/steps/{i}/action_items/2" for i in range(1, 5)]
+
+
+def test_near_duplicate_steps_and_not_the_boilerplate_only_pair(seed_findings):
+    steps = {(f["pointer"], f["related"][0]): f["severity"] for f in by_code(seed_findings, "D006")}
+    assert steps[("/steps/7", "/steps/2")] == "error"
+    assert steps[("/steps/6", "/steps/1")] == "error"
+    assert ("/steps/4", "/steps/3") not in steps
+
+
+def test_near_duplicate_items(seed_findings):
+    items = {(f["pointer"], f["related"][0]) for f in by_code(seed_findings, "D010")}
+    assert ("/steps/6/action_items/0", "/steps/1/action_items/0") in items
+    assert ("/steps/6/action_items/1", "/steps/1/action_items/1") in items
+
+
+def test_clean_guides_have_no_duplicate_findings():
+    assert duplicate_findings(*CLEAN_GUIDES) == []
+
+
+def test_cross_file_copy_points_into_the_other_file(tmp_path):
+    clean = load_json(CLEAN_GUIDES[0])
+    other = load_json(CLEAN_GUIDES[1])
+    other["intro"].append(clean["intro"][0])
+    (tmp_path / "a.json").write_text(json.dumps(clean), encoding="utf-8")
+    (tmp_path / "b.json").write_text(json.dumps(other), encoding="utf-8")
+    report = run(discover([tmp_path]), Config())
+    [finding] = [f for f in report.findings if f.code == "D001"]
+    assert finding.file.endswith("a.json") and finding.pointer == "/intro/0"
+    [copy] = finding.related
+    assert copy.file.endswith("b.json") and copy.pointer == f"/intro/{len(other['intro']) - 1}"
+    ratios = {g.file.rsplit("/", 1)[-1]: g.metrics["duplication_ratio"] for g in report.guides}
+    assert ratios["a.json"] == 0 and ratios["b.json"] > 0
