@@ -24,6 +24,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from contentqa.duplicates import minhash
 from contentqa.duplicates.similarity import best_match_mean, get_scorer
 from contentqa.model import Span, TextUnit
@@ -116,6 +118,8 @@ class NearPair:
     second: Anchor
     score: float
     parts: tuple[tuple[str, float], ...] = ()
+    # Matching action items, best first, as (first's text, second's text).
+    examples: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -380,34 +384,46 @@ class _Context:
         def anchor(unit: TextUnit, span: Span | None = None) -> Anchor:
             return Anchor(unit.file, unit.pointer, unit.text, span, self.position(unit))
 
+        # Coarse levels first: a paragraph, item or sentence pair inside a pair of steps
+        # already reported says nothing new (the step finding names its similar items).
+        explained: set[frozenset[UnitId]] = set()
+        for level, collection, parts in COMPOSITES:
+            if level in levels:
+                out[level] = self._near_composites(level, collection, parts, units, masked)
+                explained.update(_pair_key(p) for p in out[level])
+
+        def new(pairs: Iterable[NearPair]) -> tuple[NearPair, ...]:
+            return tuple(
+                p
+                for p in pairs
+                if _pair_key(p, part_of) not in explained and _pair_key(p) not in explained
+            )
+
         if "paragraph" in levels:
             entries = [
                 (anchor(u), masked[self.uid(u)])
                 for u in units
                 if u.kind in PARAGRAPH_KINDS and self.uid(u) not in copies
             ]
-            out["paragraph"] = self._near_level("paragraph", entries)
+            out["paragraph"] = new(self._near_level("paragraph", entries))
+            explained.update(_pair_key(p) for p in out["paragraph"])
         if "item" in levels:
             # Questions are compared with questions only: "How to repot a plant" (a title)
-            # and "How often should I repot a plant?" share words but not meaning.
-            items = [u for u in units if u.kind in ITEM_KINDS and u.pointer != "/title"]
-            out["item"] = tuple(
+            # and "How often should I repot a plant?" share words but not meaning. Titles are
+            # compared as part of their steps: short headings of one template ("Clean the
+            # oven", "Clean the sink") look alike without saying the same thing.
+            items = [u for u in units if u.kind in ("item", "question")]
+            questions = [(anchor(u), u.tokens) for u in items if u.kind == "question"]
+            others = [(anchor(u), u.tokens) for u in items if u.kind != "question"]
+            pairs = self._near_level("item", others) + self._near_level("item", questions)
+            out["item"] = new(
                 sorted(
-                    self._near_level(
-                        "item", [(anchor(u), u.tokens) for u in items if u.kind != "question"]
-                    )
-                    + self._near_level(
-                        "item", [(anchor(u), u.tokens) for u in items if u.kind == "question"]
-                    ),
+                    (p for p in pairs if not _restates_own_title(p)),
                     key=lambda p: (p.second.order, p.first.order),
                 )
             )
         if "sentence" in levels:
             boiler = {(m.file, m.pointer, m.span) for c in boilerplate for m in c.occurrences}
-            near_paragraphs = {
-                frozenset({(p.first.file, p.first.pointer), (p.second.file, p.second.pointer)})
-                for p in out.get("paragraph", ())
-            }
             entries = [
                 (Anchor(s.file, s.pointer, s.text, s.span, self.position(s)), s.tokens)
                 for u in units
@@ -415,35 +431,23 @@ class _Context:
                 for s in self.sentences_of.get(self.uid(u), ())
                 if (s.file, s.pointer, s.span) not in boiler
             ]
-            pairs = self._near_level("sentence", entries)
-            out["sentence"] = tuple(
+            out["sentence"] = new(
                 p
-                for p in pairs
+                for p in self._near_level("sentence", entries)
                 if (p.first.file, p.first.pointer) != (p.second.file, p.second.pointer)
-                and frozenset({(p.first.file, p.first.pointer), (p.second.file, p.second.pointer)})
-                not in near_paragraphs
             )
-        for level, collection, parts in (
-            (
-                "step",
-                "steps",
-                (
-                    ("title", "title", 0.2),
-                    ("body", "body", 0.5),
-                    ("action items", "action_items", 0.3),
-                ),
-            ),
-            ("strategy", "strategies", (("title", "title", 0.3), ("body", "body", 0.7))),
-            ("faq", "faq", (("question", "question", 0.5), ("answer", "answer", 0.5))),
-        ):
-            if level in levels:
-                out[level] = self._near_composites(level, collection, parts, units, masked)
         return out
 
     def _candidates(self, seqs: Sequence[Sequence[str]]) -> Iterable[tuple[int, int]]:
         if len(seqs) <= self.settings.all_pairs_limit:
             return itertools.combinations(range(len(seqs)), 2)
-        pairs = minhash.candidate_pairs(seqs, self.settings.lsh_threshold, self.settings.num_perm)
+        # Content-word unigrams, not word 2-grams: the scores are order-free, and on real
+        # iFixit steps 2-gram blocking kept under half of the pairs scoring 0.8 (see
+        # benchmarks/README.md for the measurement).
+        shingles = [content_words(seq) for seq in seqs]
+        pairs = minhash.candidate_pairs(
+            shingles, self.settings.lsh_threshold, self.settings.num_perm, ngram=1
+        )
         return ((int(i), int(j)) for i, j in pairs)
 
     def _near_level(
@@ -484,6 +488,7 @@ class _Context:
         scorer = get_scorer(setting.scorer)
         composites: dict[UnitId, dict[str, list[tuple[str, ...]]]] = {}
         labels: dict[UnitId, str] = {}
+        item_texts: dict[UnitId, list[str]] = defaultdict(list)
         part_order: dict[UnitId, tuple[int, int]] = {}
         prefix_len = len(collection) + 2
         for unit in units:
@@ -497,6 +502,8 @@ class _Context:
             tokens = masked[self.uid(unit)]
             if tokens:
                 composite[field_name].append(tuple(tokens))
+                if field_name == "action_items":
+                    item_texts[part_id].append(unit.text)
             if field_name in ("title", "question"):
                 labels[part_id] = unit.text
         ids = sorted(composites, key=part_order.__getitem__)
@@ -533,7 +540,8 @@ class _Context:
                 Anchor(uid[0], uid[1], labels.get(uid, ""), None, part_order[uid])
                 for uid in (ids[i], ids[j])
             )
-            pairs.append(NearPair(level, first, second, total, tuple(part_scores)))
+            examples = _closest_items(a, b, item_texts[ids[i]], item_texts[ids[j]], scorer)
+            pairs.append(NearPair(level, first, second, total, tuple(part_scores), examples))
         return tuple(sorted(pairs, key=lambda p: (p.second.order, p.first.order)))
 
     # -- duplication ratio ------------------------------------------------------------
@@ -570,6 +578,72 @@ class _Context:
             text = text_of[uid]
             repeated[uid[0]] += sum(count_words(text[s:e]) for s, e in _merge(ranges))
         return repeated
+
+
+COMPOSITES: tuple[tuple[str, str, tuple[tuple[str, str, float], ...]], ...] = (
+    (
+        "step",
+        "steps",
+        (("title", "title", 0.2), ("body", "body", 0.5), ("action items", "action_items", 0.3)),
+    ),
+    ("strategy", "strategies", (("title", "title", 0.3), ("body", "body", 0.7))),
+    ("faq", "faq", (("question", "question", 0.5), ("answer", "answer", 0.5))),
+)
+_COMPOSITE_COLLECTIONS = ("/steps/", "/strategies/", "/faq/")
+
+
+def part_of(pointer: str) -> str:
+    """The composite part a pointer lies in (``/steps/3/body/0`` -> ``/steps/3``)."""
+    if pointer.startswith(_COMPOSITE_COLLECTIONS):
+        return "/".join(pointer.split("/")[:3])
+    return pointer
+
+
+def _pair_key(pair: NearPair, lift=lambda pointer: pointer) -> frozenset[UnitId]:
+    return frozenset(
+        {(pair.first.file, lift(pair.first.pointer)), (pair.second.file, lift(pair.second.pointer))}
+    )
+
+
+def _restates_own_title(pair: NearPair) -> bool:
+    """An action item that restates its own step's title is ordinary checklist style."""
+    same_part = (pair.first.file, part_of(pair.first.pointer)) == (
+        pair.second.file,
+        part_of(pair.second.pointer),
+    )
+    titles = {pair.first.pointer.rsplit("/", 1)[-1], pair.second.pointer.rsplit("/", 1)[-1]}
+    return same_part and bool(titles & {"title", "heading"})
+
+
+def _closest_items(
+    a, b, texts_a: list[str], texts_b: list[str], scorer, limit: float = 0.6
+) -> tuple[tuple[str, str], ...]:
+    """Pairs of action items, one from each side, that match best (each item used once)."""
+    scored = sorted(
+        (
+            (scorer(x, y), i, j)
+            for i, x in enumerate(a.get("action_items", []))
+            for j, y in enumerate(b.get("action_items", []))
+        ),
+        reverse=True,
+    )
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    out = []
+    for score, i, j in scored:
+        if score < limit:
+            break
+        if i not in used_a and j not in used_b:
+            used_a.add(i)
+            used_b.add(j)
+            out.append((texts_a[i], texts_b[j]))
+    return tuple(out)
+
+
+def content_words(tokens: Sequence[str]) -> Sequence[str]:
+    """Tokens without English stop words (all tokens when fewer than two would remain)."""
+    kept = [t for t in tokens if t not in STOP_WORDS]
+    return kept if len(kept) >= 2 else tokens
 
 
 def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -331,6 +331,8 @@ class ApprovedBoilerplate(_DuplicateRule):
 
 # -- near-duplicates ----------------------------------------------------------------------
 
+# A part of a composite pair counts as "matching" in the message from this score.
+MATCHING_PART = 0.6
 _SCORER_HELP = f"rapidfuzz scorer: one of {', '.join(SCORERS)}"
 
 
@@ -340,9 +342,12 @@ def near_diagnostic(pair: NearPair, severity: Severity | None = None) -> Diagnos
     label_first = f" {quote(first.label, 50)}" if pair.level in COMPOSITE_LEVELS else ""
     detail = ""
     if pair.parts:
-        matching = [name for name, score in pair.parts if score >= 0.7]
+        matching = [name for name, score in pair.parts if score >= MATCHING_PART]
         scores = ", ".join(f"{name} {score:.2f}" for name, score in pair.parts)
         detail = f"; matching: {', '.join(matching)} ({scores})" if matching else f" ({scores})"
+    if pair.examples:
+        similar = "; ".join(f"{quote(b, 45)} ~ {quote(a, 45)}" for a, b in pair.examples)
+        detail += f"; similar action items: {similar}"
     return Diagnostic(
         pointer=second.pointer,
         file=second.file,
@@ -397,9 +402,9 @@ class NearDuplicateStep(_NearRule):
 
     @dataclass(frozen=True)
     class Options:
-        threshold: float = option(0.6, "lowest similarity (0..1) reported, as a warning")
-        error_threshold: float = option(0.75, "similarity from which the finding is an error")
-        scorer: str = option("set-and-sort", _SCORER_HELP)
+        threshold: float = option(0.55, "lowest similarity (0..1) reported, as a warning")
+        error_threshold: float = option(0.62, "similarity from which the finding is an error")
+        scorer: str = option("ratio", _SCORER_HELP)
 
     def pair_severity(self, pair: NearPair) -> Severity:
         return Severity.ERROR if pair.score >= self.options.error_threshold else Severity.WARNING
@@ -425,8 +430,8 @@ class NearDuplicateStrategy(_NearRule):
 
     @dataclass(frozen=True)
     class Options:
-        threshold: float = option(0.7, "lowest similarity (0..1) reported")
-        scorer: str = option("set-and-sort", _SCORER_HELP)
+        threshold: float = option(0.62, "lowest similarity (0..1) reported")
+        scorer: str = option("ratio", _SCORER_HELP)
 
 
 @register
@@ -449,8 +454,8 @@ class NearDuplicateFaq(_NearRule):
 
     @dataclass(frozen=True)
     class Options:
-        threshold: float = option(0.7, "lowest similarity (0..1) reported")
-        scorer: str = option("set-and-sort", _SCORER_HELP)
+        threshold: float = option(0.62, "lowest similarity (0..1) reported")
+        scorer: str = option("ratio", _SCORER_HELP)
 
 
 @register
@@ -473,9 +478,9 @@ class NearDuplicateParagraph(_NearRule):
 
     @dataclass(frozen=True)
     class Options:
-        threshold: float = option(0.8, "lowest similarity (0..1) reported")
+        threshold: float = option(0.78, "lowest similarity (0..1) reported")
         min_words: int = option(6, "shortest paragraph, in words, that is compared")
-        scorer: str = option("set-and-sort", _SCORER_HELP)
+        scorer: str = option("ratio", _SCORER_HELP)
 
 
 @register
@@ -498,9 +503,9 @@ class NearDuplicateItem(_NearRule):
 
     @dataclass(frozen=True)
     class Options:
-        threshold: float = option(0.85, "lowest similarity (0..1) reported")
+        threshold: float = option(0.8, "lowest similarity (0..1) reported")
         min_words: int = option(3, "shortest item, in words, that is compared")
-        scorer: str = option("set-and-sort", _SCORER_HELP)
+        scorer: str = option("ratio", _SCORER_HELP)
 
 
 @register
@@ -523,9 +528,9 @@ class NearDuplicateSentence(_NearRule):
 
     @dataclass(frozen=True)
     class Options:
-        threshold: float = option(0.85, "lowest similarity (0..1) reported")
+        threshold: float = option(0.78, "lowest similarity (0..1) reported")
         min_words: int = option(6, "shortest sentence, in words, that is compared")
-        scorer: str = option("set-and-sort", _SCORER_HELP)
+        scorer: str = option("ratio", _SCORER_HELP)
 
 
 COMPOSITE_LEVELS = frozenset({"step", "strategy", "faq"})

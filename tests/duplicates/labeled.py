@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 FOLDER = Path(__file__).resolve().parent.parent / "fixtures" / "duplicates"
+GUIDES = FOLDER / "guides"
 
 KIND_TO_CODE = {
     "exact-paragraph": "D001",
@@ -75,24 +76,49 @@ class Score:
         return self.true_positives / expected if expected else 1.0
 
 
+def nested(inner: frozenset[str], outer: frozenset[str]) -> bool:
+    """Every place of ``inner`` lies inside a distinct place of ``outer`` (a paragraph pair
+    inside a step pair), and the two are not the same places."""
+    if inner == outer or len(inner) != len(outer):
+        return False
+    remaining = set(outer)
+    for place in sorted(inner):
+        parent = next((o for o in sorted(remaining) if place.startswith(o + "/")), None)
+        if parent is None:
+            return False
+        remaining.discard(parent)
+    return True
+
+
 def evaluate(
     found: Iterable[tuple[str, frozenset[str]]], expected: list[Labeled]
 ) -> dict[str, Score]:
-    """Precision and recall per rule code: a found finding is right when an expected finding
-    of the same code names the same places (or one set holds the other)."""
+    """Precision and recall per rule code.
+
+    A found finding is right when an expected finding of the same code names the same places
+    (or one set holds the other). Labels are made at the outermost level, so a found pair
+    nested inside a labeled pair of another level (a paragraph pair inside a labeled step
+    pair), or holding one (the step pair around a labeled paragraph pair), is neither right
+    nor wrong; the labeled pair it holds counts as found, since the finding shows it.
+    """
     scores: dict[str, Score] = {code: Score() for code in KIND_TO_CODE.values()}
-    found = list(found)
-    matched_expected: set[int] = set()
+    found = [(code, locations) for code, locations in found if code in scores]
+    matched: set[int] = set()
     for code, locations in found:
         hits = [
             i for i, e in enumerate(expected) if e.code == code and same(locations, e.locations)
         ]
         if hits:
             scores[code].true_positives += 1
-            matched_expected.update(hits)
-        else:
+            matched.update(hits)
+            continue
+        holds = [i for i, e in enumerate(expected) if nested(e.locations, locations)]
+        inside = any(nested(locations, e.locations) for e in expected)
+        if holds:
+            matched.update(holds)
+        elif not inside:
             scores[code].false_positives += 1
     for i, e in enumerate(expected):
-        if i not in matched_expected:
+        if i not in matched:
             scores[e.code].false_negatives += 1
     return scores

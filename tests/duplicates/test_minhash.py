@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import itertools
+import random
+
+import numpy as np
+import pytest
+
+from contentqa.duplicates.minhash import candidate_pairs, lsh_params, signatures
+
+
+def _texts(seed: int = 3, n: int = 400) -> list[tuple[str, ...]]:
+    rng = random.Random(seed)
+    words = [f"w{i}" for i in range(2000)]
+    base = [tuple(rng.choice(words) for _ in range(rng.randint(8, 40))) for _ in range(n)]
+    texts = list(base)
+    for text in base[:60]:  # light edits of a sixth of the texts
+        edited = list(text)
+        for _ in range(max(1, len(edited) // 10)):
+            edited[rng.randrange(len(edited))] = rng.choice(words)
+        texts.append(tuple(edited))
+    return texts
+
+
+def _jaccard(a, b) -> float:
+    sa, sb = set(zip(a, a[1:], strict=False)), set(zip(b, b[1:], strict=False))
+    return len(sa & sb) / len(sa | sb) if sa | sb else 1.0
+
+
+def test_signatures_are_deterministic_and_order_free():
+    texts = _texts()
+    first = signatures(texts)
+    assert first.shape == (len(texts), 64) and first.dtype == np.uint32
+    assert np.array_equal(first, signatures(texts))
+    assert np.array_equal(signatures(texts[::-1])[::-1], first)
+
+
+def test_signature_agreement_estimates_jaccard():
+    texts = _texts()
+    sig = signatures(texts, num_perm=256)
+    errors = [
+        abs(np.mean(sig[i] == sig[j]) - _jaccard(texts[i], texts[j]))
+        for i, j in [(k, 400 + k) for k in range(60)]
+    ]
+    assert np.mean(errors) < 0.06
+
+
+def test_candidates_recall_pairs_above_the_threshold():
+    texts = _texts()
+    truth = {
+        (i, j)
+        for i, j in itertools.combinations(range(len(texts)), 2)
+        if _jaccard(texts[i], texts[j]) >= 0.6
+    }
+    found = {tuple(p) for p in candidate_pairs(texts, threshold=0.4).tolist()}
+    assert len(truth) >= 50
+    assert len(truth & found) / len(truth) >= 0.99
+    assert len(found) <= 0.5 * len(texts)
+
+
+@pytest.mark.parametrize("threshold", [0.3, 0.4, 0.6, 0.8])
+def test_lsh_params_put_the_s_curve_near_the_threshold(threshold):
+    params = lsh_params(threshold)
+    assert params.bands * params.rows <= params.num_perm
+    midpoint = (1 / params.bands) ** (1 / params.rows)
+    assert abs(midpoint - threshold) < 0.15
+
+
+def test_small_inputs():
+    assert candidate_pairs([]).shape == (0, 2)
+    assert candidate_pairs([("a",)]).shape == (0, 2)
+    pairs = candidate_pairs([("one", "two", "three"), ("one", "two", "three"), ()])
+    assert pairs.tolist() == [[0, 1]]

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import dataclasses
+import json
+
+from conftest import GUIDES, SEED_GUIDE, load_json
+
+from contentqa.config import Config, parse_config
+from contentqa.load import discover
+from contentqa.pipeline import effective_jobs, run
+from contentqa.report.json_report import render
+
+
+def _library(tmp_path, copies: int = 6):
+    """A small library: the shipped guides plus renamed copies of the seed guide."""
+    for path in GUIDES.glob("*.json"):
+        (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    seed = load_json(SEED_GUIDE)
+    for i in range(copies):
+        seed["id"] = f"copy-{i}"
+        (tmp_path / f"copy-{i}.json").write_text(json.dumps(seed, indent=1), encoding="utf-8")
+    return discover([tmp_path])
+
+
+def _bytes(report) -> str:
+    return render(dataclasses.replace(report, generated_at="-"))
+
+
+def test_output_is_identical_for_any_process_count(tmp_path):
+    paths = _library(tmp_path)
+    one = _bytes(run(paths, dataclasses.replace(Config(), jobs=1)))
+    two = _bytes(run(paths, dataclasses.replace(Config(), jobs=2)))
+    assert one == two
+    assert '"code": "D001"' in one
+
+
+def test_automatic_job_count_uses_one_process_for_small_runs():
+    assert effective_jobs(0, 3) == 1
+    assert effective_jobs(4, 2) == 2
+    assert effective_jobs(1, 1000) == 1
+
+
+def test_results_do_not_depend_on_the_candidate_method(tmp_path):
+    paths = _library(tmp_path, copies=3)
+    exhaustive = run(paths, dataclasses.replace(Config(), all_pairs_limit=10**9))
+    blocked = run(paths, dataclasses.replace(Config(), all_pairs_limit=0))
+    key = [
+        (f.code, f.file, f.pointer, tuple(r.pointer for r in f.related))
+        for f in exhaustive.findings
+    ]
+    assert key == [
+        (f.code, f.file, f.pointer, tuple(r.pointer for r in f.related)) for f in blocked.findings
+    ]
+
+
+def test_approved_boilerplate_is_listed_not_counted(tmp_path):
+    passage = "This helps your nervous system feel safe while staying connected."
+    config = parse_config({"approved-boilerplate": [{"text": passage, "reason": "house style"}]})
+    report = run([SEED_GUIDE], config)
+    approved = [f for f in report.findings if f.code == "D012"]
+    assert len(approved) == 1 and approved[0].severity.value == "info"
+    assert "house style" in approved[0].message
+    assert all(passage not in f.message for f in report.findings if f.code == "D005")
+    baseline = run([SEED_GUIDE], Config())
+    assert (
+        report.guides[0].metrics["duplication_ratio"]
+        < baseline.guides[0].metrics["duplication_ratio"]
+    )
