@@ -1,0 +1,261 @@
+"""Editorial slips in the text itself (category ``style``): leftovers and typography."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+
+from contentqa.analyze import GuideContext
+from contentqa.model import Category, Diagnostic, Severity, Span
+from contentqa.pointers import describe
+from contentqa.registry import Rule, option, register
+
+DEFAULT_PLACEHOLDERS = [
+    "Show all",
+    "Read more",
+    "Click here",
+    "Facebook Pixel",
+    "Lorem ipsum",
+    "TODO",
+    "TK",
+    "[citation needed]",
+    "FIXME",
+    "XXX",
+]
+
+
+class _StyleRule(Rule):
+    category = Category.STYLE
+    severity = Severity.WARNING
+
+
+def _excerpt(text: str, start: int, end: int, context: int = 20) -> str:
+    left = max(0, start - context)
+    right = min(len(text), end + context)
+    snippet = text[left:right].replace("\n", " ")
+    return ("…" if left else "") + snippet + ("…" if right < len(text) else "")
+
+
+@register
+class LeftoverPlaceholder(_StyleRule):
+    """Page chrome or placeholder text left in the guide.
+
+    **What it finds.** Interface text copied from a web page ("Show all 8 steps", "Read
+    more", "Click here", "Facebook Pixel") and writers' placeholders ("Lorem ipsum", "TODO",
+    "TK", "[citation needed]") anywhere in the guide's text. Words written in capitals
+    (``TODO``, ``TK``) only match in capitals, so "tk" inside a word or "todo" in prose do not.
+    The list is configurable (``phrases``).
+
+    **Why it matters.** Readers see it published as it is, and it shows the page was never
+    proofread.
+
+    **Example.** A step list that ends with "Show all 8 steps", or "Healthy sleep helps TK
+    hours a night."
+    """
+
+    code = "W001"
+    name = "leftover-placeholder"
+    severity = Severity.ERROR
+
+    @dataclass(frozen=True)
+    class Options:
+        phrases: list = option(DEFAULT_PLACEHOLDERS, "phrases to report (capitals match exactly)")
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        parts = []
+        for phrase in self.options.phrases:
+            escaped = re.escape(phrase)
+            if phrase.isupper():  # TODO, TK: exact capitals, whole word
+                parts.append(rf"(?-i:\b{escaped}\b)")
+            else:
+                left = r"\b" if phrase[:1].isalnum() else ""
+                right = r"\b" if phrase[-1:].isalnum() else ""
+                parts.append(f"{left}{escaped}{right}")
+        return re.compile("|".join(parts), re.IGNORECASE)
+
+    def check(self, guide: GuideContext) -> Iterator[Diagnostic]:
+        for unit in guide.units:
+            for match in self.pattern.finditer(unit.text):
+                yield Diagnostic(
+                    pointer=unit.pointer,
+                    span=Span(match.start(), match.end()),
+                    message=(
+                        f"leftover placeholder or page text “{match.group()}” in "
+                        f"{describe(unit.pointer)}: “{_excerpt(unit.text, *match.span())}”"
+                    ),
+                    key=match.group().lower(),
+                )
+
+
+# A closing quote is the second, fourth... straight double quote of a text, or a curly one.
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"(?<=\S)[ \t]+([.,;:!?](?![\d.])|[)\]}])")
+
+
+@register
+class SpaceBeforePunctuation(_StyleRule):
+    """A space before closing punctuation or before a closing quote.
+
+    **What it finds.** ``word .``, ``word ,``, ``word )`` and a closing quotation mark
+    preceded by a space (``connection. "``). Decimal numbers (``a .5 mm gap``) and
+    ellipses are left alone.
+
+    **Why it matters.** Browsers may wrap the line between the word and its punctuation,
+    leaving a lone full stop or quote at the start of a line.
+
+    **Example.** The seed guide: ``"I can self-soothe and ask clearly for connection. "``
+    """
+
+    code = "W002"
+    name = "space-before-punctuation"
+
+    def check(self, guide: GuideContext) -> Iterator[Diagnostic]:
+        for unit in guide.units:
+            text = unit.text
+            hits = [
+                (m.start(), m.end(), m.group(1)) for m in _SPACE_BEFORE_PUNCTUATION.finditer(text)
+            ]
+            hits += [(start, end, mark) for start, end, mark in _closing_quotes_after_space(text)]
+            for start, end, mark in sorted(hits):
+                yield Diagnostic(
+                    pointer=unit.pointer,
+                    span=Span(start, end),
+                    message=(
+                        f"space before “{mark}” in {describe(unit.pointer)}: "
+                        f"“{_excerpt(text, start, end)}”; remove the space"
+                    ),
+                    key=f"{mark}:{_excerpt(text, start, end, 12)}",
+                )
+
+
+def _closing_quotes_after_space(text: str) -> Iterator[tuple[int, int, str]]:
+    straight = 0
+    for index, char in enumerate(text):
+        closing = False
+        if char == '"':
+            straight += 1
+            closing = straight % 2 == 0
+        elif char == "”":
+            closing = True
+        if closing and index and text[index - 1] in " \t":
+            start = index
+            while start and text[start - 1] in " \t":
+                start -= 1
+            yield start, index + 1, char
+
+
+_DOUBLED_SPACE = re.compile(r"(?<=\S) {2,}(?=\S)")
+
+
+@register
+class DoubledSpace(_StyleRule):
+    """Two or more spaces between words.
+
+    **What it finds.** Runs of spaces inside a line of text (not leading or trailing).
+
+    **Why it matters.** Usually a sign of a deletion or a paste that left a gap; in some
+    renderers the gap shows.
+
+    **Example.** ``"Water the plant  well."``
+    """
+
+    code = "W003"
+    name = "doubled-space"
+    severity = Severity.INFO
+
+    def check(self, guide: GuideContext) -> Iterator[Diagnostic]:
+        for unit in guide.units:
+            for match in _DOUBLED_SPACE.finditer(unit.text):
+                yield Diagnostic(
+                    pointer=unit.pointer,
+                    span=Span(match.start(), match.end()),
+                    message=(
+                        f"{len(match.group())} spaces in a row in {describe(unit.pointer)}: "
+                        f"“{_excerpt(unit.text, *match.span())}”"
+                    ),
+                    key=_excerpt(unit.text, *match.span(), 12),
+                )
+
+
+_PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ("“", "”"))
+
+
+@register
+class UnbalancedDelimiters(_StyleRule):
+    """Quotation marks or brackets that are opened and never closed (or the reverse).
+
+    **What it finds.** In one piece of text: an odd number of straight double quotes, or
+    unequal numbers of ``(`` and ``)``, ``[`` and ``]``, ``{`` and ``}``, ``“`` and ``”``.
+    Apostrophes and single quotes are not checked: they are too often legitimate.
+
+    **Why it matters.** A missing closing quote leaves the reader unsure where the quoted
+    words end, and often means text was cut.
+
+    **Example.** ``Say “I need a minute.`` (the closing ” is missing).
+    """
+
+    code = "W004"
+    name = "unbalanced-delimiters"
+
+    def check(self, guide: GuideContext) -> Iterator[Diagnostic]:
+        for unit in guide.units:
+            text = unit.text
+            problems = []
+            if text.count('"') % 2:
+                problems.append(('"', text.rfind('"')))
+            for opening, closing in _PAIRS:
+                opened, closed = text.count(opening), text.count(closing)
+                if opened > closed:
+                    problems.append((opening, text.rfind(opening)))
+                elif closed > opened:
+                    problems.append((closing, text.rfind(closing)))
+            for mark, index in problems:
+                yield Diagnostic(
+                    pointer=unit.pointer,
+                    span=Span(index, index + 1),
+                    message=(
+                        f"unbalanced {mark} in {describe(unit.pointer)}: "
+                        f"“{_excerpt(text, index, index + 1)}”"
+                    ),
+                    key=f"{mark}:{_excerpt(text, index, index + 1, 12)}",
+                )
+
+
+_REPEATED_WORD = re.compile(r"\b(\w+)(\s+)(\1)\b", re.IGNORECASE)
+# Doubled words that are grammatical: "that that", "had had".
+_LEGITIMATE_DOUBLES = frozenset({"that", "had", "is", "do", "bye", "no", "very", "so"})
+
+
+@register
+class RepeatedWord(_StyleRule):
+    """The same word twice in a row.
+
+    **What it finds.** ``the the``, ``to to``, across a line break too, ignoring case.
+    Grammatical doubles ("that that", "had had") and emphasis ("very very", "so so") are not
+    reported.
+
+    **Why it matters.** The classic slip that spell checkers miss and readers stumble over.
+
+    **Example.** ``"Loosen the the roots gently."``
+    """
+
+    code = "W005"
+    name = "repeated-word"
+
+    def check(self, guide: GuideContext) -> Iterator[Diagnostic]:
+        for unit in guide.units:
+            for match in _REPEATED_WORD.finditer(unit.text):
+                word = match.group(1)
+                if word.lower() in _LEGITIMATE_DOUBLES or word.isdigit():
+                    continue
+                yield Diagnostic(
+                    pointer=unit.pointer,
+                    span=Span(match.start(), match.end()),
+                    message=(
+                        f"“{word}” twice in a row in {describe(unit.pointer)}: "
+                        f"“{_excerpt(unit.text, *match.span())}”"
+                    ),
+                    key=f"{word.lower()}:{_excerpt(unit.text, *match.span(), 12)}",
+                )

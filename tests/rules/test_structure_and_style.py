@@ -1,0 +1,63 @@
+"""Structure (T) and style (W) rules over fixture guides with planted slips and look-alikes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import CLEAN_GUIDES, FIXTURES, load_json
+
+from contentqa.config import Config, parse_config
+from contentqa.load import discover
+from contentqa.pipeline import run
+
+RULES = FIXTURES / "rules"
+EXPECTED = load_json(RULES / "expected.json")
+
+
+def findings(path, config: Config | None = None):
+    report = run(discover([path]), config or Config())
+    return [f for f in report.findings if f.code[0] in "TW"]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_planted_slips_fire_and_look_alikes_do_not(name):
+    got = sorted([f.code, f.pointer] for f in findings(RULES / name))
+    assert got == sorted(EXPECTED[name])
+
+
+def test_clean_guides_pass_every_error_level_rule():
+    report = run(discover(CLEAN_GUIDES), Config())
+    assert [f.message for f in report.findings if f.severity.value == "error"] == []
+
+
+def test_numbering_error_versus_redundant_prefix():
+    by_pointer = {f.pointer: f for f in findings(RULES / "structure-slips.json")}
+    assert by_pointer["/steps/0/title"].severity.value == "warning"
+    assert by_pointer["/steps/1/title"].severity.value == "error"
+
+
+def test_javascript_source_url_is_an_error():
+    [bad] = [f for f in findings(RULES / "sources-slips.json") if f.pointer == "/sources/1/url"]
+    assert bad.severity.value == "error"
+
+
+def test_placeholder_list_is_configurable(tmp_path):
+    guide = load_json(RULES / "look-alikes.json")
+    guide["steps"][0]["body"].append("Ask the shop for help.")
+    path = tmp_path / "g.json"
+    path.write_text(json.dumps(guide), encoding="utf-8")
+    config = parse_config({"rules": {"leftover-placeholder": {"phrases": ["ask the shop"]}}})
+    [hit] = [f for f in findings(path, config) if f.code == "W001"]
+    assert hit.pointer == "/steps/0/body/1" and hit.span.start == 0
+
+
+def test_seed_guide_editorial_slips():
+    from conftest import SEED_GUIDE
+
+    got = {(f.code, f.pointer) for f in findings(SEED_GUIDE)}
+    assert ("T006", "/badges/0") in got  # research badge, no sources
+    assert ("T005", "/quotes/0") in got  # unattributed quote
+    assert ("T004", "/related_guides") in got  # empty related guides
+    assert ("W002", "/intro/3") in got  # `connection. "`
+    assert ("T003", "/takeaways/1") in got  # takeaway repeats the step 1 title
