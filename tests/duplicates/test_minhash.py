@@ -23,7 +23,7 @@ def _texts(seed: int = 3, n: int = 400) -> list[tuple[str, ...]]:
 
 
 def _jaccard(a, b) -> float:
-    sa, sb = set(zip(a, a[1:], strict=False)), set(zip(b, b[1:], strict=False))
+    sa, sb = set(itertools.pairwise(a)), set(itertools.pairwise(b))
     return len(sa & sb) / len(sa | sb) if sa | sb else 1.0
 
 
