@@ -28,6 +28,7 @@ class GuideContext:
     document: Document
     units: tuple[TextUnit, ...]
     sentences: tuple[TextUnit, ...]
+    config: Config = field(default_factory=Config, compare=False, repr=False)
     memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property

@@ -49,6 +49,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--fail-on", choices=FAIL_ON_CHOICES, help="lowest severity that fails")
     check.add_argument("--max-file-size", type=int, help="largest guide file in bytes")
     check.add_argument(
+        "--audience",
+        help="readability target for guides that name none (general, children, expert)",
+    )
+    check.add_argument(
         "-j", "--jobs", type=int, help="worker processes (default: one per core for big runs)"
     )
     check.add_argument("-q", "--quiet", action="store_true", help="print only the totals")
@@ -94,6 +98,7 @@ def resolve_config(args: argparse.Namespace) -> Config:
         "formats": _split(args.format),
         "output_dir": args.output_dir,
         "jobs": args.jobs,
+        "audience": args.audience,
     }
     config = dataclasses.replace(config, **{k: v for k, v in overrides.items() if v is not None})
     if config.max_file_size <= 0:

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from contentqa.model import Severity
+from contentqa.readability.audience import BUILTIN_AUDIENCES, Audience
 from contentqa.registry import Rule, all_rules, find_rule
 
 FAIL_ON_CHOICES = ("error", "warning", "info", "never")
@@ -59,6 +60,9 @@ class Config:
     approved_boilerplate: tuple[Mapping[str, str], ...] = ()
     all_pairs_limit: int = 300
     jobs: int = 0
+    audience: str = "general"
+    audiences: Mapping[str, Audience] = field(default_factory=lambda: dict(BUILTIN_AUDIENCES))
+    audience_by_path: tuple[tuple[str, str], ...] = ()
     source: Path | None = None
 
     def enabled(self, code: str) -> bool:
@@ -89,6 +93,9 @@ _TOP_KEYS = {
     "approved-boilerplate": "approved_boilerplate",
     "all-pairs-limit": "all_pairs_limit",
     "jobs": "jobs",
+    "audience": "audience",
+    "audiences": "audiences",
+    "audience-by-path": "audience_by_path",
 }
 
 
@@ -130,6 +137,16 @@ def parse_config(table: Mapping[str, Any], source: Path | None = None) -> Config
             values[attr] = _string_list(key, value, where)
         elif attr == "approved_boilerplate":
             values[attr] = _approved(value, where)
+        elif attr == "audiences":
+            values[attr] = {**BUILTIN_AUDIENCES, **_audiences(value, where)}
+        elif attr == "audience_by_path":
+            if not isinstance(value, Mapping) or not all(
+                isinstance(v, str) for v in value.values()
+            ):
+                raise ConfigError(
+                    f"{where}`audience-by-path` must map path globs to audience names"
+                )
+            values[attr] = tuple(value.items())
         elif attr == "jobs":
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise ConfigError(f"{where}`jobs` must be 0 (one per core) or more, not {value!r}")
@@ -155,11 +172,42 @@ def check_values(config: Config, where: str = "") -> None:
     for fmt in config.formats:
         if fmt not in FORMATS:
             raise ConfigError(f"{where}unknown format `{fmt}` (choose from {', '.join(FORMATS)})")
+    if config.audience not in config.audiences:
+        raise ConfigError(
+            f"{where}unknown audience `{config.audience}` "
+            f"(known: {', '.join(sorted(config.audiences))})"
+        )
+    for pattern, name in config.audience_by_path:
+        if name not in config.audiences:
+            raise ConfigError(f"{where}`audience-by-path` `{pattern}`: unknown audience `{name}`")
     codes = [rule.code for rule in all_rules()]
     for key, patterns in (("select", config.select), ("ignore", config.ignore)):
         for pattern in patterns:
             if not any(code.startswith(pattern) for code in codes):
                 raise ConfigError(f"{where}`{key}`: no rule code starts with `{pattern}`")
+
+
+def _audiences(value: Any, where: str) -> dict[str, Audience]:
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{where}`audiences` must be a table of audience tables")
+    out = {}
+    for name, table in value.items():
+        key = f"{where}`audiences.{name}`"
+        if not isinstance(table, Mapping):
+            raise ConfigError(f"{key} must be a table")
+        unknown = set(table) - {"min-reading-ease", "max-grade", "description"}
+        if unknown:
+            raise ConfigError(
+                f"{key}: unknown key `{sorted(unknown)[0]}` "
+                "(min-reading-ease, max-grade, description)"
+            )
+        base = BUILTIN_AUDIENCES.get(name, BUILTIN_AUDIENCES["general"])
+        ease = table.get("min-reading-ease", base.min_reading_ease)
+        grade = table.get("max-grade", base.max_grade)
+        if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (ease, grade)):
+            raise ConfigError(f"{key}: min-reading-ease and max-grade must be numbers")
+        out[name] = Audience(name, float(ease), float(grade), str(table.get("description", "")))
+    return out
 
 
 def _approved(value: Any, where: str) -> tuple[Mapping[str, str], ...]:

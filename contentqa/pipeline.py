@@ -25,14 +25,11 @@ from contentqa.analyze import (
 from contentqa.config import Config
 from contentqa.load import Loaded, load_file
 from contentqa.model import Document, Finding, GuideReport, Report, RuleRun
-from contentqa.registry import METRICS, all_rules, get_rule
+from contentqa.readability.profile import reading_minutes
+from contentqa.registry import GUIDE_METRICS, METRICS, all_rules, get_rule
 from contentqa.segment import count_words, segment
 from contentqa.validate import validate
 
-# Silent reading rate for English non-fiction: 238 words per minute, from M. Brysbaert,
-# "How many words do we read per minute? A review and meta-analysis of reading rate",
-# Journal of Memory and Language 109 (2019) 104047.
-WORDS_PER_MINUTE = 238
 # Below this many files, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 64
 
@@ -64,7 +61,7 @@ def check_loaded(loaded: Loaded, config: Config) -> FileResult:
         schema_problems = validate(document)
         pairs += [(get_rule("S006"), d) for d in schema_problems]
         segmented = segment(document.file, document.data)
-        guide = GuideContext(document, segmented.units, segmented.sentences)
+        guide = GuideContext(document, segmented.units, segmented.sentences, config)
         pairs += run_guide_rules(guide, config, stats)
         metrics = guide_metrics(guide)
     except Exception as exc:
@@ -85,11 +82,14 @@ def _internal_error(exc: Exception):
 
 def guide_metrics(guide: GuideContext) -> dict:
     words = sum(count_words(unit.text) for unit in guide.units)
-    return {
+    metrics = {
         "words": words,
         "sentences": len(guide.sentences),
-        "reading_time_minutes": round(words / WORDS_PER_MINUTE, 1),
+        "reading_time_minutes": reading_minutes(words),
     }
+    for provider in GUIDE_METRICS:
+        metrics.update(provider(guide))
+    return metrics
 
 
 def run(

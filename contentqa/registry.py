@@ -75,10 +75,17 @@ class Rule:
 REGISTRY: dict[str, type[Rule]] = {}
 # Functions computing figures over the whole run: (library) -> (per-file metrics, library metrics).
 METRICS: list[Callable[[LibraryContext], tuple[dict[str, dict], dict]]] = []
+# Functions computing figures of one guide, in the per-file stage: (guide) -> metrics.
+GUIDE_METRICS: list[Callable[[GuideContext], dict]] = []
 
 
 def register_metrics(fn):
     METRICS.append(fn)
+    return fn
+
+
+def register_guide_metrics(fn):
+    GUIDE_METRICS.append(fn)
     return fn
 
 

@@ -1,3 +1,3 @@
 """Built-in rules. Importing this package registers them all."""
 
-from contentqa.rules import duplicates, schema, structure, style  # noqa: F401
+from contentqa.rules import duplicates, readability, schema, structure, style  # noqa: F401

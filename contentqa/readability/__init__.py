@@ -1,0 +1,1 @@
+"""Readability figures (textstat-equal English formulas, computed offline)."""
