@@ -10,42 +10,51 @@ _SIMPLE_ESCAPES = frozenset('"\\/bfnrt')
 
 
 class SourceMap:
-    """Positions of every value (and object key) of one JSON text, by JSON pointer."""
+    """Positions of every value (and object key) of one JSON text, by JSON pointer.
+
+    json-source-map computes them; they are kept as plain tuples (0-based line, column,
+    offset), a fraction of the size of its entry objects, since every guide's map travels
+    from a worker process to the main one.
+    """
 
     def __init__(self, source: str) -> None:
         self.source = source
-        self._entries = calculate(source)
+        self._values: dict[str, tuple[int, int, int, int]] = {}
+        self._keys: dict[str, tuple[int, int]] = {}
+        for pointer, entry in calculate(source).items():
+            start, end = entry.value_start, entry.value_end
+            self._values[pointer] = (start.line, start.column, start.position, end.position)
+            if entry.key_start is not None:
+                self._keys[pointer] = (entry.key_start.line, entry.key_start.column)
 
     def position(self, pointer: str, span: Span | None = None) -> Position:
-        entry = self._nearest_entry(pointer)
-        if entry is None:
+        value = self._nearest_value(pointer)
+        if value is None:
             return Position(1, 1)
-        start = entry.value_start
-        if span is None or self.source[start.position : start.position + 1] != '"':
-            return Position(start.line + 1, start.column + 1)
+        line, column, offset, _ = value
+        if span is None or self.source[offset : offset + 1] != '"':
+            return Position(line + 1, column + 1)
         # JSON strings hold no raw newline, so the span stays on the value's line.
-        raw = _raw_offset(self.source, start.position + 1, span.start)
-        return Position(start.line + 1, start.column + 2 + raw)
+        raw = _raw_offset(self.source, offset + 1, span.start)
+        return Position(line + 1, column + 2 + raw)
 
     def key_position(self, pointer: str) -> Position:
         """Where the key of an object member starts (falls back to its value)."""
-        entry = self._entries.get(pointer)
-        if entry is not None and entry.key_start is not None:
-            return Position(entry.key_start.line + 1, entry.key_start.column + 1)
+        key = self._keys.get(pointer)
+        if key is not None:
+            return Position(key[0] + 1, key[1] + 1)
         return self.position(pointer)
 
     def offset(self, pointer: str) -> tuple[int, int] | None:
         """Source character range of a value, for scanning inside it."""
-        entry = self._entries.get(pointer)
-        if entry is None:
-            return None
-        return entry.value_start.position, entry.value_end.position
+        value = self._values.get(pointer)
+        return (value[2], value[3]) if value else None
 
-    def _nearest_entry(self, pointer: str):
+    def _nearest_value(self, pointer: str) -> tuple[int, int, int, int] | None:
         while True:
-            entry = self._entries.get(pointer)
-            if entry is not None or not pointer:
-                return entry
+            value = self._values.get(pointer)
+            if value is not None or not pointer:
+                return value
             pointer = pointer.rsplit("/", 1)[0]
 
 

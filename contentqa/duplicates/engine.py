@@ -24,10 +24,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from spacy.lang.en.stop_words import STOP_WORDS
+import numpy as np
 
 from contentqa.duplicates import minhash
-from contentqa.duplicates.similarity import best_match_mean, get_scorer
+from contentqa.duplicates.similarity import best_match_mean, get_scorer, joined, score_pairs
 from contentqa.model import Span, TextUnit
 from contentqa.normalize import text_hash, tokens_key
 from contentqa.segment import count_words
@@ -63,7 +63,7 @@ class Settings:
     near: dict[str, NearLevel] = field(default_factory=dict)
     all_pairs_limit: int = 300
     lsh_threshold: float = 0.4
-    num_perm: int = 64
+    num_perm: int = 128
 
 
 @dataclass(frozen=True)
@@ -438,23 +438,36 @@ class _Context:
             )
         return out
 
-    def _candidates(self, seqs: Sequence[Sequence[str]]) -> Iterable[tuple[int, int]]:
-        if len(seqs) <= self.settings.all_pairs_limit:
-            return itertools.combinations(range(len(seqs)), 2)
-        # Content-word unigrams, not word 2-grams: the scores are order-free, and on real
-        # iFixit steps 2-gram blocking kept under half of the pairs scoring 0.8 (see
-        # benchmarks/README.md for the measurement).
-        shingles = [content_words(seq) for seq in seqs]
-        pairs = minhash.candidate_pairs(
-            shingles, self.settings.lsh_threshold, self.settings.num_perm, ngram=1
+    def _candidates(
+        self, seqs: Sequence[Sequence[str]], owners: Sequence[Iterable[str]]
+    ) -> np.ndarray:
+        """Index pairs ``(i, j)``, ``i < j``, worth scoring, as an ``(n, 2)`` array.
+
+        Every pair when the pool is small. Otherwise every pair of texts within one guide
+        (so within-guide results never depend on the library's size) and, across guides, the
+        pairs MinHash LSH over word 2-grams proposes; its recall is measured by
+        ``benchmarks/run.py``. ``owners[i]`` are the files text ``i`` appears in.
+        """
+        n = len(seqs)
+        if n <= self.settings.all_pairs_limit:
+            i, j = np.triu_indices(n, k=1)
+            return np.stack([i, j], axis=1)
+        by_file: dict[str, list[int]] = defaultdict(list)
+        for index, files in enumerate(owners):
+            for file in files:
+                by_file[file].append(index)
+        codes = [minhash.pair_codes(members, n) for members in by_file.values() if len(members) > 1]
+        across = minhash.candidate_pairs(
+            seqs, self.settings.lsh_threshold, self.settings.num_perm, ngram=2
         )
-        return ((int(i), int(j)) for i, j in pairs)
+        codes.append(across[:, 0] * n + across[:, 1])
+        unique = np.unique(np.concatenate(codes))
+        return np.stack([unique // n, unique % n], axis=1)
 
     def _near_level(
         self, level: str, entries: list[tuple[Anchor, Sequence[str]]]
     ) -> tuple[NearPair, ...]:
         setting = self.settings.near[level]
-        scorer = get_scorer(setting.scorer)
         entries = [(a, t) for a, t in entries if len(t) >= setting.min_words]
         # Identical texts are exact duplicates, reported by the exact layers: compare each
         # distinct text once.
@@ -465,10 +478,18 @@ class _Context:
         members: dict[int, list[Anchor]] = defaultdict(list)
         for a, tokens in entries:
             members[distinct[tuple(tokens)]].append(a)
+        strings = np.array([joined(t) for t in texts], dtype=object)
+        owners = [{a.file for a in members[i]} for i in range(len(texts))]
+        candidates = self._candidates(texts, owners)
+        scores = score_pairs(
+            setting.scorer,
+            strings[candidates[:, 0]].tolist(),
+            strings[candidates[:, 1]].tolist(),
+            setting.threshold,
+        )
         pairs: list[NearPair] = []
-        for i, j in self._candidates(texts):
-            score = scorer(texts[i], texts[j])
-            if score < setting.threshold:
+        for (i, j), score in zip(candidates.tolist(), scores.tolist(), strict=True):
+            if score < setting.threshold or _numbers(texts[i]) != _numbers(texts[j]):
                 continue
             for a in members[i]:
                 for b in members[j]:
@@ -514,7 +535,17 @@ class _Context:
             for i in ids
         ]
         pairs: list[NearPair] = []
-        for i, j in self._candidates(flat):
+        candidates = self._candidates(flat, [(file,) for file, _ in ids])
+        # A cheap first pass on the whole text of each part: pairs far below the threshold
+        # there are not scored part by part.
+        strings = np.array([joined(t) for t in flat], dtype=object)
+        rough = score_pairs(
+            setting.scorer,
+            strings[candidates[:, 0]].tolist(),
+            strings[candidates[:, 1]].tolist(),
+        )
+        candidates = candidates[rough >= setting.threshold - COMPOSITE_PREFILTER_MARGIN]
+        for i, j in candidates.tolist():
             a, b = composites[ids[i]], composites[ids[j]]
             part_scores: list[tuple[str, float]] = []
             weighted = 0.0
@@ -590,6 +621,9 @@ COMPOSITES: tuple[tuple[str, str, tuple[tuple[str, str, float], ...]], ...] = (
     ("faq", "faq", (("question", "question", 0.5), ("answer", "answer", 0.5))),
 )
 _COMPOSITE_COLLECTIONS = ("/steps/", "/strategies/", "/faq/")
+# How far under the composite threshold a pair's whole-text score may be and still be scored
+# part by part (measured on the labeled set: no labeled pair is lost at this margin).
+COMPOSITE_PREFILTER_MARGIN = 0.3
 
 
 def part_of(pointer: str) -> str:
@@ -640,10 +674,10 @@ def _closest_items(
     return tuple(out)
 
 
-def content_words(tokens: Sequence[str]) -> Sequence[str]:
-    """Tokens without English stop words (all tokens when fewer than two would remain)."""
-    kept = [t for t in tokens if t not in STOP_WORDS]
-    return kept if len(kept) >= 2 else tokens
+def _numbers(tokens: Sequence[str]) -> list[str]:
+    """The numbers of a text. Texts whose numbers differ are different instructions ("Bake 30
+    minutes with the lid on" / "Bake 15 minutes with the lid off"), however alike."""
+    return sorted(t for t in tokens if t[:1].isdigit())
 
 
 def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -15,7 +15,7 @@ from functools import cache
 
 import numpy as np
 
-_CHUNK_SHINGLES = 1 << 18
+_CHUNK_SHINGLES = 1 << 16
 _MAX_BUCKET = 400
 
 
@@ -50,9 +50,10 @@ def lsh_params(threshold: float, num_perm: int = 64, recall_weight: float = 0.75
 
 
 def _permutations(num_perm: int, seed: int = 7) -> tuple[np.ndarray, np.ndarray]:
+    """Odd multipliers and offsets of the 32-bit permutations ``x -> a * x + b``."""
     rng = np.random.default_rng(seed)
-    a = rng.integers(1, 2**63, size=num_perm, dtype=np.uint64) | np.uint64(1)
-    b = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64)
+    a = rng.integers(0, 2**32, size=num_perm, dtype=np.uint64).astype(np.uint32) | np.uint32(1)
+    b = rng.integers(0, 2**32, size=num_perm, dtype=np.uint64).astype(np.uint32)
     return a, b
 
 
@@ -72,16 +73,21 @@ def shingle_ids(
             value = token_hash[token] = zlib.crc32(token.encode("utf-8"))
         return value
 
-    shift = np.uint64(32)
+    sizes = [len(seq) for seq in token_seqs]
+    total = sum(sizes)
+    flat = np.fromiter((tid(t) for seq in token_seqs for t in seq), dtype=np.uint64, count=total)
+    pairs = (flat[:-1] << np.uint64(32)) | flat[1:] if ngram == 2 and total > 1 else flat
+    sentinel = np.array([2**64 - 1], dtype=np.uint64)  # an empty text's only shingle
     parts: list[np.ndarray] = []
-    for seq in token_seqs:
-        ids = np.fromiter((tid(t) for t in seq), dtype=np.uint64, count=len(seq))
-        if ngram == 1 and len(ids):
-            parts.append(ids)
-        elif len(ids) >= 2:
-            parts.append((ids[:-1] << shift) | ids[1:])
-        else:  # a one-word text is its own shingle; an empty one gets a sentinel
-            parts.append(ids if len(ids) else np.array([2**64 - 1], dtype=np.uint64))
+    start = 0
+    for size in sizes:
+        if size == 0:
+            parts.append(sentinel)
+        elif ngram == 1 or size == 1:  # a one-word text is its own shingle
+            parts.append(flat[start : start + size])
+        else:
+            parts.append(pairs[start : start + size - 1])
+        start += size
     lengths = np.fromiter((len(p) for p in parts), dtype=np.int64, count=len(parts))
     offsets = np.zeros(len(parts), dtype=np.int64)
     if len(parts) > 1:
@@ -93,28 +99,71 @@ def shingle_ids(
 def signatures(
     token_seqs: Sequence[Sequence[str]], num_perm: int = 64, ngram: int = 2
 ) -> np.ndarray:
-    """MinHash signatures, one row of ``num_perm`` uint32 values per text."""
+    """MinHash signatures, one row of ``num_perm`` uint32 values per text.
+
+    Shingle ids are mixed to 32 random-looking bits once; each permutation is then
+    ``a * x + b`` modulo 2**32 (odd ``a``: a bijection), computed for all permutations at
+    once in uint32, a tenth of the time of 64-bit multiply-shift hashing.
+    """
     shingles, offsets = shingle_ids(token_seqs, ngram)
     n = len(token_seqs)
-    out = np.empty((n, num_perm), dtype=np.uint32)
+    out = np.empty((num_perm, n), dtype=np.uint32)
     if n == 0:
-        return out
+        return out.T
     a, b = _permutations(num_perm)
-    # Mix the structured shingle ids first so neighbouring ids do not hash alike.
     mixed = shingles * np.uint64(0x9E3779B97F4A7C15)
     mixed ^= mixed >> np.uint64(29)
-    bounds = np.append(offsets, len(shingles))
+    mixed *= np.uint64(0xBF58476D1CE4E5B9)
+    values = (mixed >> np.uint64(32)).astype(np.uint32)
+    bounds = np.append(offsets, len(values))
     start_text = 0
     while start_text < n:
         # Whole texts per chunk so each minimum is taken over all of a text's shingles.
         stop_text = int(np.searchsorted(bounds, bounds[start_text] + _CHUNK_SHINGLES, "right")) - 1
         stop_text = max(stop_text, start_text + 1)
         lo, hi = bounds[start_text], bounds[stop_text]
-        chunk = mixed[lo:hi]
-        hashed = ((chunk[:, None] * a[None, :] + b[None, :]) >> np.uint64(32)).astype(np.uint32)
-        out[start_text:stop_text] = np.minimum.reduceat(hashed, offsets[start_text:stop_text] - lo)
+        hashed = values[None, lo:hi] * a[:, None] + b[:, None]
+        out[:, start_text:stop_text] = np.minimum.reduceat(
+            hashed, offsets[start_text:stop_text] - lo, axis=1
+        )
         start_text = stop_text
-    return out
+    return np.ascontiguousarray(out.T)
+
+
+def _row_keys(rows: np.ndarray) -> np.ndarray:
+    """One 64-bit key per row of a band (a collision only adds a spurious candidate)."""
+    keys = np.zeros(len(rows), dtype=np.uint64)
+    for column in rows.T:
+        keys = (keys * np.uint64(0x100000001B3)) ^ column.astype(np.uint64)
+    return keys
+
+
+def pair_codes(members: Sequence[int], n: int) -> np.ndarray:
+    """Codes ``i * n + j`` of every pair of ``members`` (sorted, ``i < j``)."""
+    ordered = np.sort(np.asarray(members, dtype=np.int64))
+    i, j = np.triu_indices(len(ordered), k=1)
+    return ordered[i] * n + ordered[j]
+
+
+def _bucket_pairs(keys: np.ndarray, n: int) -> np.ndarray:
+    """Codes ``i * n + j`` (``i < j``) of texts sharing a key, without a Python loop over the
+    many buckets of two; larger buckets are expanded one by one."""
+    order = np.argsort(keys, kind="stable")
+    sorted_keys = keys[order]
+    starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+    sizes = np.diff(np.r_[starts, len(keys)])
+    pairs = starts[sizes == 2]
+    first, second = order[pairs], order[pairs + 1]
+    out = [np.minimum(first, second) * n + np.maximum(first, second)]
+    for start, size in zip(
+        starts[(sizes > 2) & (sizes <= _MAX_BUCKET)].tolist(),
+        sizes[(sizes > 2) & (sizes <= _MAX_BUCKET)].tolist(),
+        strict=True,
+    ):
+        members = np.sort(order[start : start + size])
+        i, j = np.triu_indices(size, k=1)
+        out.append(members[i] * n + members[j])
+    return np.concatenate(out)
 
 
 def candidate_pairs(
@@ -136,17 +185,8 @@ def candidate_pairs(
     found: list[np.ndarray] = []
     for band in range(params.bands):
         rows = np.ascontiguousarray(sig[:, band * params.rows : (band + 1) * params.rows])
-        keys = rows.view(np.dtype((np.void, rows.dtype.itemsize * params.rows))).ravel()
-        order = np.argsort(keys, kind="stable")
-        sorted_keys = keys[order]
-        starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
-        sizes = np.diff(np.r_[starts, n])
-        for start, size in zip(starts[sizes > 1], sizes[sizes > 1], strict=True):
-            if size > _MAX_BUCKET:
-                continue
-            members = np.sort(order[start : start + size])
-            i, j = np.triu_indices(size, k=1)
-            found.append(members[i] * n + members[j])
+        found.append(_bucket_pairs(_row_keys(rows), n))
+    found = [f for f in found if len(f)]
     if not found:
         return np.zeros((0, 2), dtype=np.int64)
     codes = np.unique(np.concatenate(found))

@@ -2,53 +2,65 @@
 
 The default scorer was chosen by measurement on the labeled set in
 ``tests/fixtures/duplicates`` (see ``benchmarks/choose_scorer.py`` and its figures in
-``benchmarks/README.md``), not by taste.
+``benchmarks/README.md``), not by taste. Pairs are scored in batches by rapidfuzz's
+``cpdist``, in C and on every core, since a library run scores millions of candidates.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+import numpy as np
 from rapidfuzz import fuzz
+from rapidfuzz.process import cpdist
 
 Tokens = Sequence[str]
 
 
-def _joined(tokens: Tokens) -> str:
-    return " ".join(tokens)
-
-
-def ratio(a: Tokens, b: Tokens) -> float:
-    return fuzz.ratio(_joined(a), _joined(b), processor=None) / 100.0
-
-
-def token_sort(a: Tokens, b: Tokens) -> float:
-    return fuzz.token_sort_ratio(_joined(a), _joined(b), processor=None) / 100.0
-
-
-def token_set(a: Tokens, b: Tokens) -> float:
-    return fuzz.token_set_ratio(_joined(a), _joined(b), processor=None) / 100.0
-
-
-def set_and_sort(a: Tokens, b: Tokens) -> float:
+def _set_and_sort(a: str, b: str, **kwargs) -> float:
     """Mean of token-set and token-sort: order-free like token-set, but a short text wholly
-    inside a long one does not score 1.0."""
-    sa, sb = _joined(a), _joined(b)
-    return (
-        fuzz.token_set_ratio(sa, sb, processor=None) + fuzz.token_sort_ratio(sa, sb, processor=None)
-    ) / 200.0
+    inside a long one does not score 100."""
+    return (fuzz.token_set_ratio(a, b, **kwargs) + fuzz.token_sort_ratio(a, b, **kwargs)) / 2
 
 
-SCORERS: dict[str, Callable[[Tokens, Tokens], float]] = {
-    "ratio": ratio,
-    "token-sort": token_sort,
-    "token-set": token_set,
-    "set-and-sort": set_and_sort,
+SCORERS: dict[str, Callable[..., float]] = {
+    "ratio": fuzz.ratio,
+    "token-sort": fuzz.token_sort_ratio,
+    "token-set": fuzz.token_set_ratio,
+    "set-and-sort": _set_and_sort,
 }
 
 
+def joined(tokens: Tokens) -> str:
+    return " ".join(tokens)
+
+
 def get_scorer(name: str) -> Callable[[Tokens, Tokens], float]:
-    return SCORERS[name]
+    """A scorer of two token sequences, in 0..1."""
+    scorer = SCORERS[name]
+
+    def score(a: Tokens, b: Tokens) -> float:
+        return scorer(joined(a), joined(b), processor=None) / 100.0
+
+    return score
+
+
+def score_pairs(
+    name: str, left: Sequence[str], right: Sequence[str], cutoff: float = 0.0
+) -> np.ndarray:
+    """Scores (0..1) of ``left[k]`` against ``right[k]`` for every k, joined token strings.
+
+    Scores under ``cutoff`` may come back as 0: rapidfuzz stops early on them.
+    """
+    if not left:
+        return np.zeros(0)
+    scorer = SCORERS[name]
+    if scorer is _set_and_sort:  # not a native rapidfuzz scorer: no batch form
+        return (
+            np.array([scorer(a, b, processor=None) for a, b in zip(left, right, strict=True)]) / 100
+        )
+    raw = cpdist(left, right, scorer=scorer, processor=None, score_cutoff=cutoff * 100, workers=-1)
+    return raw.astype(np.float64) / 100.0
 
 
 def best_match_mean(

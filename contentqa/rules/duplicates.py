@@ -504,7 +504,7 @@ class NearDuplicateItem(_NearRule):
     @dataclass(frozen=True)
     class Options:
         threshold: float = option(0.8, "lowest similarity (0..1) reported")
-        min_words: int = option(3, "shortest item, in words, that is compared")
+        min_words: int = option(4, "shortest item, in words, that is compared")
         scorer: str = option("ratio", _SCORER_HELP)
 
 
