@@ -124,7 +124,7 @@ def _relative(path: Path) -> Path:
 def command_check(args: argparse.Namespace) -> int:
     from contentqa.load import PathError, discover
     from contentqa.pipeline import run
-    from contentqa.report import write_atomic
+    from contentqa.report import FORMATS, default_path, write_atomic
     from contentqa.report.terminal import render as render_terminal
 
     config = resolve_config(args)
@@ -145,21 +145,14 @@ def command_check(args: argparse.Namespace) -> int:
     else:
         human.write(render_terminal(report).rstrip("\n").rsplit("\n", 1)[-1] + "\n")
     for fmt in config.formats:
-        text = _render(fmt, report)
+        text = FORMATS[fmt].renderer()(report)
         if to_stdout:
             sys.stdout.write(text)
             continue
-        target = Path(args.output) if args.output else Path(config.output_dir) / f"contentqa.{fmt}"
+        target = Path(args.output) if args.output else default_path(fmt, config.output_dir)
         write_atomic(target, text)
         human.write(f"{fmt} report written to {target}\n")
     return EXIT_FINDINGS if report.exit_status else EXIT_OK
-
-
-def _render(fmt: str, report) -> str:
-    from contentqa.report import json_report
-
-    renderers = {"json": json_report.render}
-    return renderers[fmt](report)
 
 
 def command_rules(fmt: str) -> int:

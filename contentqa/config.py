@@ -31,9 +31,9 @@ from typing import Any
 from contentqa.model import Severity
 from contentqa.readability.audience import BUILTIN_AUDIENCES, Audience
 from contentqa.registry import Rule, all_rules, find_rule
+from contentqa.report import FORMATS
 
 FAIL_ON_CHOICES = ("error", "warning", "info", "never")
-FORMATS = ("json",)
 DEFAULT_OUTPUT_DIR = "reports"
 
 
@@ -171,7 +171,8 @@ def check_values(config: Config, where: str = "") -> None:
         )
     for fmt in config.formats:
         if fmt not in FORMATS:
-            raise ConfigError(f"{where}unknown format `{fmt}` (choose from {', '.join(FORMATS)})")
+            choices = ", ".join(FORMATS)
+            raise ConfigError(f"{where}unknown format `{fmt}` (choose from {choices})")
     if config.audience not in config.audiences:
         raise ConfigError(
             f"{where}unknown audience `{config.audience}` "

@@ -70,7 +70,11 @@ def check_loaded(loaded: Loaded, config: Config) -> FileResult:
     guide_id = document.data.get("id") if isinstance(document.data.get("id"), str) else None
     findings = tuple(to_findings(pairs, document.file, {document.file: document}, config))
     return FileResult(
-        document.file, guide, GuideReport(document.file, guide_id, valid, metrics), findings, stats
+        document.file,
+        guide,
+        GuideReport(document.file, guide_id, valid, metrics, document.data),
+        findings,
+        stats,
     )
 
 

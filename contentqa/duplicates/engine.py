@@ -27,7 +27,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from contentqa.duplicates import minhash
-from contentqa.duplicates.similarity import best_match_mean, get_scorer, joined, score_pairs
+from contentqa.duplicates.similarity import (
+    best_match_mean,
+    get_scorer,
+    joined,
+    score_matrix,
+    score_pairs,
+)
 from contentqa.model import Span, TextUnit
 from contentqa.normalize import text_hash, tokens_key
 from contentqa.segment import count_words
@@ -438,31 +444,51 @@ class _Context:
             )
         return out
 
-    def _candidates(
-        self, seqs: Sequence[Sequence[str]], owners: Sequence[Iterable[str]]
-    ) -> np.ndarray:
-        """Index pairs ``(i, j)``, ``i < j``, worth scoring, as an ``(n, 2)`` array.
+    def _similar_pairs(
+        self,
+        seqs: Sequence[Sequence[str]],
+        owners: Sequence[Iterable[str]],
+        scorer: str,
+        cutoff: float,
+    ) -> list[tuple[int, int, float]]:
+        """Index pairs ``(i, j, score)``, ``i < j``, scoring at least ``cutoff``.
 
-        Every pair when the pool is small. Otherwise every pair of texts within one guide
-        (so within-guide results never depend on the library's size) and, across guides, the
-        pairs MinHash LSH over word 2-grams proposes; its recall is measured by
-        ``benchmarks/run.py``. ``owners[i]`` are the files text ``i`` appears in.
+        Every pair is scored when the pool is small. Otherwise every pair within one guide
+        (so within-guide results never depend on the library's size), one guide at a time
+        in rapidfuzz's ``cdist``, and across guides the pairs that MinHash LSH over word
+        2-grams proposes; its recall is measured by ``benchmarks/run.py``. ``owners[i]``
+        are the files text ``i`` appears in.
         """
-        n = len(seqs)
+        strings = [joined(t) for t in seqs]
+        n = len(strings)
+        found: dict[tuple[int, int], float] = {}
         if n <= self.settings.all_pairs_limit:
-            i, j = np.triu_indices(n, k=1)
-            return np.stack([i, j], axis=1)
-        by_file: dict[str, list[int]] = defaultdict(list)
-        for index, files in enumerate(owners):
-            for file in files:
-                by_file[file].append(index)
-        codes = [minhash.pair_codes(members, n) for members in by_file.values() if len(members) > 1]
-        across = minhash.candidate_pairs(
-            seqs, self.settings.lsh_threshold, self.settings.num_perm, ngram=2
-        )
-        codes.append(across[:, 0] * n + across[:, 1])
-        unique = np.unique(np.concatenate(codes))
-        return np.stack([unique // n, unique % n], axis=1)
+            groups = [list(range(n))]
+        else:
+            by_file: dict[str, list[int]] = defaultdict(list)
+            for index, files in enumerate(owners):
+                for file in files:
+                    by_file[file].append(index)
+            groups = [members for members in by_file.values() if len(members) > 1]
+            across = minhash.candidate_pairs(
+                seqs, self.settings.lsh_threshold, self.settings.num_perm, ngram=2
+            )
+            scores = score_pairs(
+                scorer,
+                [strings[i] for i in across[:, 0].tolist()],
+                [strings[j] for j in across[:, 1].tolist()],
+                cutoff,
+            )
+            keep = scores >= cutoff
+            for (i, j), score in zip(across[keep].tolist(), scores[keep].tolist(), strict=True):
+                found[(i, j)] = score
+        for members in groups:
+            matrix = score_matrix(scorer, [strings[k] for k in members], cutoff)
+            rows, cols = np.nonzero(np.triu(matrix >= cutoff, k=1))
+            for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+                i, j = sorted((members[r], members[c]))
+                found[(i, j)] = float(matrix[r, c])
+        return [(i, j, score) for (i, j), score in sorted(found.items())]
 
     def _near_level(
         self, level: str, entries: list[tuple[Anchor, Sequence[str]]]
@@ -478,18 +504,10 @@ class _Context:
         members: dict[int, list[Anchor]] = defaultdict(list)
         for a, tokens in entries:
             members[distinct[tuple(tokens)]].append(a)
-        strings = np.array([joined(t) for t in texts], dtype=object)
         owners = [{a.file for a in members[i]} for i in range(len(texts))]
-        candidates = self._candidates(texts, owners)
-        scores = score_pairs(
-            setting.scorer,
-            strings[candidates[:, 0]].tolist(),
-            strings[candidates[:, 1]].tolist(),
-            setting.threshold,
-        )
         pairs: list[NearPair] = []
-        for (i, j), score in zip(candidates.tolist(), scores.tolist(), strict=True):
-            if score < setting.threshold or _numbers(texts[i]) != _numbers(texts[j]):
+        for i, j, score in self._similar_pairs(texts, owners, setting.scorer, setting.threshold):
+            if _numbers(texts[i]) != _numbers(texts[j]):
                 continue
             for a in members[i]:
                 for b in members[j]:
@@ -535,17 +553,15 @@ class _Context:
             for i in ids
         ]
         pairs: list[NearPair] = []
-        candidates = self._candidates(flat, [(file,) for file, _ in ids])
         # A cheap first pass on the whole text of each part: pairs far below the threshold
         # there are not scored part by part.
-        strings = np.array([joined(t) for t in flat], dtype=object)
-        rough = score_pairs(
+        rough = self._similar_pairs(
+            flat,
+            [(file,) for file, _ in ids],
             setting.scorer,
-            strings[candidates[:, 0]].tolist(),
-            strings[candidates[:, 1]].tolist(),
+            setting.threshold - COMPOSITE_PREFILTER_MARGIN,
         )
-        candidates = candidates[rough >= setting.threshold - COMPOSITE_PREFILTER_MARGIN]
-        for i, j in candidates.tolist():
+        for i, j, _ in rough:
             a, b = composites[ids[i]], composites[ids[j]]
             part_scores: list[tuple[str, float]] = []
             weighted = 0.0

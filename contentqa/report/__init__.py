@@ -5,9 +5,38 @@ Reporters only format; they never analyze.
 
 from __future__ import annotations
 
+import importlib
 import os
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+
+from contentqa.model import Report
+
+
+@dataclass(frozen=True)
+class Format:
+    """An output format: its renderer and the file name it is written to by default."""
+
+    name: str
+    module: str
+    extension: str
+    description: str
+
+    def renderer(self) -> Callable[[Report], str]:
+        return importlib.import_module(self.module).render
+
+
+# Each format is a small module with ``render(report) -> str``; modules are imported only
+# when their format is asked for, so a run that writes JSON never loads the HTML templates.
+FORMATS: dict[str, Format] = {
+    "json": Format("json", "contentqa.report.json_report", "json", "machine-readable report"),
+}
+
+
+def default_path(fmt: str, output_dir: str) -> Path:
+    return Path(output_dir) / f"contentqa.{FORMATS[fmt].extension}"
 
 
 def write_atomic(path: Path, text: str) -> None:
