@@ -21,6 +21,7 @@ Example::
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import difflib
 import tomllib
 from collections.abc import Mapping
@@ -60,6 +61,8 @@ class Config:
     approved_boilerplate: tuple[Mapping[str, str], ...] = ()
     all_pairs_limit: int = 300
     jobs: int = 0
+    per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    suppress: tuple[Mapping[str, Any], ...] = ()
     audience: str = "general"
     audiences: Mapping[str, Audience] = field(default_factory=lambda: dict(BUILTIN_AUDIENCES))
     audience_by_path: tuple[tuple[str, str], ...] = ()
@@ -93,6 +96,8 @@ _TOP_KEYS = {
     "approved-boilerplate": "approved_boilerplate",
     "all-pairs-limit": "all_pairs_limit",
     "jobs": "jobs",
+    "per-file-ignores": "per_file_ignores",
+    "suppress": "suppress",
     "audience": "audience",
     "audiences": "audiences",
     "audience-by-path": "audience_by_path",
@@ -137,6 +142,14 @@ def parse_config(table: Mapping[str, Any], source: Path | None = None) -> Config
             values[attr] = _string_list(key, value, where)
         elif attr == "approved_boilerplate":
             values[attr] = _approved(value, where)
+        elif attr == "per_file_ignores":
+            if not isinstance(value, Mapping):
+                raise ConfigError(f"{where}`per-file-ignores` must map file globs to codes")
+            values[attr] = {
+                g: _string_list(f"per-file-ignores.{g}", v, where) for g, v in value.items()
+            }
+        elif attr == "suppress":
+            values[attr] = _suppressions(value, where)
         elif attr == "audiences":
             values[attr] = {**BUILTIN_AUDIENCES, **_audiences(value, where)}
         elif attr == "audience_by_path":
@@ -186,6 +199,39 @@ def check_values(config: Config, where: str = "") -> None:
         for pattern in patterns:
             if not any(code.startswith(pattern) for code in codes):
                 raise ConfigError(f"{where}`{key}`: no rule code starts with `{pattern}`")
+
+
+def _suppressions(value: Any, where: str) -> tuple[Mapping[str, Any], ...]:
+    if not isinstance(value, list):
+        raise ConfigError(
+            f"{where}`suppress` must be a list of tables ([[tool.contentqa.suppress]])"
+        )
+    out = []
+    for i, entry in enumerate(value):
+        name = f"{where}`suppress[{i}]`"
+        if not isinstance(entry, Mapping):
+            raise ConfigError(f"{name} must be a table")
+        unknown = set(entry) - {"files", "codes", "pointer", "reason", "expires"}
+        if unknown:
+            raise ConfigError(
+                f"{name}: unknown key `{sorted(unknown)[0]}` "
+                "(files, codes, pointer, reason, expires)"
+            )
+        if "codes" not in entry:
+            raise ConfigError(f"{name} needs `codes`")
+        parsed = dict(entry)
+        parsed["codes"] = _string_list(f"suppress[{i}].codes", entry["codes"], where)
+        expires = entry.get("expires")
+        if isinstance(expires, str):
+            try:
+                expires = dt.date.fromisoformat(expires)
+            except ValueError as exc:
+                raise ConfigError(f"{name}.expires` must be a date YYYY-MM-DD") from exc
+        if expires is not None and not isinstance(expires, dt.date):
+            raise ConfigError(f"{name}.expires` must be a date YYYY-MM-DD")
+        parsed["expires"] = expires
+        out.append(parsed)
+    return tuple(out)
 
 
 def _audiences(value: Any, where: str) -> dict[str, Audience]:

@@ -198,3 +198,4 @@ class Report:
     rules: tuple[RuleRun, ...]
     exit_status: int
     library_metrics: dict[str, Any] = field(default_factory=dict)
+    suppressed: int = 0

@@ -9,10 +9,10 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
-from contentqa import __version__
+from contentqa import __version__, suppress
 from contentqa.analyze import (
     GuideContext,
     LibraryContext,
@@ -23,8 +23,8 @@ from contentqa.analyze import (
     to_findings,
 )
 from contentqa.config import Config
-from contentqa.load import Loaded, load_file
-from contentqa.model import Document, Finding, GuideReport, Report, RuleRun
+from contentqa.load import Loaded, display_name, load_file
+from contentqa.model import Diagnostic, Document, Finding, GuideReport, Report, RuleRun
 from contentqa.readability.profile import reading_minutes
 from contentqa.registry import GUIDE_METRICS, METRICS, all_rules, get_rule
 from contentqa.segment import count_words, segment
@@ -79,7 +79,6 @@ def check_loaded(loaded: Loaded, config: Config) -> FileResult:
 
 
 def _internal_error(exc: Exception):
-    from contentqa.model import Diagnostic
 
     return Diagnostic("", f"internal error: {type(exc).__name__}: {exc}", key="crash")
 
@@ -133,7 +132,9 @@ def effective_jobs(requested: int, files: int) -> int:
     return max(1, min(os.cpu_count() or 1, files))
 
 
-def build_report(results: Sequence[FileResult], config: Config) -> Report:
+def build_report(
+    results: Sequence[FileResult], config: Config, today: date | None = None
+) -> Report:
     stats: dict[str, RuleStats] = {}
     for result in results:
         for code, entry in result.stats.items():
@@ -146,6 +147,7 @@ def build_report(results: Sequence[FileResult], config: Config) -> Report:
     library = LibraryContext(guides, config)
     findings += to_findings(run_library_rules(library, config, stats), "", documents, config)
     guide_reports, library_metrics = _library_metrics(results, library)
+    findings, suppressed = _apply_suppressions(findings, guide_reports, documents, config, today)
     findings = deduplicate_fingerprints(findings)
     for rule in all_rules():
         if rule.scope == "loader" and config.enabled(rule.code):
@@ -165,7 +167,38 @@ def build_report(results: Sequence[FileResult], config: Config) -> Report:
         ),
         exit_status=exit_status,
         library_metrics=library_metrics,
+        suppressed=suppressed,
     )
+
+
+def _apply_suppressions(
+    findings: list[Finding],
+    guides: Sequence[GuideReport],
+    documents: dict[str, Document],
+    config: Config,
+    today: date | None,
+) -> tuple[list[Finding], int]:
+    """Drop suppressed findings; report suppressions that are unused or expired."""
+    origin = display_name(config.source) if config.source else "configuration"
+    configured = suppress.from_config(config.suppress, config.per_file_ignores, origin)
+    outcome = suppress.apply(findings, guides, configured, today or date.today())
+    hygiene = []
+    for state, entry in outcome.stale:
+        code = "S009" if state == "expired" else "S008"
+        detail = f" (expired {entry.expires.isoformat()})" if state == "expired" else ""
+        reason = f"; reason given: {entry.reason}" if entry.reason else ""
+        message = (
+            f"{state} suppression of {', '.join(entry.codes)} in {entry.origin}{detail}"
+            f"{reason}; remove it" + ("" if state == "unused" else " or renew it")
+        )
+        diagnostic = Diagnostic(
+            entry.origin_pointer,
+            message,
+            key=f"{state}:{entry.origin}:{entry.codes}",
+            file=entry.origin_file,
+        )
+        hygiene.append((get_rule(code), diagnostic))
+    return outcome.kept + list(to_findings(hygiene, "", documents, config)), outcome.suppressed
 
 
 def _library_metrics(

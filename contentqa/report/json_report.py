@@ -21,6 +21,7 @@ def summary(report: Report) -> dict[str, Any]:
         "findings": len(report.findings),
         "by_severity": {s.value: by_severity.get(s.value, 0) for s in Severity},
         "by_category": {c.value: by_category.get(c.value, 0) for c in Category},
+        "suppressed": report.suppressed,
         "fail_on": report.fail_on,
         "exit_status": report.exit_status,
         **({"metrics": report.library_metrics} if report.library_metrics else {}),

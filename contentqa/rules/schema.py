@@ -138,6 +138,44 @@ class SchemaViolation(_LoaderRule):
 
 
 @register
+class UnusedSuppression(_LoaderRule):
+    """A suppression that suppressed nothing in this run.
+
+    **What it finds.** Entries of ``per-file-ignores`` or ``suppress`` in the configuration,
+    and ``"x-contentqa": {"ignore": [...]}`` objects in guides, that matched no finding.
+
+    **Why it matters.** A suppression outlives the problem it excused; left in place, it
+    would silently hide the next, unrelated problem of the same kind.
+
+    **Example.** ``"x-contentqa": {"ignore": ["D005"]}`` on a step whose boilerplate was
+    removed last month. Delete the suppression.
+    """
+
+    code = "S008"
+    name = "unused-suppression"
+    severity = Severity.WARNING
+
+
+@register
+class ExpiredSuppression(_LoaderRule):
+    """A suppression whose ``expires`` date has passed (it no longer suppresses anything).
+
+    **What it finds.** Suppressions with an ``expires`` date before today. They stop
+    applying on that date, and the findings they covered are reported again.
+
+    **Why it matters.** Temporary exceptions ("until the legal review is done") need an end;
+    this is it. Fix the findings, or renew the suppression with a reason.
+
+    **Example.** ``"x-contentqa": {"ignore": ["R001"], "reason": "rewrite pending",
+    "expires": "2026-06-30"}``.
+    """
+
+    code = "S009"
+    name = "expired-suppression"
+    severity = Severity.WARNING
+
+
+@register
 class InternalError(_LoaderRule):
     """contentqa itself failed while checking this file.
 

@@ -1,0 +1,132 @@
+"""Suppressions: the deliberate exceptions, from configuration or from the guide itself.
+
+- ``per-file-ignores``: ``{"guides/legacy/*.json" = ["D005", "R"]}`` (glob -> codes or prefixes);
+- ``[[tool.contentqa.suppress]]`` tables: ``files`` (glob), ``codes``, optional ``pointer``
+  (the suppression covers that pointer and everything below it), ``reason``, ``expires``;
+- in a guide, an ``"x-contentqa": {"ignore": [...], "reason": ..., "expires": ...}`` object on
+  any object covers that object and everything below it.
+
+A suppression that matched nothing, or whose ``expires`` date has passed, is itself reported
+(``S008 unused-suppression``, ``S009 expired-suppression``) so suppressions do not rot.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from contentqa.model import Finding, GuideReport
+from contentqa.pointers import escape_token
+
+
+@dataclass
+class Suppression:
+    codes: tuple[str, ...]
+    files: str  # a glob, or the exact guide file for in-guide suppressions
+    pointer: str = ""
+    reason: str = ""
+    expires: dt.date | None = None
+    origin: str = ""  # where it is declared, for messages
+    origin_file: str = ""
+    origin_pointer: str = ""
+    used: int = field(default=0, compare=False)
+
+    def covers(self, finding: Finding) -> bool:
+        if not any(finding.code.startswith(code) for code in self.codes):
+            return False
+        if not fnmatch.fnmatch(finding.file, self.files) and finding.file != self.files:
+            return False
+        return (
+            not self.pointer
+            or finding.pointer == self.pointer
+            or finding.pointer.startswith(self.pointer + "/")
+        )
+
+    def expired(self, today: dt.date) -> bool:
+        return self.expires is not None and self.expires < today
+
+
+def from_config(
+    entries: Sequence[Mapping[str, Any]], per_file: Mapping[str, Sequence[str]], origin: str
+) -> list[Suppression]:
+    out = [
+        Suppression(
+            tuple(codes), glob, origin=f"{origin} per-file-ignores `{glob}`", origin_file=origin
+        )
+        for glob, codes in per_file.items()
+    ]
+    for index, entry in enumerate(entries):
+        out.append(
+            Suppression(
+                codes=tuple(entry["codes"]),
+                files=entry.get("files", "*"),
+                pointer=entry.get("pointer", ""),
+                reason=entry.get("reason", ""),
+                expires=entry.get("expires"),
+                origin=f"{origin} suppress[{index}]",
+                origin_file=origin,
+            )
+        )
+    return out
+
+
+def from_guide(file: str, data: Any, pointer: str = "") -> Iterator[Suppression]:
+    """Every ``x-contentqa.ignore`` in a guide, covering its object and what is below it."""
+    if isinstance(data, dict):
+        own = data.get("x-contentqa")
+        if isinstance(own, dict) and isinstance(own.get("ignore"), list):
+            expires = own.get("expires")
+            try:
+                expiry = dt.date.fromisoformat(expires) if isinstance(expires, str) else None
+            except ValueError:
+                expiry = None
+            yield Suppression(
+                codes=tuple(str(code) for code in own["ignore"]),
+                files=file,
+                pointer=pointer,
+                reason=str(own.get("reason", "")),
+                expires=expiry,
+                origin=f"{file} {pointer or '/'} x-contentqa",
+                origin_file=file,
+                origin_pointer=f"{pointer}/x-contentqa",
+            )
+        for key, value in data.items():
+            yield from from_guide(file, value, f"{pointer}/{escape_token(key)}")
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from from_guide(file, value, f"{pointer}/{index}")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    kept: list[Finding]
+    suppressed: int
+    stale: list[tuple[str, Suppression]]  # ("unused" | "expired", suppression)
+
+
+def apply(
+    findings: list[Finding],
+    guides: Sequence[GuideReport],
+    configured: list[Suppression],
+    today: dt.date,
+) -> Outcome:
+    suppressions = list(configured)
+    for guide in guides:
+        if guide.data is not None:
+            suppressions.extend(from_guide(guide.file, guide.data))
+    kept: list[Finding] = []
+    suppressed = 0
+    for finding in findings:
+        active = [s for s in suppressions if not s.expired(today) and s.covers(finding)]
+        for s in active:
+            s.used += 1
+        if active:
+            suppressed += 1
+        else:
+            kept.append(finding)
+    stale = [("expired", s) for s in suppressions if s.expired(today)]
+    stale += [("unused", s) for s in suppressions if not s.expired(today) and not s.used]
+    return Outcome(kept, suppressed, stale)
