@@ -62,6 +62,8 @@ class Config:
     all_pairs_limit: int = 300
     jobs: int = 0
     per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    max_duplication: float | None = None
+    baseline: str | None = None
     suppress: tuple[Mapping[str, Any], ...] = ()
     audience: str = "general"
     audiences: Mapping[str, Audience] = field(default_factory=lambda: dict(BUILTIN_AUDIENCES))
@@ -97,6 +99,8 @@ _TOP_KEYS = {
     "all-pairs-limit": "all_pairs_limit",
     "jobs": "jobs",
     "per-file-ignores": "per_file_ignores",
+    "max-duplication": "max_duplication",
+    "baseline": "baseline",
     "suppress": "suppress",
     "audience": "audience",
     "audiences": "audiences",
@@ -142,6 +146,14 @@ def parse_config(table: Mapping[str, Any], source: Path | None = None) -> Config
             values[attr] = _string_list(key, value, where)
         elif attr == "approved_boilerplate":
             values[attr] = _approved(value, where)
+        elif attr == "max_duplication":
+            if (
+                not isinstance(value, int | float)
+                or isinstance(value, bool)
+                or not 0 <= value <= 100
+            ):
+                raise ConfigError(f"{where}`max-duplication` must be a percentage, 0 to 100")
+            values[attr] = float(value)
         elif attr == "per_file_ignores":
             if not isinstance(value, Mapping):
                 raise ConfigError(f"{where}`per-file-ignores` must map file globs to codes")

@@ -40,7 +40,14 @@ def discover(paths: Iterable[str | Path], suffixes: tuple[str, ...] = GUIDE_SUFF
         if path.is_file():
             found.add(path)
         elif path.is_dir():
-            matches = [p for p in path.rglob("*") if p.suffix.lower() in suffixes and p.is_file()]
+            # Hidden files and folders (.git, .contentqa-baseline.json) are never guides.
+            matches = [
+                p
+                for p in path.rglob("*")
+                if p.suffix.lower() in suffixes
+                and p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            ]
             if not matches:
                 raise PathError(f"{raw}: folder contains no guide files ({', '.join(suffixes)})")
             found.update(matches)

@@ -199,3 +199,6 @@ class Report:
     exit_status: int
     library_metrics: dict[str, Any] = field(default_factory=dict)
     suppressed: int = 0
+    baselined: int = 0
+    baseline_gone: int = 0
+    ratchet: dict[str, Any] = field(default_factory=dict)

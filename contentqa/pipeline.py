@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from contentqa import __version__, suppress
+from contentqa import baseline as baselines
 from contentqa.analyze import (
     GuideContext,
     LibraryContext,
@@ -22,9 +23,18 @@ from contentqa.analyze import (
     run_library_rules,
     to_findings,
 )
+from contentqa.baseline import Baseline
 from contentqa.config import Config
 from contentqa.load import Loaded, display_name, load_file
-from contentqa.model import Diagnostic, Document, Finding, GuideReport, Report, RuleRun
+from contentqa.model import (
+    Diagnostic,
+    Document,
+    Finding,
+    GuideReport,
+    Position,
+    Report,
+    RuleRun,
+)
 from contentqa.readability.profile import reading_minutes
 from contentqa.registry import GUIDE_METRICS, METRICS, all_rules, get_rule
 from contentqa.segment import count_words, segment
@@ -133,7 +143,10 @@ def effective_jobs(requested: int, files: int) -> int:
 
 
 def build_report(
-    results: Sequence[FileResult], config: Config, today: date | None = None
+    results: Sequence[FileResult],
+    config: Config,
+    today: date | None = None,
+    baseline: Baseline | None = None,
 ) -> Report:
     stats: dict[str, RuleStats] = {}
     for result in results:
@@ -148,13 +161,20 @@ def build_report(
     findings += to_findings(run_library_rules(library, config, stats), "", documents, config)
     guide_reports, library_metrics = _library_metrics(results, library)
     findings, suppressed = _apply_suppressions(findings, guide_reports, documents, config, today)
+    findings += _duplication_limits(guide_reports, config)
     findings = deduplicate_fingerprints(findings)
+    ratchet = _ratchet(library_metrics, config, baseline)
+    baselined = gone = 0
+    if baseline is not None:
+        applied = baselines.apply(findings, baseline)
+        findings, baselined, gone = applied.kept, applied.baselined, applied.gone
     for rule in all_rules():
         if rule.scope == "loader" and config.enabled(rule.code):
             stats.setdefault(rule.code, RuleStats(files=len(results)))
     for finding in findings:
         stats.setdefault(finding.code, RuleStats()).findings += 1
-    exit_status = 1 if any(config.fails(f.severity) for f in findings) else 0
+    failed = any(config.fails(f.severity) for f in findings) or not ratchet.get("passed", True)
+    exit_status = 1 if failed else 0
     return Report(
         tool_version=__version__,
         generated_at=datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
@@ -168,7 +188,57 @@ def build_report(
         exit_status=exit_status,
         library_metrics=library_metrics,
         suppressed=suppressed,
+        baselined=baselined,
+        baseline_gone=gone,
+        ratchet=ratchet,
     )
+
+
+def _duplication_limits(guides: Sequence[GuideReport], config: Config) -> list[Finding]:
+    """A ``D013`` finding for each guide above ``max-duplication``."""
+    if config.max_duplication is None or not config.enabled("D013"):
+        return []
+    rule = get_rule("D013")
+    out = []
+    for guide in guides:
+        ratio = guide.metrics.get("duplication_ratio")
+        if ratio is not None and ratio * 100 > config.max_duplication:
+            diagnostic = Diagnostic(
+                "",
+                f"{ratio:.1%} of this guide's words are repeated copies, over the limit of "
+                f"{config.max_duplication:g}% (max-duplication)",
+                key="max-duplication",
+                position=Position(1, 1),
+            )
+            out.extend(to_findings([(rule, diagnostic)], guide.file, {}, config))
+    return out
+
+
+def _ratchet(metrics: dict, config: Config, baseline: Baseline | None) -> dict:
+    """The library's duplication against ``max-duplication`` and the baseline's figure."""
+    ratio = metrics.get("duplication_ratio")
+    if ratio is None or (config.max_duplication is None and baseline is None):
+        return {}
+    problems = []
+    out: dict = {"library_duplication_ratio": ratio}
+    if config.max_duplication is not None:
+        out["max_duplication_percent"] = config.max_duplication
+        if ratio * 100 > config.max_duplication:
+            problems.append(
+                f"the library's duplication {ratio:.1%} is over the limit of "
+                f"{config.max_duplication:g}%"
+            )
+    if baseline is not None and baseline.duplication_ratio is not None:
+        out["baseline_duplication_ratio"] = baseline.duplication_ratio
+        if ratio > baseline.duplication_ratio + 1e-9:
+            problems.append(
+                f"the library's duplication rose from {baseline.duplication_ratio:.1%} "
+                f"(baseline) to {ratio:.1%}"
+            )
+    out["passed"] = not problems
+    if problems:
+        out["message"] = "; ".join(problems)
+    return out
 
 
 def _apply_suppressions(

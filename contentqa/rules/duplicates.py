@@ -329,6 +329,27 @@ class ApprovedBoilerplate(_DuplicateRule):
             )
 
 
+@register
+class DuplicationLimit(_DuplicateRule):
+    """A guide whose share of repeated words is over ``max-duplication``.
+
+    **What it finds.** With ``--max-duplication PERCENT`` (or ``max-duplication`` in the
+    configuration), every guide whose ``duplication_ratio`` (the share of its words that are
+    repeated copies, first occurrences excluded) is above the limit. The library's own ratio
+    is checked against the same limit, and against the baseline's figure when a baseline is
+    used (``summary.ratchet``): duplication must not increase.
+
+    **Why it matters.** A ratchet lets a library with many duplicates improve step by step:
+    the limit only ever goes down.
+
+    **Example.** ``62.6% of this guide's words are repeated copies, over the limit of 20%``.
+    """
+
+    code = "D013"
+    name = "duplication-limit"
+    scope = "loader"
+
+
 # -- near-duplicates ----------------------------------------------------------------------
 
 # A part of a composite pair counts as "matching" in the message from this score.

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from jsonpointer import JsonPointerException, resolve_pointer
+
 from contentqa.analyze import GuideContext, LibraryContext
 from contentqa.model import Category, Diagnostic, Severity, Span
 from contentqa.pointers import describe
@@ -142,8 +144,23 @@ class PartReadability(_ReadabilityRule):
                 yield Diagnostic(
                     pointer=pointer,
                     message=f"{describe(pointer)} reads too hard: {problem}",
-                    key=pointer,
+                    key=_part_key(guide.data, pointer),
                 )
+
+
+def _part_key(data: dict, part: str) -> str:
+    """What a part is about, for fingerprints: its title, not its position."""
+    try:
+        value = resolve_pointer(data, part)
+    except (JsonPointerException, TypeError):
+        return part
+    if isinstance(value, dict):
+        return str(value.get("title") or value.get("heading") or value.get("question") or part)
+    return part
+
+
+def _unit_text(guide: GuideContext, pointer: str) -> str:
+    return next((u.text for u in guide.units if u.pointer == pointer), pointer)
 
 
 def _sentences(guide: GuideContext):
@@ -259,7 +276,7 @@ class LongParagraph(_ReadabilityRule):
                         f"{counts.sentences} sentences (limits {self.options.max_words} words, "
                         f"{self.options.max_sentences} sentences); break it up"
                     ),
-                    key=pointer.rsplit("/", 2)[0],
+                    key=_unit_text(guide, pointer),
                 )
 
 
@@ -296,7 +313,7 @@ class WallOfText(_ReadabilityRule):
                         f"{describe(part)} body is a wall of text: {words} words (over "
                         f"{self.options.max_words}); keep the instruction, move the rest"
                     ),
-                    key=part,
+                    key=_part_key(guide.data, part),
                 )
 
 
@@ -444,5 +461,5 @@ class ThinContent(_ReadabilityRule):
                             f"{describe(part)} has only {count} words of its own"
                             f"{extra}; say more or merge it into another step"
                         ),
-                        key=part,
+                        key=_part_key(guide.data, part),
                     )

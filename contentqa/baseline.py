@@ -1,0 +1,93 @@
+"""Baselines: accept a library's existing findings and fail only on new ones.
+
+``contentqa baseline`` writes the fingerprints of the current findings, and the library's
+duplication ratio, to ``.contentqa-baseline.json``. ``contentqa check --baseline FILE`` then
+drops findings whose fingerprint is in the file, says how many baselined findings are gone
+(so the file can be shrunk), and fails when the library's duplication ratio rose above the
+baseline's. Fingerprints leave out list indices and hash what a finding is about, so they
+survive edits elsewhere in the file and a paragraph moving within its list.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from contentqa import __version__
+from contentqa.model import Finding, Report
+
+DEFAULT_PATH = ".contentqa-baseline.json"
+FORMAT_VERSION = 1
+
+
+class BaselineError(Exception):
+    """The baseline file cannot be used; the message says why."""
+
+
+@dataclass(frozen=True)
+class Baseline:
+    fingerprints: frozenset[str]
+    duplication_ratio: float | None
+
+
+@dataclass(frozen=True)
+class Applied:
+    kept: list[Finding]
+    baselined: int
+    gone: int
+
+
+def render(report: Report) -> str:
+    entries = [
+        {
+            "fingerprint": f.fingerprint,
+            "code": f.code,
+            "file": f.file,
+            "pointer": f.pointer,
+            "message": f.message,
+        }
+        for f in sorted(report.findings, key=lambda f: f.fingerprint)
+    ]
+    payload: dict[str, Any] = {
+        "version": FORMAT_VERSION,
+        "tool": {"name": "contentqa", "version": __version__},
+        "library_duplication_ratio": report.library_metrics.get("duplication_ratio"),
+        "findings": entries,
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+def load(path: Path) -> Baseline:
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise BaselineError(
+            f"{path}: baseline file not found (create it with `contentqa baseline`)"
+        ) from exc
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BaselineError(f"{path}: not a readable baseline file: {exc}") from exc
+    if not isinstance(payload, dict) or payload.get("version") != FORMAT_VERSION:
+        raise BaselineError(f"{path}: not a contentqa baseline (version {FORMAT_VERSION})")
+    findings = payload.get("findings", [])
+    if not isinstance(findings, list) or not all(
+        isinstance(f, dict) and isinstance(f.get("fingerprint"), str) for f in findings
+    ):
+        raise BaselineError(f"{path}: `findings` must be a list of objects with a fingerprint")
+    ratio = payload.get("library_duplication_ratio")
+    return Baseline(
+        frozenset(f["fingerprint"] for f in findings),
+        float(ratio) if isinstance(ratio, int | float) else None,
+    )
+
+
+def apply(findings: Sequence[Finding], baseline: Baseline) -> Applied:
+    kept = [f for f in findings if f.fingerprint not in baseline.fingerprints]
+    present = {f.fingerprint for f in findings}
+    return Applied(
+        kept=kept,
+        baselined=len(findings) - len(kept),
+        gone=len(baseline.fingerprints - present),
+    )

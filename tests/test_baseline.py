@@ -1,0 +1,100 @@
+"""Baseline round trip: create, edit elsewhere (still matched), fix a finding (reported gone)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+from conftest import SEED_GUIDE, load_json
+
+from contentqa import baseline
+from contentqa.config import Config, parse_config
+from contentqa.load import discover
+from contentqa.pipeline import build_report, check_file
+
+
+def report_of(folder, config: Config | None = None, base=None):
+    config = config or Config()
+    return build_report([check_file(p, config) for p in discover([folder])], config, None, base)
+
+
+def write(folder, guide):
+    (folder / "seed.json").write_text(json.dumps(guide, indent=2), encoding="utf-8")
+
+
+@pytest.fixture
+def library(tmp_path):
+    guide = load_json(SEED_GUIDE)
+    write(tmp_path, guide)
+    path = tmp_path / ".contentqa-baseline.json"
+    path.write_text(baseline.render(report_of(tmp_path)), encoding="utf-8")
+    return tmp_path, guide, baseline.load(path)
+
+
+def test_unchanged_library_has_no_new_findings(library):
+    folder, _, base = library
+    report = report_of(folder, base=base)
+    assert report.findings == () and report.exit_status == 0
+    assert report.baselined == len(base.fingerprints) and report.baseline_gone == 0
+
+
+def test_edits_elsewhere_and_moves_within_a_list_keep_fingerprints(library):
+    folder, guide, base = library
+    guide["title"] = "How to Heal Anxious Attachment"  # an edit elsewhere in the file
+    guide["strategies"][3], guide["strategies"][4] = guide["strategies"][4], guide["strategies"][3]
+    guide["faq"].append(
+        {
+            "question": "How long does it take?",
+            "answer": "It differs for everyone, and progress is rarely a straight line.",
+        }
+    )
+    write(folder, guide)
+    report = report_of(folder, base=base)
+    assert [(f.code, f.pointer) for f in report.findings] == []
+
+
+def test_fixed_findings_are_reported_as_gone(library):
+    folder, guide, base = library
+    guide["quotes"][0]["attribution"] = "A client, shared with permission"
+    guide["related_guides"] = ["repot-a-houseplant"]
+    write(folder, guide)
+    report = report_of(folder, base=base)
+    assert report.baseline_gone == 2
+    assert report.findings == ()
+
+
+def test_a_new_problem_is_reported_and_fails(library):
+    folder, guide, base = library
+    guide["steps"][0]["body"].append("Read more about triggers on our blog.")
+    write(folder, guide)
+    report = report_of(folder, base=base)
+    assert {f.code for f in report.findings} >= {"W001"}
+    assert report.exit_status == 1
+
+
+def test_duplication_must_not_increase_past_the_baseline(library):
+    folder, guide, base = library
+    guide["intro"].append(guide["intro"][1])
+    write(folder, guide)
+    report = report_of(folder, base=base)
+    assert report.ratchet["passed"] is False
+    assert "rose from" in report.ratchet["message"] and report.exit_status == 1
+
+
+def test_max_duplication_limit_per_guide_and_library(tmp_path):
+    config = parse_config({"max-duplication": 20})
+    report = report_of(SEED_GUIDE.parent, dataclasses.replace(config))
+    [limit] = [f for f in report.findings if f.code == "D013"]
+    assert limit.file.endswith("heal-anxious-attachment.json")
+    assert "over the limit of 20%" in limit.message
+    assert report.ratchet["passed"] is False
+
+
+def test_unreadable_baseline_is_a_clear_error(tmp_path):
+    path = tmp_path / "b.json"
+    path.write_text("{}", encoding="utf-8")
+    with pytest.raises(baseline.BaselineError, match="not a contentqa baseline"):
+        baseline.load(path)
+    with pytest.raises(baseline.BaselineError, match="not found"):
+        baseline.load(tmp_path / "missing.json")
