@@ -15,7 +15,7 @@ from contentqa.model import Diagnostic, Document, Position
 from contentqa.pointers import escape_token
 from contentqa.sourcemap import SourceMap
 
-GUIDE_SUFFIXES = (".json",)
+GUIDE_SUFFIXES = (".json", ".md")
 _BOM = b"\xef\xbb\xbf"
 
 
@@ -100,7 +100,23 @@ def load_bytes(file: str, path: str, raw: bytes) -> Loaded:
             "save the file as UTF-8",
             position,
         )
+    if path.lower().endswith(".md"):
+        return load_markdown(file, path, source)
     return load_text(file, path, source)
+
+
+def load_markdown(file: str, path: str, source: str) -> Loaded:
+    """A guide drafted in Markdown (see :mod:`contentqa.markdown` for the mapping)."""
+    from contentqa.markdown import MarkdownError, parse
+
+    try:
+        data, source_map = parse(source)
+    except MarkdownError as exc:
+        return _problem(
+            file, "S010", f"cannot read this Markdown guide: {exc.message}", Position(exc.line, 1)
+        )
+    document = Document(file=file, path=path, data=data, source=source, source_map=source_map)
+    return Loaded(file, document)
 
 
 def load_text(file: str, path: str, source: str) -> Loaded:

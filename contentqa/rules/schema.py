@@ -138,6 +138,25 @@ class SchemaViolation(_LoaderRule):
 
 
 @register
+class InvalidMarkdown(_LoaderRule):
+    """A Markdown guide whose structure does not map onto the guide format.
+
+    **What it finds.** Front matter that is not valid YAML, a ``###`` heading outside
+    ``## Steps``, ``## Strategies``, ``## FAQ`` or ``## Callouts``, a list in the intro,
+    a code block or raw HTML block, a block quote outside ``## Quotes``. The position is
+    the Markdown line. The mapping is documented in ``contentqa.markdown`` and the README.
+
+    **Why it matters.** What cannot be mapped would be silently lost on import.
+
+    **Example.** ``line 14: a level-3 heading “Tips” is only allowed under ## Steps,
+    ## Strategies or ## FAQ``.
+    """
+
+    code = "S010"
+    name = "invalid-markdown"
+
+
+@register
 class UnusedSuppression(_LoaderRule):
     """A suppression that suppressed nothing in this run.
 

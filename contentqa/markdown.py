@@ -1,0 +1,374 @@
+"""Guides drafted in Markdown: import to guide JSON, with positions back to Markdown lines.
+
+Mapping (``contentqa import draft.md``; ``check`` reads ``.md`` guides the same way):
+
+- YAML front matter holds the metadata: ``id``, ``title``, ``category``, ``summary``,
+  ``reading_time_minutes``, ``badges``, ``author``, ``reviewed_by``, ``updated``,
+  ``related_guides``, ``sources`` (a list of ``{title, url}``) and any ``x-`` key;
+  ``schema_version`` defaults to 1.
+- ``# Title`` sets the title when the front matter has none.
+- Paragraphs before the first ``##`` heading are the intro.
+- ``## Takeaways`` (or "Key takeaways", "Quick takeaways"): its list items are the takeaways.
+- ``## Steps``: each ``### heading`` is a step; its paragraphs are the body, its list items
+  the action items. ``## Strategies`` likewise (paragraphs only).
+- ``## FAQ`` (or "Frequently asked questions", "Common questions"): each ``### question``
+  with the paragraphs under it as the answer.
+- ``## Quotes``: each block quote is a quote; a last line starting with "—" or "--" is the
+  attribution.
+- ``## Sources``: list items, ``[title](url)`` links or plain titles.
+- ``## Related guides``: list items are guide ids.
+- Any other ``## heading`` is a section: its paragraphs are the body, its list items the items.
+
+- ``## Callouts``: each ``### [LABEL] title`` is a callout, its paragraphs the body.
+
+Emphasis marks are dropped and links keep their text; everything else is taken as written,
+so findings point at the words the writer typed, on the line they typed them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import frontmatter
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from contentqa.model import Position, Span
+
+_TAKEAWAYS = {"takeaways", "key takeaways", "quick takeaways"}
+_FAQ = {"faq", "faqs", "frequently asked questions", "common questions"}
+_SIMPLE = {"steps": "steps", "strategies": "strategies", "quotes": "quotes", "faq": "faq",
+           "sources": "sources", "related guides": "related_guides", "callouts": "callouts",
+           "takeaways": "takeaways"}  # fmt: skip
+_CALLOUT_LABEL = re.compile(r"^\[([^\]]+)\]\s*")
+_ATTRIBUTION = re.compile(r"^\s*(?:—|--|―)\s*")
+
+
+class MarkdownError(Exception):
+    """The Markdown does not map onto a guide; ``line`` is 1-based."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(f"line {line}: {message}")
+        self.line = line
+        self.message = message
+
+
+@dataclass
+class MarkdownSourceMap:
+    """Where each imported value came from: pointer -> (line, column) of its text, and for
+    multi-line paragraphs the plain-text offset at which each source line starts."""
+
+    lines: dict[str, list[tuple[int, int, int]]] = field(default_factory=dict)
+
+    def add(self, pointer: str, segments: list[tuple[int, int, int]]) -> None:
+        self.lines[pointer] = segments
+
+    def position(self, pointer: str, span: Span | None = None) -> Position:
+        if pointer not in self.lines:
+            # A whole part (a step): where its first piece of text is.
+            inside = [v[0] for k, v in self.lines.items() if k.startswith(pointer + "/")]
+            if inside:
+                return Position(*min(inside)[:2])
+        while pointer and pointer not in self.lines:
+            pointer = pointer.rsplit("/", 1)[0]
+        segments = self.lines.get(pointer)
+        if not segments:
+            return Position(1, 1)
+        offset = span.start if span else 0
+        line, column, start = segments[0]
+        for seg_line, seg_column, seg_start in segments:
+            if seg_start <= offset:
+                line, column, start = seg_line, seg_column, seg_start
+        return Position(line, column + offset - start)
+
+    def key_position(self, pointer: str) -> Position:
+        return self.position(pointer)
+
+
+@dataclass
+class _Builder:
+    guide: dict[str, Any]
+    source_map: MarkdownSourceMap
+    source_lines: list[str]
+    line_offset: int
+
+    def text(self, inline: Token, pointer: str) -> str:
+        """Plain text of an inline token, recording the source line of every piece."""
+        parts: list[str] = []
+        segments: list[tuple[int, int, int]] = []
+        first = (inline.map[0] if inline.map else 0) + self.line_offset
+        line = first
+        length = 0
+        segments.append((line + 1, self._column(line, inline.content.split("\n")[0]), 0))
+        for child in inline.children or []:
+            if child.type in ("softbreak", "hardbreak"):
+                parts.append(" ")
+                length += 1
+                line += 1
+                source = self.source_lines[line] if line < len(self.source_lines) else ""
+                segments.append((line + 1, len(source) - len(source.lstrip()) + 1, length))
+                continue
+            piece = "" if child.type.endswith(("_open", "_close")) else child.content
+            parts.append(piece)
+            length += len(piece)
+        self.source_map.add(pointer, segments)
+        return "".join(parts)
+
+    def _column(self, line: int, first_piece: str) -> int:
+        source = self.source_lines[line] if line < len(self.source_lines) else ""
+        found = source.find(first_piece[:20]) if first_piece else -1
+        return found + 1 if found >= 0 else 1
+
+
+def parse(source: str) -> tuple[dict[str, Any], MarkdownSourceMap]:
+    """Markdown text -> (guide data, source map). Raises :class:`MarkdownError`."""
+    try:
+        post = frontmatter.loads(source)
+    except yaml.YAMLError as exc:
+        # Where the construct that failed starts (an unclosed list), else where parsing stopped.
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
+        raise MarkdownError(
+            (mark.line + 1) if mark else 1,
+            f"front matter is not valid YAML: {getattr(exc, 'problem', exc)}",
+        ) from exc
+    metadata = dict(post.metadata)
+    body = post.content
+    line_offset = source[: source.rfind(body)].count("\n") if body else 0
+    guide: dict[str, Any] = {"schema_version": 1}
+    guide.update(metadata)
+    source_map = MarkdownSourceMap()
+    for key in metadata:
+        source_map.add(f"/{key}", [(_front_matter_line(source, key), 1, 0)])
+    builder = _Builder(guide, source_map, source.split("\n"), line_offset)
+    _walk(MarkdownIt("commonmark").parse(body), builder)
+    return guide, source_map
+
+
+def _front_matter_line(source: str, key: str) -> int:
+    match = re.search(rf"^{re.escape(key)}\s*:", source, re.MULTILINE)
+    return source.count("\n", 0, match.start()) + 1 if match else 1
+
+
+def _walk(tokens: list[Token], b: _Builder) -> None:
+    section: str | None = None  # None: the intro
+    current: dict[str, Any] | None = None
+    pointer = ""
+    i = 0
+
+    def line_of(token: Token) -> int:
+        return (token.map[0] if token.map else 0) + b.line_offset + 1
+
+    def append(key: str, value: Any) -> str:
+        b.guide.setdefault(key, []).append(value)
+        return f"/{key}/{len(b.guide[key]) - 1}"
+
+    while i < len(tokens):
+        token = tokens[i]
+        if token.type == "heading_open":
+            inline = tokens[i + 1]
+            level = int(token.tag[1])
+            title_text = inline.content.strip()
+            if level == 1:
+                if "title" not in b.guide:
+                    b.guide["title"] = b.text(inline, "/title")
+            elif level == 2:
+                name = title_text.lower()
+                current = None
+                if name in _TAKEAWAYS:
+                    name = "takeaways"
+                elif name in _FAQ:
+                    name = "faq"
+                if name in _SIMPLE:
+                    section = _SIMPLE[name]
+                    b.guide.setdefault(section, [])  # an empty list is kept, as in JSON
+                    b.source_map.lines.setdefault(f"/{section}", [(line_of(token), 1, 0)])
+                else:
+                    section = "sections"
+                    pointer = append("sections", {"heading": ""})
+                    current = b.guide["sections"][-1]
+                    current["heading"] = b.text(inline, f"{pointer}/heading")
+            elif level == 3 and section in ("steps", "strategies", "faq", "callouts"):
+                key = "question" if section == "faq" else "title"
+                pointer = append(section, {})
+                current = b.guide[section][-1]
+                label = _CALLOUT_LABEL.match(title_text) if section == "callouts" else None
+                if label:
+                    current["label"] = label.group(1)
+                current[key] = _CALLOUT_LABEL.sub("", b.text(inline, f"{pointer}/{key}"))
+                if section != "faq":
+                    current["body"] = []
+            else:
+                raise MarkdownError(
+                    line_of(token),
+                    f"a level-{level} heading “{title_text}” is only allowed under ## Steps, "
+                    "## Strategies or ## FAQ",
+                )
+            i += 3
+            continue
+        if token.type == "paragraph_open" and token.level == 0:
+            inline = tokens[i + 1]
+            _paragraph(b, section, current, pointer, inline, append, line_of(token))
+            i += 3
+            continue
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            i = _list(tokens, i, b, section, current, pointer, append, line_of)
+            continue
+        if token.type == "blockquote_open":
+            i = _quote(tokens, i, b, section, append, line_of)
+            continue
+        if token.type in ("fence", "code_block", "html_block", "hr"):
+            if token.type == "hr":
+                i += 1
+                continue
+            raise MarkdownError(
+                line_of(token),
+                f"{token.type.replace('_', ' ')} has no place in a guide; write it as a paragraph",
+            )
+        i += 1
+
+
+def _paragraph(b, section, current, pointer, inline, append, line) -> None:
+    if section is None:
+        index = len(b.guide.setdefault("intro", []))
+        b.guide["intro"].append(b.text(inline, f"/intro/{index}"))
+    elif section in ("steps", "strategies", "sections", "callouts") and current is not None:
+        body = current.setdefault("body", [])
+        body.append(b.text(inline, f"{pointer}/body/{len(body)}"))
+    elif section == "faq" and current is not None:
+        text = b.text(inline, f"{pointer}/answer")
+        current["answer"] = f"{current['answer']} {text}" if "answer" in current else text
+    else:
+        raise MarkdownError(
+            line,
+            f"a paragraph is not expected under ## {section}; use a list"
+            if section
+            else "a paragraph is not expected here",
+        )
+
+
+def _list(tokens, i, b, section, current, pointer, append, line_of) -> int:
+    depth = 0
+    start = i
+    while True:
+        token = tokens[i]
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            depth += 1
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        elif token.type == "inline" and depth == 1:
+            _item(b, section, current, pointer, token, append, line_of(tokens[start]))
+        i += 1
+
+
+def _item(b, section, current, pointer, inline, append, line) -> None:
+    if section == "takeaways":
+        index = len(b.guide.setdefault("takeaways", []))
+        b.guide["takeaways"].append(b.text(inline, f"/takeaways/{index}"))
+    elif section == "steps" and current is not None:
+        items = current.setdefault("action_items", [])
+        items.append(b.text(inline, f"{pointer}/action_items/{len(items)}"))
+    elif section == "sections" and current is not None:
+        items = current.setdefault("items", [])
+        items.append(b.text(inline, f"{pointer}/items/{len(items)}"))
+    elif section == "sources":
+        link = next((c for c in inline.children or [] if c.type == "link_open"), None)
+        index = len(b.guide.get("sources", []))
+        title = b.text(inline, f"/sources/{index}/title").strip()
+        entry = {"title": title} if title else {}
+        if link is not None:
+            entry["url"] = str(link.attrGet("href") or "")
+        append("sources", entry)
+    elif section == "related_guides":
+        index = len(b.guide.get("related_guides", []))
+        append("related_guides", b.text(inline, f"/related_guides/{index}").strip())
+    else:
+        where = f"## {section}" if section else "the intro"
+        raise MarkdownError(line, f"a list is not expected in {where}")
+
+
+def _quote(tokens, i, b, section, append, line_of) -> int:
+    if section != "quotes":
+        raise MarkdownError(line_of(tokens[i]), "block quotes belong under ## Quotes")
+    pointer = append("quotes", {})
+    quote = b.guide["quotes"][-1]
+    texts = []
+    i += 1
+    while tokens[i].type != "blockquote_close":
+        if tokens[i].type == "inline":
+            texts.append(tokens[i])
+        i += 1
+    if len(texts) > 1 and _ATTRIBUTION.match(texts[-1].content):
+        attribution = b.text(texts.pop(), f"{pointer}/attribution")
+        quote["attribution"] = _ATTRIBUTION.sub("", attribution)
+    quote["text"] = " ".join(b.text(t, f"{pointer}/text") for t in texts)
+    return i + 1
+
+
+def to_markdown(guide: dict[str, Any]) -> str:
+    """The Markdown form of a guide (the inverse of :func:`parse` for plain text)."""
+    meta_keys = ["id", "title", "category", "summary", "reading_time_minutes", "badges",
+                 "author", "reviewed_by", "updated"]  # fmt: skip
+    meta = {k: guide[k] for k in meta_keys if k in guide}
+    meta.update({k: v for k, v in guide.items() if k.startswith("x-")})
+    out = ["---", yaml.safe_dump(meta, sort_keys=False, allow_unicode=True).strip(), "---", ""]
+    out += [f"# {guide.get('title', '')}", ""]
+    for paragraph in guide.get("intro", []):
+        out += [paragraph, ""]
+
+    def items(values: list[str]) -> None:
+        out.extend(f"- {v}" for v in values)
+        out.append("")
+
+    if "takeaways" in guide:
+        out += ["## Takeaways", ""]
+        items(guide["takeaways"])
+    for key, heading in (("steps", "Steps"), ("strategies", "Strategies")):
+        if key in guide:
+            out += [f"## {heading}", ""]
+            for part in guide[key]:
+                out += [f"### {part['title']}", ""]
+                for paragraph in part.get("body", []):
+                    out += [paragraph, ""]
+                if part.get("action_items"):
+                    items(part["action_items"])
+    if "callouts" in guide:
+        out += ["## Callouts", ""]
+        for callout in guide["callouts"]:
+            label = f"[{callout['label']}] " if callout.get("label") else ""
+            out += [f"### {label}{callout['title']}", ""]
+            for paragraph in callout.get("body", []):
+                out += [paragraph, ""]
+    if "quotes" in guide:
+        out += ["## Quotes", ""]
+        for quote in guide["quotes"]:
+            out += [f"> {quote['text']}"]
+            if quote.get("attribution"):
+                out += [">", f"> — {quote['attribution']}"]
+            out += [""]
+    for section in guide.get("sections", []):
+        out += [f"## {section['heading']}", ""]
+        for paragraph in section.get("body", []):
+            out += [paragraph, ""]
+        if section.get("items"):
+            items(section["items"])
+    if "faq" in guide:
+        out += ["## FAQ", ""]
+        for entry in guide["faq"]:
+            out += [f"### {entry['question']}", "", entry["answer"], ""]
+    if guide.get("sources"):
+        out += ["## Sources", ""]
+        items(
+            [
+                f"[{s.get('title', '')}]({s['url']})" if s.get("url") else s.get("title", "")
+                for s in guide["sources"]
+            ]
+        )
+    if "related_guides" in guide:
+        out += ["## Related guides", ""]
+        items(guide["related_guides"])
+    return "\n".join(out).rstrip() + "\n"

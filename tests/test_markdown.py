@@ -1,0 +1,69 @@
+"""Markdown guides: import mapping, positions at Markdown lines, and clear errors."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import FIXTURES, SEED_GUIDE, load_json
+
+from contentqa.config import Config
+from contentqa.load import discover
+from contentqa.markdown import MarkdownError, parse, to_markdown
+from contentqa.pipeline import run
+
+SEED_MD = FIXTURES / "markdown" / "heal-anxious-attachment.md"
+
+
+def test_seed_markdown_imports_to_the_seed_json():
+    data, _ = parse(SEED_MD.read_text(encoding="utf-8"))
+    expected = load_json(SEED_GUIDE)
+    expected.pop("$schema")
+    assert data == expected
+
+
+def test_export_then_import_is_lossless_for_the_shipped_guides():
+    for path in sorted(SEED_GUIDE.parent.glob("*.json")):
+        guide = load_json(path)
+        guide.pop("$schema", None)
+        assert parse(to_markdown(guide))[0] == guide, path.name
+
+
+def test_markdown_and_json_forms_give_the_same_findings():
+    def keys(path):
+        report = run(discover([path]), Config())
+        return sorted(
+            (f.code, f.pointer, f.span.to_json() if f.span else None) for f in report.findings
+        )
+
+    assert keys(SEED_MD) == keys(SEED_GUIDE)
+
+
+def test_findings_point_at_markdown_lines():
+    report = run(discover([SEED_MD]), Config())
+    lines = SEED_MD.read_text(encoding="utf-8").split("\n")
+    [step8] = [f for f in report.findings if f.code == "D006" and f.pointer == "/steps/7"]
+    assert lines[step8.line - 1] == "### Ask for reassurance clearly"
+    [quote_space] = [f for f in report.findings if f.code == "W002" and f.pointer == "/intro/3"]
+    assert lines[quote_space.line - 1][quote_space.column - 1 :].startswith(' "')
+
+
+@pytest.mark.parametrize(
+    ("markdown", "line", "message"),
+    [
+        ("---\nid: x\ntitle: [unclosed\n---\n", 3, "front matter is not valid YAML"),
+        ("# T\n\n## Takeaways\n\n### Oops\n", 5, "level-3 heading “Oops” is only allowed"),
+        ("# T\n\n- a list in the intro\n", 3, "a list is not expected in the intro"),
+        ("# T\n\n## Steps\n\n```\ncode\n```\n", 5, "fence has no place in a guide"),
+        ("# T\n\n> quoted\n", 3, "block quotes belong under ## Quotes"),
+    ],
+)
+def test_structure_errors_name_the_markdown_line(markdown, line, message):
+    with pytest.raises(MarkdownError) as info:
+        parse(markdown)
+    assert info.value.line == line and message in info.value.message
+
+
+def test_check_reports_a_markdown_error_as_a_finding(tmp_path):
+    bad = tmp_path / "draft.md"
+    bad.write_text("# Draft\n\n## Steps\n\n#### Too deep\n", encoding="utf-8")
+    [finding] = run(discover([bad]), Config()).findings
+    assert (finding.code, finding.line) == ("S010", 5)
