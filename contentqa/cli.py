@@ -17,6 +17,8 @@ from contentqa import __version__
 from contentqa.config import FAIL_ON_CHOICES, Config, ConfigError, check_values, load_config
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+# A progress bar (on standard error, when it is a terminal) from this many files.
+PROGRESS_MIN_FILES = 20
 
 
 class UsageError(Exception):
@@ -55,7 +57,24 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "-j", "--jobs", type=int, help="worker processes (default: one per core for big runs)"
     )
-    check.add_argument("-q", "--quiet", action="store_true", help="print only the totals")
+    check.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="print only the totals (GitHub Actions annotations are still printed)",
+    )
+    check.add_argument(
+        "--statistics",
+        action="store_true",
+        help="print the number of findings per rule instead of the findings",
+    )
+    check.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the summary: auto (default) on a terminal, unless NO_COLOR is set "
+        "or FORCE_COLOR asks for it",
+    )
 
     rules = sub.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
@@ -126,6 +145,7 @@ def command_check(args: argparse.Namespace) -> int:
     from contentqa.pipeline import run
     from contentqa.report import FORMATS, default_path, write_atomic
     from contentqa.report.terminal import render as render_terminal
+    from contentqa.report.terminal import use_color
 
     config = resolve_config(args)
     paths = [Path(p) for p in args.paths] if args.paths else config_paths(config)
@@ -136,14 +156,20 @@ def command_check(args: argparse.Namespace) -> int:
     except PathError as exc:
         raise UsageError(str(exc)) from exc
 
-    report = run(files, config)
+    bar = progress_bar(len(files), sys.stderr, quiet=args.quiet)
+    try:
+        report = run(files, config, on_file=bar.on_file if bar else None)
+    finally:
+        if bar:
+            bar.close()
 
     to_stdout = args.output == "-"
     human = sys.stderr if to_stdout else sys.stdout
-    if not args.quiet:
-        human.write(render_terminal(report))
-    else:
-        human.write(render_terminal(report).rstrip("\n").rsplit("\n", 1)[-1] + "\n")
+    if github_auto_selected(args, config):
+        # In GitHub Actions with no format asked for: annotations, as well as the JSON report.
+        human.write(FORMATS["github"].renderer()(report))
+    color = use_color(human, args.color)
+    human.write(render_terminal(report, color, show_statistics=args.statistics, quiet=args.quiet))
     for fmt in config.formats:
         text = FORMATS[fmt].renderer()(report)
         if to_stdout:
@@ -151,8 +177,46 @@ def command_check(args: argparse.Namespace) -> int:
             continue
         target = Path(args.output) if args.output else default_path(fmt, config.output_dir)
         write_atomic(target, text)
-        human.write(f"{fmt} report written to {target}\n")
+        if not args.quiet:
+            human.write(f"{fmt} report written to {target}\n")
     return EXIT_FINDINGS if report.exit_status else EXIT_OK
+
+
+def github_auto_selected(args: argparse.Namespace, config: Config) -> bool:
+    """GitHub annotations are printed by themselves in GitHub Actions, when neither the
+    command line nor the configuration file names a format."""
+    from contentqa.report.github import in_github_actions
+
+    return in_github_actions() and args.format is None and not config.formats_configured
+
+
+class ProgressBar:
+    """A tqdm bar counting checked files; the cross-guide stage follows the last file."""
+
+    def __init__(self, total: int, stream) -> None:
+        from tqdm import tqdm
+
+        self.total = total
+        self.bar = tqdm(
+            total=total, file=stream, unit="file", desc="checking", leave=False, dynamic_ncols=True
+        )
+
+    def on_file(self, result) -> None:
+        self.bar.update(1)
+        if self.bar.n >= self.total:
+            self.bar.set_description("comparing guides")
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def progress_bar(total: int, stream, quiet: bool = False) -> ProgressBar | None:
+    """A progress bar on ``stream`` for runs of ``PROGRESS_MIN_FILES`` files or more, when
+    ``stream`` is a terminal and the run is not quiet."""
+    isatty = getattr(stream, "isatty", None)
+    if quiet or total < PROGRESS_MIN_FILES or not (isatty and isatty()):
+        return None
+    return ProgressBar(total, stream)
 
 
 def command_rules(fmt: str) -> int:

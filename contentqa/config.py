@@ -57,6 +57,7 @@ class Config:
     max_file_size: int = 5_000_000
     output_dir: str = DEFAULT_OUTPUT_DIR
     formats: tuple[str, ...] = ("json",)
+    formats_configured: bool = False  # `format` given in the file (not the default)
     rules: Mapping[str, RuleSetting] = field(default_factory=dict)
     approved_boilerplate: tuple[Mapping[str, str], ...] = ()
     all_pairs_limit: int = 300
@@ -144,6 +145,7 @@ def parse_config(table: Mapping[str, Any], source: Path | None = None) -> Config
             values["rules"] = _parse_rules(value, where)
         elif attr in ("paths", "select", "ignore", "formats"):
             values[attr] = _string_list(key, value, where)
+            values["formats_configured"] = values.get("formats_configured") or attr == "formats"
         elif attr == "approved_boilerplate":
             values[attr] = _approved(value, where)
         elif attr == "max_duplication":

@@ -32,6 +32,12 @@ class Format:
 # when their format is asked for, so a run that writes JSON never loads the HTML templates.
 FORMATS: dict[str, Format] = {
     "json": Format("json", "contentqa.report.json_report", "json", "machine-readable report"),
+    "sarif": Format("sarif", "contentqa.report.sarif", "sarif", "SARIF 2.1.0 for code scanning"),
+    "junit": Format("junit", "contentqa.report.junit", "junit.xml", "JUnit XML, a test per guide"),
+    "github": Format(
+        "github", "contentqa.report.github", "github.txt", "GitHub Actions annotations"
+    ),
+    "gitlab": Format("gitlab", "contentqa.report.gitlab", "gitlab.json", "GitLab Code Quality"),
 }
 
 

@@ -1,0 +1,168 @@
+"""SARIF 2.1.0, the format GitHub code scanning and other CI tools read.
+
+The log is built as plain dictionaries following the OASIS schema (the tests validate it
+against ``sarif-schema-2.1.0.json``): the ``sarif-om`` object model adds no serializer and would
+write its own defaults (``ruleIndex: -1``, ``rank: -1``) unless every field were filtered.
+
+The output is deterministic: every registered rule in code order, results in report order,
+and no timestamps or machine-specific paths. Columns count Unicode code points, as contentqa's
+do, which the run declares with ``columnKind``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+from urllib.parse import quote
+
+from contentqa.model import Finding, Location, Report, Severity, Span
+from contentqa.registry import Rule, all_rules, explain
+
+SARIF_VERSION = "2.1.0"
+SARIF_SCHEMA = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+INFORMATION_URI = "https://contentqa.dev"
+SRCROOT = "%SRCROOT%"
+FINGERPRINT_KEY = "contentqa/v1"
+
+LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def uri(file: str) -> str:
+    """A relative URI reference for a repository-relative path (spaces, ``%``, ``:`` and
+    non-ASCII characters percent-encoded; ``/`` kept)."""
+    return quote(file.replace("\\", "/"), safe="/")
+
+
+def region(line: int | None, column: int | None, span: Span | None) -> dict[str, int] | None:
+    if line is None:
+        return None
+    out = {"startLine": line}
+    if column is not None:
+        out["startColumn"] = column
+        # A span lies inside one JSON string, which holds no raw newline: same line.
+        if span is not None:
+            out["endColumn"] = column + max(0, span.end - span.start)
+    return out
+
+
+def physical_location(
+    file: str, line: int | None, column: int | None, span: Span | None
+) -> dict[str, Any]:
+    out: dict[str, Any] = {"artifactLocation": {"uri": uri(file), "uriBaseId": SRCROOT}}
+    where = region(line, column, span)
+    if where is not None:
+        out["region"] = where
+    return out
+
+
+def logical_location(pointer: str) -> dict[str, Any]:
+    """The JSON pointer (RFC 6901; ``""`` is the whole document) as a logical location."""
+    name = pointer.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~") if pointer else ""
+    out: dict[str, Any] = {"fullyQualifiedName": pointer}
+    if name:
+        out["name"] = name
+    return out
+
+
+def _markdown(rule: type[Rule]) -> str:
+    """The rule's documentation as Markdown. Docstrings use ``code`` spans (valid Markdown)
+    and ``::`` before indented examples (a code block in Markdown once the ``::`` goes)."""
+    doc = re.sub(r"::$", ":", rule.documentation(), flags=re.MULTILINE)
+    lines = [
+        f"**{rule.code} {rule.name}** ({rule.category.value}, default severity "
+        f"{rule.severity.value})",
+        "",
+        doc,
+    ]
+    fields = rule.option_fields()
+    if fields:
+        lines += ["", "**Options**", ""]
+        for f in fields:
+            default = f.default_factory() if callable(f.default_factory) else f.default
+            lines.append(f"- `{f.name}` (default: `{default!r}`): {f.metadata.get('help', '')}")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def rule_descriptor(rule: type[Rule]) -> dict[str, Any]:
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary()},
+        "fullDescription": {"text": rule.documentation()},
+        "help": {"text": explain(rule), "markdown": _markdown(rule)},
+        "defaultConfiguration": {"level": LEVELS[rule.severity]},
+        "properties": {"tags": [rule.category.value]},
+    }
+
+
+def _related_message(finding: Finding, location: Location) -> str:
+    where = location.pointer or "the whole document"
+    if location.file != finding.file:
+        where = f"{where} in {location.file}"
+    if finding.category.value == "duplicate":
+        return f"other occurrence: {where}"
+    return f"related: {where}"
+
+
+def result(finding: Finding, rule_index: int) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "ruleId": finding.code,
+        "ruleIndex": rule_index,
+        "level": LEVELS[finding.severity],
+        "message": {"text": finding.message},
+        "locations": [
+            {
+                "physicalLocation": physical_location(
+                    finding.file, finding.line, finding.column, finding.span
+                ),
+                "logicalLocations": [logical_location(finding.pointer)],
+            }
+        ],
+    }
+    if finding.related:
+        out["relatedLocations"] = [
+            {
+                "id": number,
+                "physicalLocation": physical_location(loc.file, loc.line, loc.column, loc.span),
+                "logicalLocations": [logical_location(loc.pointer)],
+                "message": {"text": _related_message(finding, loc)},
+            }
+            for number, loc in enumerate(finding.related, start=1)
+        ]
+    out["partialFingerprints"] = {FINGERPRINT_KEY: finding.fingerprint}
+    if finding.score is not None:
+        out["properties"] = {"score": round(finding.score, 4)}
+    return out
+
+
+def to_sarif(report: Report) -> dict[str, Any]:
+    rules = all_rules()
+    index = {rule.code: number for number, rule in enumerate(rules)}
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": SARIF_VERSION,
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "contentqa",
+                        "version": report.tool_version,
+                        "semanticVersion": report.tool_version,
+                        "informationUri": INFORMATION_URI,
+                        "rules": [rule_descriptor(rule) for rule in rules],
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": [
+                    result(f, index[f.code]) for f in sorted(report.findings, key=Finding.sort_key)
+                ],
+            }
+        ],
+    }
+
+
+def render(report: Report) -> str:
+    return json.dumps(to_sarif(report), indent=2, ensure_ascii=False) + "\n"

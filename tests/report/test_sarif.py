@@ -1,0 +1,222 @@
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, ROOT, SEED_GUIDE, load_json
+from jsonschema import Draft4Validator
+
+from contentqa.cli import main
+from contentqa.registry import all_rules, explain
+
+SARIF_SCHEMA = load_json(Path(__file__).with_name("sarif-schema-2.1.0.json"))
+LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+
+
+@pytest.fixture(autouse=True)
+def _no_ci_environment(monkeypatch):
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+
+
+def _check(out_dir: Path, *paths: str, cwd: Path = ROOT) -> tuple[dict, dict]:
+    """The SARIF log and the JSON report of one run of ``contentqa check``."""
+    previous = os.getcwd()
+    os.chdir(cwd)
+    try:
+        main(["check", *paths, "--format", "sarif,json", "--output-dir", str(out_dir), "-q"])
+    finally:
+        os.chdir(previous)
+    return load_json(out_dir / "contentqa.sarif"), load_json(out_dir / "contentqa.json")
+
+
+@pytest.fixture(scope="module")
+def seed(tmp_path_factory) -> tuple[dict, dict, str]:
+    out = tmp_path_factory.mktemp("sarif-seed")
+    sarif, report = _check(out, str(SEED_GUIDE.relative_to(ROOT)))
+    return sarif, report, (out / "contentqa.sarif").read_text(encoding="utf-8")
+
+
+def _errors(log: dict) -> list[str]:
+    validator = Draft4Validator(SARIF_SCHEMA)
+    return [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(log)]
+
+
+def test_vendored_schema_is_the_official_draft4_schema():
+    Draft4Validator.check_schema(SARIF_SCHEMA)
+    assert SARIF_SCHEMA["id"].endswith("/sarif-schema-2.1.0.json")
+    assert SARIF_SCHEMA["$schema"] == "http://json-schema.org/draft-04/schema#"
+
+
+def test_seed_sarif_validates_against_the_schema(seed):
+    sarif, report, _ = seed
+    assert _errors(sarif) == []
+    assert sarif["version"] == "2.1.0"
+    assert len(sarif["runs"]) == 1
+    assert len(sarif["runs"][0]["results"]) == len(report["findings"]) > 0
+
+
+def test_schema_rejects_a_broken_log(seed):
+    """The validation above has teeth: a result without a message is caught."""
+    broken = json.loads(json.dumps(seed[0]))
+    del broken["runs"][0]["results"][0]["message"]
+    broken["runs"][0]["results"][1]["level"] = "info"
+    assert len(_errors(broken)) >= 2
+
+
+def test_driver_and_rules(seed):
+    driver = seed[0]["runs"][0]["tool"]["driver"]
+    assert driver["name"] == "contentqa"
+    assert driver["version"] == seed[1]["tool"]["version"]
+    assert driver["informationUri"].startswith("https://")
+    rules = all_rules()
+    assert [r["id"] for r in driver["rules"]] == [rule.code for rule in rules]
+    for descriptor, rule in zip(driver["rules"], rules, strict=True):
+        assert descriptor["name"] == rule.name
+        assert descriptor["shortDescription"]["text"] == rule.summary()
+        assert descriptor["fullDescription"]["text"] == rule.documentation()
+        assert descriptor["help"]["text"] == explain(rule)
+        assert rule.summary() in descriptor["help"]["markdown"]
+        assert descriptor["help"]["markdown"].startswith(f"**{rule.code} {rule.name}**")
+        assert descriptor["defaultConfiguration"]["level"] == LEVELS[rule.severity.value]
+        assert descriptor["properties"]["tags"] == [rule.category.value]
+    by_id = {r["id"]: r for r in driver["rules"]}
+    assert by_id["D001"]["defaultConfiguration"]["level"] == "error"
+    assert by_id["D007"]["defaultConfiguration"]["level"] == "warning"
+    assert by_id["R002"]["defaultConfiguration"]["level"] == "note"
+
+
+def test_results_follow_the_findings(seed):
+    sarif, report, _ = seed
+    run = sarif["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    assert run["columnKind"] == "unicodeCodePoints"
+    for result, finding in zip(run["results"], report["findings"], strict=True):
+        assert result["ruleId"] == finding["code"]
+        assert rules[result["ruleIndex"]]["id"] == finding["code"]
+        assert result["level"] == LEVELS[finding["severity"]]
+        assert result["message"]["text"] == finding["message"]
+        (location,) = result["locations"]
+        physical = location["physicalLocation"]
+        assert physical["artifactLocation"] == {
+            "uri": "guides/heal-anxious-attachment.json",
+            "uriBaseId": "%SRCROOT%",
+        }
+        region = physical["region"]
+        assert (region["startLine"], region["startColumn"]) == (
+            finding["line"],
+            finding["column"],
+        )
+        if "span" in finding:
+            start, end = finding["span"]
+            assert region["endColumn"] == finding["column"] + end - start
+        else:
+            assert "endColumn" not in region
+        assert location["logicalLocations"][0]["fullyQualifiedName"] == finding["pointer"]
+        if "score" in finding:
+            assert result["properties"]["score"] == finding["score"]
+        else:
+            assert "properties" not in result
+    levels = {r["level"] for r in run["results"]}
+    assert levels == {"error", "warning", "note"}
+
+
+def test_a_sentence_span_gives_an_end_column(seed):
+    results = seed[0]["runs"][0]["results"]
+    sentence = next(
+        r
+        for r in results
+        if r["ruleId"] == "D002"
+        and r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == "/intro/0"
+    )
+    # The JSON report has span [51, 121) at 13:57 for this sentence.
+    assert sentence["locations"][0]["physicalLocation"]["region"] == {
+        "startLine": 13,
+        "startColumn": 57,
+        "endColumn": 57 + 70,
+    }
+
+
+def test_duplicates_carry_their_other_copies(seed):
+    sarif, report, _ = seed
+    results = sarif["runs"][0]["results"]
+    for result, finding in zip(results, report["findings"], strict=True):
+        related = result.get("relatedLocations", [])
+        assert len(related) == len(finding["related"])
+        assert [r["id"] for r in related] == list(range(1, len(related) + 1))
+        for entry, other in zip(related, finding["related"], strict=True):
+            physical = entry["physicalLocation"]
+            assert physical["artifactLocation"]["uri"] == other["file"]
+            assert physical["region"]["startLine"] == other["line"]
+            assert physical["region"]["startColumn"] == other["column"]
+            assert entry["logicalLocations"][0]["fullyQualifiedName"] == other["pointer"]
+            assert other["pointer"] in entry["message"]["text"]
+    paragraph = next(
+        r
+        for r in results
+        if r["ruleId"] == "D001"
+        and r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == "/intro/1"
+    )
+    assert [
+        (r["logicalLocations"][0]["fullyQualifiedName"], r["physicalLocation"]["region"])
+        for r in paragraph["relatedLocations"]
+    ] == [
+        ("/intro/4", {"startLine": 17, "startColumn": 5}),
+        ("/intro/7", {"startLine": 20, "startColumn": 5}),
+    ]
+    assert paragraph["relatedLocations"][0]["message"]["text"] == "other occurrence: /intro/4"
+    assert sum(1 for r in results if r.get("relatedLocations")) == sum(
+        1 for f in report["findings"] if f["related"]
+    )
+
+
+def test_partial_fingerprints_are_the_findings_and_unique(seed):
+    sarif, report, _ = seed
+    prints = [r["partialFingerprints"]["contentqa/v1"] for r in sarif["runs"][0]["results"]]
+    assert prints == [f["fingerprint"] for f in report["findings"]]
+    assert len(set(prints)) == len(prints)
+
+
+def test_output_is_deterministic(seed, tmp_path):
+    _check(tmp_path, str(SEED_GUIDE.relative_to(ROOT)))
+    assert (tmp_path / "contentqa.sarif").read_text(encoding="utf-8") == seed[2]
+    assert "generated_at" not in seed[2] and "invocations" not in seed[2]
+
+
+def test_bad_inputs_validate_with_whole_file_locations(tmp_path):
+    sarif, report = _check(tmp_path, "tests/fixtures/load")
+    assert _errors(sarif) == []
+    results = sarif["runs"][0]["results"]
+    assert len(results) == len(report["findings"]) > 0
+    empty = next(
+        r
+        for r in results
+        if r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        == "tests/fixtures/load/empty.json"
+    )
+    assert empty["ruleId"] == "S002"
+    assert empty["locations"][0]["physicalLocation"]["region"] == {
+        "startLine": 1,
+        "startColumn": 1,
+    }
+    # The empty JSON pointer is the whole document (RFC 6901).
+    assert empty["locations"][0]["logicalLocations"] == [{"fullyQualifiedName": ""}]
+    files = {f["file"] for f in report["findings"]}
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results}
+    assert uris == files
+
+
+def test_file_names_become_uri_references(tmp_path):
+    (tmp_path / "guides").mkdir()
+    shutil.copy(
+        FIXTURES / "load" / "schema-errors.json", tmp_path / "guides" / "my guide: 100%.json"
+    )
+    sarif, _ = _check(tmp_path / "out", "guides", cwd=tmp_path)
+    assert _errors(sarif) == []
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in sarif["runs"][0]["results"]
+    }
+    assert uris == {"guides/my%20guide%3A%20100%25.json"}
