@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -34,7 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     check = sub.add_parser("check", help="check guide files and write reports")
-    check.add_argument("paths", nargs="*", help="guide files or folders (default: guides/)")
+    check.add_argument(
+        "paths", nargs="*", help="guide files or folders (default: guides/); - reads standard input"
+    )
     check.add_argument("--config", type=Path, help="configuration file (default: found upwards)")
     check.add_argument(
         "--format",
@@ -63,6 +66,26 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print only the totals (GitHub Actions annotations are still printed)",
     )
+    check.add_argument("--baseline", help="report only findings not in this baseline file")
+    check.add_argument(
+        "--max-duplication",
+        type=float,
+        metavar="PERCENT",
+        help="fail when a guide or the library repeats more than this share of its words",
+    )
+    check.add_argument(
+        "--changed-since",
+        metavar="REF",
+        help="report only on files changed since this git ref (duplicates still checked "
+        "against the whole library)",
+    )
+    check.add_argument(
+        "--stdin-filename", default="<stdin>", help="file name for a guide read from -"
+    )
+    check.add_argument("--watch", action="store_true", help="check again whenever a file changes")
+    check.add_argument(
+        "--no-report", action="store_true", help="write no report files (terminal output only)"
+    )
     check.add_argument(
         "--statistics",
         action="store_true",
@@ -75,6 +98,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="colour the summary: auto (default) on a terminal, unless NO_COLOR is set "
         "or FORCE_COLOR asks for it",
     )
+
+    baseline = sub.add_parser("baseline", help="accept the current findings: write a baseline")
+    baseline.add_argument("paths", nargs="*", help="guide files or folders (default: guides/)")
+    baseline.add_argument("--config", type=Path, help="configuration file")
+    baseline.add_argument(
+        "--output", default=".contentqa-baseline.json", help="baseline file to write"
+    )
+
+    importer = sub.add_parser("import", help="convert a Markdown guide to guide JSON")
+    importer.add_argument("markdown", type=Path, help="the Markdown guide")
+    importer.add_argument(
+        "-o", "--output", help="JSON file to write (default: beside the Markdown), - for stdout"
+    )
+    importer.add_argument("--force", action="store_true", help="overwrite an existing file")
 
     rules = sub.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
@@ -90,6 +127,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "check":
             return command_check(args)
+        if args.command == "baseline":
+            return command_baseline(args)
+        if args.command == "import":
+            return command_import(args)
         if args.command == "rules":
             return command_rules(args.format)
         if args.command == "explain":
@@ -118,6 +159,8 @@ def resolve_config(args: argparse.Namespace) -> Config:
         "output_dir": args.output_dir,
         "jobs": args.jobs,
         "audience": args.audience,
+        "max_duplication": getattr(args, "max_duplication", None),
+        "baseline": getattr(args, "baseline", None),
     }
     config = dataclasses.replace(config, **{k: v for k, v in overrides.items() if v is not None})
     if config.max_file_size <= 0:
@@ -141,27 +184,79 @@ def _relative(path: Path) -> Path:
 
 
 def command_check(args: argparse.Namespace) -> int:
-    from contentqa.load import PathError, discover
-    from contentqa.pipeline import run
-    from contentqa.report import FORMATS, default_path, write_atomic
-    from contentqa.report.terminal import render as render_terminal
-    from contentqa.report.terminal import use_color
-
     config = resolve_config(args)
-    paths = [Path(p) for p in args.paths] if args.paths else config_paths(config)
     if args.output and len(config.formats) > 1:
         raise UsageError("--output names one file; use --output-dir with several formats")
+    if args.paths == ["-"]:
+        return publish(args, config, check_stdin(args, config))
+    paths = [Path(p) for p in args.paths] if args.paths else config_paths(config)
+    if "-" in args.paths:
+        raise UsageError("- (standard input) cannot be combined with other paths")
+    status = publish(args, config, check_paths(args, config, paths))
+    if not args.watch:
+        return status
+    return watch(paths, lambda: publish(args, config, check_paths(args, config, paths)))
+
+
+def check_paths(args: argparse.Namespace, config: Config, paths: list[Path]):
+    from contentqa.baseline import BaselineError, load
+    from contentqa.changes import GitError, changed_files
+    from contentqa.load import PathError, discover, display_name
+    from contentqa.pipeline import run
+
     try:
         files = discover(paths)
     except PathError as exc:
         raise UsageError(str(exc)) from exc
-
+    only = None
+    if args.changed_since:
+        try:
+            changed = changed_files(args.changed_since)
+        except GitError as exc:
+            raise UsageError(str(exc)) from exc
+        only = {display_name(path) for path in files if path.resolve() in changed}
+    try:
+        base = load(Path(config.baseline)) if config.baseline else None
+    except BaselineError as exc:
+        raise UsageError(str(exc)) from exc
     bar = progress_bar(len(files), sys.stderr, quiet=args.quiet)
     try:
-        report = run(files, config, on_file=bar.on_file if bar else None)
+        return run(files, config, on_file=bar.on_file if bar else None, baseline=base, only=only)
     finally:
         if bar:
             bar.close()
+
+
+def check_stdin(args: argparse.Namespace, config: Config):
+    from contentqa.load import load_bytes
+    from contentqa.pipeline import build_report, check_loaded
+
+    name = args.stdin_filename
+    loaded = load_bytes(name, name, sys.stdin.buffer.read(config.max_file_size + 1))
+    return build_report([check_loaded(loaded, config)], config)
+
+
+def watch(paths: list[Path], check_again) -> int:
+    """Check again after every change under ``paths``, until interrupted."""
+    from watchfiles import watch as watch_changes
+
+    from contentqa.load import GUIDE_SUFFIXES
+
+    print("watching for changes (Ctrl-C to stop)", file=sys.stderr)
+    try:
+        for changes in watch_changes(*paths, step=200):
+            if any(Path(name).suffix.lower() in GUIDE_SUFFIXES for _, name in changes):
+                check_again()
+    except KeyboardInterrupt:
+        pass
+    return EXIT_OK
+
+
+def publish(args: argparse.Namespace, config: Config, report) -> int:
+    """Print the summary and write the reports of one run; the exit status."""
+    from contentqa.report import FORMATS, default_path, write_atomic
+    from contentqa.report.terminal import render as render_terminal
+    from contentqa.report.terminal import use_color
 
     to_stdout = args.output == "-"
     human = sys.stderr if to_stdout else sys.stdout
@@ -170,7 +265,9 @@ def command_check(args: argparse.Namespace) -> int:
         human.write(FORMATS["github"].renderer()(report))
     color = use_color(human, args.color)
     human.write(render_terminal(report, color, show_statistics=args.statistics, quiet=args.quiet))
-    for fmt in config.formats:
+    for note in _notes(report):
+        human.write(note + "\n")
+    for fmt in () if args.no_report else config.formats:
         text = FORMATS[fmt].renderer()(report)
         if to_stdout:
             sys.stdout.write(text)
@@ -180,6 +277,87 @@ def command_check(args: argparse.Namespace) -> int:
         if not args.quiet:
             human.write(f"{fmt} report written to {target}\n")
     return EXIT_FINDINGS if report.exit_status else EXIT_OK
+
+
+def _notes(report) -> list[str]:
+    """What the totals line does not say: baseline, ratchet, suppressions."""
+    notes = []
+    if report.baselined or report.baseline_gone:
+        notes.append(f"{report.baselined} finding(s) accepted by the baseline not shown")
+    if report.baseline_gone:
+        notes.append(
+            f"{report.baseline_gone} baselined finding(s) are gone: shrink the baseline with "
+            "`contentqa baseline`"
+        )
+    if report.ratchet and not report.ratchet.get("passed", True):
+        notes.append(f"duplication ratchet FAILED: {report.ratchet['message']}")
+    if report.suppressed:
+        notes.append(f"{report.suppressed} finding(s) suppressed")
+    return notes
+
+
+def command_baseline(args: argparse.Namespace) -> int:
+    from contentqa.baseline import render
+    from contentqa.load import PathError, discover
+    from contentqa.pipeline import run
+    from contentqa.report import write_atomic
+
+    config = load_config(args.config)
+    paths = [Path(p) for p in args.paths] if args.paths else config_paths(config)
+    try:
+        report = run(discover(paths), config)
+    except PathError as exc:
+        raise UsageError(str(exc)) from exc
+    write_atomic(Path(args.output), render(report))
+    print(
+        f"baseline of {len(report.findings)} finding(s) in {len(report.guides)} file(s) "
+        f"written to {args.output}; use it with `contentqa check --baseline {args.output}`"
+    )
+    return EXIT_OK
+
+
+def command_import(args: argparse.Namespace) -> int:
+    from contentqa.load import load_file
+    from contentqa.report import write_atomic
+    from contentqa.validate import validate
+
+    source: Path = args.markdown
+    if source.suffix.lower() != ".md":
+        raise UsageError(f"{source}: `import` converts Markdown (.md) guides")
+    if not source.is_file():
+        raise UsageError(f"{source}: no such file")
+    loaded = load_file(source, Config().max_file_size)
+    problems = [d for _, d in loaded.problems]
+    if loaded.document is not None:
+        problems += validate(loaded.document)
+    if problems:
+        for problem in problems:
+            line = problem.position.line if problem.position else 1
+            print(f"{source}:{line}: {problem.message}", file=sys.stderr)
+        return EXIT_FINDINGS
+    data = {"$schema": _schema_reference(source, args.output), **loaded.document.data}
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if args.output == "-":
+        sys.stdout.write(text)
+        return EXIT_OK
+    target = Path(args.output) if args.output else source.with_suffix(".json")
+    if target.exists() and not args.force:
+        raise UsageError(f"{target} exists; use --force to overwrite it")
+    write_atomic(target, text)
+    print(f"{source} imported to {target}")
+    return EXIT_OK
+
+
+def _schema_reference(source: Path, output: str | None) -> str:
+    """The guide schema, relative to the JSON written, when it is in this project."""
+    from contentqa.validate import schema_path
+
+    schema = schema_path("guide.schema.json").resolve()
+    folder = (Path(output) if output and output != "-" else source).resolve().parent
+    try:
+        return Path(os.path.relpath(schema, folder)).as_posix()
+    except ValueError:
+        return schema.as_uri()
 
 
 def github_auto_selected(args: argparse.Namespace, config: Config) -> bool:

@@ -109,6 +109,8 @@ def run(
     paths: Sequence[Path],
     config: Config,
     on_file: Callable[[FileResult], None] | None = None,
+    baseline: Baseline | None = None,
+    only: set[str] | None = None,
 ) -> Report:
     """Check ``paths`` and build the report; per-file work is spread over ``config.jobs``
     processes. Results come back in path order, so the report never depends on the count."""
@@ -129,7 +131,7 @@ def run(
                 results.append(result)
                 if on_file:
                     on_file(result)
-    return build_report(results, config)
+    return build_report(results, config, baseline=baseline, only=only)
 
 
 def effective_jobs(requested: int, files: int) -> int:
@@ -147,7 +149,10 @@ def build_report(
     config: Config,
     today: date | None = None,
     baseline: Baseline | None = None,
+    only: set[str] | None = None,
 ) -> Report:
+    """The report of a run. ``only``: report findings in these files (and findings whose
+    other copies are in them) while every file still takes part in cross-guide checks."""
     stats: dict[str, RuleStats] = {}
     for result in results:
         for code, entry in result.stats.items():
@@ -162,6 +167,8 @@ def build_report(
     guide_reports, library_metrics = _library_metrics(results, library)
     findings, suppressed = _apply_suppressions(findings, guide_reports, documents, config, today)
     findings += _duplication_limits(guide_reports, config)
+    if only is not None:
+        findings = [f for f in findings if f.file in only or any(r.file in only for r in f.related)]
     findings = deduplicate_fingerprints(findings)
     ratchet = _ratchet(library_metrics, config, baseline)
     baselined = gone = 0

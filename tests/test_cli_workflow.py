@@ -1,0 +1,176 @@
+"""CLI workflows around an existing library: baseline, ratchet, changed files, stdin, import,
+watch, and the pre-commit hook definition."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+import pytest
+import yaml
+from conftest import CLEAN_GUIDES, FIXTURES, ROOT, SEED_GUIDE, load_json
+
+from contentqa.cli import main
+
+MARKDOWN_SEED = FIXTURES / "markdown" / "heal-anxious-attachment.md"
+
+
+@pytest.fixture
+def library(tmp_path, monkeypatch):
+    for path in [SEED_GUIDE, *CLEAN_GUIDES]:
+        shutil.copy(path, tmp_path / path.name)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_baseline_then_check_fails_only_on_new_findings(library, capsys):
+    assert main(["baseline", "."]) == 0
+    assert (library / ".contentqa-baseline.json").is_file()
+    assert main(["check", ".", "--baseline", ".contentqa-baseline.json", "--no-report"]) == 0
+    guide = load_json(library / CLEAN_GUIDES[0].name)
+    guide["steps"][0]["body"].append("TODO: photo of the roots.")
+    (library / CLEAN_GUIDES[0].name).write_text(json.dumps(guide, indent=2), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["check", ".", "--baseline", ".contentqa-baseline.json", "--no-report"]) == 1
+    out = capsys.readouterr().out
+    assert "W001" in out and "accepted by the baseline not shown" in out
+    assert not (library / "reports").exists()  # --no-report wrote nothing
+
+
+def test_max_duplication_fails_the_run(library, capsys):
+    clean = [p.name for p in CLEAN_GUIDES]
+    assert main(["check", *clean, "--max-duplication", "5", "--no-report"]) == 0
+    assert main(["check", ".", "--max-duplication", "30", "--no-report"]) == 1
+    out = capsys.readouterr().out
+    assert "D013" in out and "duplication ratchet FAILED" in out
+
+
+def test_changed_since_reports_changed_files_against_the_whole_library(library, capsys):
+    def git(*args):
+        subprocess.run(["git", *args], cwd=library, check=True, capture_output=True)
+
+    git("init", "-q")
+    git("-c", "user.email=t@example.org", "-c", "user.name=t", "add", ".")
+    git("-c", "user.email=t@example.org", "-c", "user.name=t", "commit", "-qm", "library")
+    clean = load_json(library / CLEAN_GUIDES[0].name)
+    seed = load_json(library / SEED_GUIDE.name)
+    clean["intro"].append(seed["intro"][2])  # a paragraph copied from an unchanged guide
+    (library / CLEAN_GUIDES[0].name).write_text(json.dumps(clean, indent=2), encoding="utf-8")
+    out = library / "r.json"
+    status = main(["check", ".", "--changed-since", "HEAD", "--output", str(out)])
+    report = json.loads(out.read_text(encoding="utf-8"))
+    files = {f["file"] for f in report["findings"]}
+    related = {r["file"] for f in report["findings"] for r in f["related"]}
+    assert status == 1
+    assert CLEAN_GUIDES[0].name in files | related
+    # The seed's own findings are not reported: it did not change.
+    assert not [f for f in report["findings"] if f["code"] == "T006"]
+    assert main(["check", ".", "--changed-since", "no-such-ref"]) == 2
+    assert "git" in capsys.readouterr().err
+
+
+def test_guide_from_standard_input():
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "contentqa",
+            "check",
+            "-",
+            "--stdin-filename",
+            "draft.md",
+            "--output",
+            "-",
+        ],
+        input=MARKDOWN_SEED.read_bytes(),
+        capture_output=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    report = json.loads(result.stdout)
+    assert result.returncode == 1
+    assert report["guides"][0]["file"] == "draft.md"
+    assert {f["code"] for f in report["findings"]} >= {"D001", "D005", "D006"}
+
+
+def test_import_writes_valid_guide_json(tmp_path, capsys):
+    target = tmp_path / "seed.json"
+    assert main(["import", str(MARKDOWN_SEED), "-o", str(target)]) == 0
+    data = load_json(target)
+    data.pop("$schema")
+    expected = load_json(SEED_GUIDE)
+    expected.pop("$schema")
+    assert data == expected
+    assert main(["import", str(MARKDOWN_SEED), "-o", str(target)]) == 2  # no overwrite
+    assert "use --force" in capsys.readouterr().err
+
+
+def test_import_errors_point_at_markdown_lines(tmp_path, capsys):
+    draft = tmp_path / "draft.md"
+    draft.write_text(
+        "---\ntitle: Draft\n---\n\n# Draft\n\n## Steps\n\n### Only\n\nDo it.\n", encoding="utf-8"
+    )
+    assert main(["import", str(draft)]) == 1
+    err = capsys.readouterr().err
+    assert f"{draft}:2: missing required field `id`" in err  # the front matter
+    assert not draft.with_suffix(".json").exists()
+
+
+def test_watch_rewrites_the_report_on_change(tmp_path):
+    guide = tmp_path / "g.json"
+    shutil.copy(CLEAN_GUIDES[0], guide)
+    report = tmp_path / "reports" / "contentqa.json"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "contentqa",
+            "check",
+            str(guide),
+            "--watch",
+            "-q",
+            "--output-dir",
+            str(tmp_path / "reports"),
+        ],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.time() + 60
+        while not report.exists() and time.time() < deadline:
+            time.sleep(0.2)
+        assert json.loads(report.read_text())["summary"]["findings"] == 0
+        data = load_json(guide)
+        data["steps"][0]["body"].append("Lorem ipsum dolor sit amet.")
+        time.sleep(1.0)
+        guide.write_text(json.dumps(data), encoding="utf-8")
+        while time.time() < deadline:
+            if json.loads(report.read_text())["summary"]["findings"]:
+                break
+            time.sleep(0.2)
+        codes = {f["code"] for f in json.loads(report.read_text())["findings"]}
+        assert "W001" in codes
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_pre_commit_hook_definition_runs_the_cli():
+    [hook] = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert hook["id"] == "contentqa" and hook["language"] == "python"
+    entry = hook["entry"].split()
+    assert entry[0] == "contentqa"
+    result = subprocess.run(
+        [sys.executable, "-m", "contentqa", *entry[1:], str(CLEAN_GUIDES[0])],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
