@@ -15,6 +15,8 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
+from spacy.attrs import IDX, ORTH, SENT_START
+
 from contentqa.model import Span, TextUnit
 from contentqa.normalize import normalize_token
 from contentqa.pointers import join
@@ -60,13 +62,18 @@ def segment(file: str, data: dict[str, Any]) -> Segmented:
     units: list[TextUnit] = []
     sentences: list[TextUnit] = []
     for unit, doc in zip(raw_units, nlp.pipe([u.text for u in raw_units]), strict=True):
-        words = [(tok.idx, normalize_token(tok.text)) for tok in doc]
-        units.append(replace(unit, tokens=tuple(w for _, w in words if w)))
-        for sent in doc.sents:
-            start, end = _trim(unit.text, sent.start_char, sent.end_char)
+        # Token attributes as arrays: creating a Token object per token costs more than
+        # the tokenizer itself.
+        table = doc.to_array([ORTH, IDX, SENT_START])
+        words = [_normalized(orth) for orth in table[:, 0].tolist()]
+        offsets = [*table[:, 1].tolist(), len(unit.text)]
+        starts = [i for i, flag in enumerate(table[:, 2].tolist()) if flag == 1 or i == 0]
+        units.append(replace(unit, tokens=tuple(w for w in words if w)))
+        for first, stop in zip(starts, [*starts[1:], len(words)], strict=True):
+            start, end = _trim(unit.text, offsets[first], _end_of(unit.text, offsets, stop))
             if start >= end or not _WORD.search(unit.text[start:end]):
                 continue
-            tokens = tuple(w for i, w in words[sent.start : sent.end] if w)
+            tokens = tuple(w for w in words[first:stop] if w)
             sentences.append(
                 TextUnit(
                     file=unit.file,
@@ -80,6 +87,21 @@ def segment(file: str, data: dict[str, Any]) -> Segmented:
                 )
             )
     return Segmented(tuple(units), tuple(sentences))
+
+
+def _normalized(orth: int) -> str:
+    value = _NORMALIZED.get(orth)
+    if value is None:
+        value = _NORMALIZED[orth] = normalize_token(sentencizer().vocab.strings[orth])
+    return value
+
+
+_NORMALIZED: dict[int, str] = {}
+
+
+def _end_of(text: str, offsets: list[int], stop: int) -> int:
+    """Where the sentence ending before token ``stop`` ends (before the next token)."""
+    return offsets[stop] if stop < len(offsets) - 1 else len(text)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
