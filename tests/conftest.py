@@ -32,3 +32,21 @@ def in_tmp_cwd(tmp_path, monkeypatch):
     """Run in an empty working directory (no configuration file found upwards)."""
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def _no_github_actions(monkeypatch):
+    """Tests run the same in GitHub Actions: no automatic annotations."""
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+
+
+def check_to(out_dir: Path, formats: str, *args: str, cwd: Path = ROOT) -> int:
+    """Run ``contentqa check ARGS --format FORMATS`` from ``cwd``, reports in ``out_dir``."""
+    from contentqa.cli import main
+
+    previous = os.getcwd()
+    os.chdir(cwd)
+    try:
+        return main(["check", *args, "--format", formats, "--output-dir", str(out_dir), "-q"])
+    finally:
+        os.chdir(previous)

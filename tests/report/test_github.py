@@ -16,11 +16,6 @@ LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
 ODD_NAME = "100%, really: a guide.json"
 
 
-@pytest.fixture(autouse=True)
-def _no_ci_environment(monkeypatch):
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-
-
 def _unescape(text: str) -> str:
     for code, char in (("%0D", "\r"), ("%0A", "\n"), ("%3A", ":"), ("%2C", ","), ("%25", "%")):
         text = text.replace(code, char)

@@ -1,30 +1,16 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
-import pytest
-from conftest import FIXTURES, ROOT, load_json
-
-from contentqa.cli import main
+from conftest import FIXTURES, ROOT, check_to, load_json
 
 SEVERITIES = {"info", "minor", "major", "critical", "blocker"}
 MAPPING = {"error": "major", "warning": "minor", "info": "info"}
 
 
-@pytest.fixture(autouse=True)
-def _no_ci_environment(monkeypatch):
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-
-
 def _gitlab(out_dir: Path, *paths: str, cwd: Path = ROOT) -> tuple[list, dict]:
-    previous = os.getcwd()
-    os.chdir(cwd)
-    try:
-        main(["check", *paths, "--format", "gitlab,json", "--output-dir", str(out_dir), "-q"])
-    finally:
-        os.chdir(previous)
+    check_to(out_dir, "gitlab,json", *paths, cwd=cwd)
     return load_json(out_dir / "contentqa.gitlab.json"), load_json(out_dir / "contentqa.json")
 
 

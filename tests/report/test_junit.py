@@ -1,13 +1,10 @@
 from __future__ import annotations
 
-import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import pytest
-from conftest import FIXTURES, GUIDES, ROOT, SEED_GUIDE, load_json
+from conftest import FIXTURES, GUIDES, ROOT, SEED_GUIDE, check_to, load_json
 
-from contentqa.cli import main
 from contentqa.load import discover
 from contentqa.report.junit import xml_text
 
@@ -37,18 +34,8 @@ XSD = {
 }  # fmt: skip
 
 
-@pytest.fixture(autouse=True)
-def _no_ci_environment(monkeypatch):
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-
-
 def _junit(out_dir: Path, *args: str) -> tuple[ET.Element, dict, str]:
-    previous = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        main(["check", *args, "--format", "junit,json", "--output-dir", str(out_dir), "-q"])
-    finally:
-        os.chdir(previous)
+    check_to(out_dir, "junit,json", *args)
     text = (out_dir / "contentqa.junit.xml").read_text(encoding="utf-8")
     return ET.fromstring(text), load_json(out_dir / "contentqa.json"), text
 

@@ -1,34 +1,22 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, SEED_GUIDE, load_json
+from conftest import FIXTURES, ROOT, SEED_GUIDE, check_to, load_json
 from jsonschema import Draft4Validator
 
-from contentqa.cli import main
 from contentqa.registry import all_rules, explain
 
 SARIF_SCHEMA = load_json(Path(__file__).with_name("sarif-schema-2.1.0.json"))
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 
-@pytest.fixture(autouse=True)
-def _no_ci_environment(monkeypatch):
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-
-
 def _check(out_dir: Path, *paths: str, cwd: Path = ROOT) -> tuple[dict, dict]:
     """The SARIF log and the JSON report of one run of ``contentqa check``."""
-    previous = os.getcwd()
-    os.chdir(cwd)
-    try:
-        main(["check", *paths, "--format", "sarif,json", "--output-dir", str(out_dir), "-q"])
-    finally:
-        os.chdir(previous)
+    check_to(out_dir, "sarif,json", *paths, cwd=cwd)
     return load_json(out_dir / "contentqa.sarif"), load_json(out_dir / "contentqa.json")
 
 
