@@ -74,6 +74,9 @@ def check_loaded(loaded: Loaded, config: Config) -> FileResult:
         guide = GuideContext(document, segmented.units, segmented.sentences, config)
         pairs += run_guide_rules(guide, config, stats)
         metrics = guide_metrics(guide)
+        # Per-guide intermediate results stay in this process: they are not needed by the
+        # library stage and would be sent back from a worker for nothing.
+        guide.memo.clear()
     except Exception as exc:
         pairs.append((get_rule("S007"), _internal_error(exc)))
     valid = not any(rule.code in ("S005", "S006") for rule, _ in pairs)
