@@ -19,7 +19,7 @@ $(VENV)/.installed-test: pyproject.toml
 	touch $@ $(VENV)/.installed-run
 
 report: $(VENV)/.installed-run
-	$(BIN)/contentqa check $(PATHS)
+	$(BIN)/contentqa check $(PATHS) --format json,html
 
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -268,12 +268,12 @@ def publish(args: argparse.Namespace, config: Config, report) -> int:
     for note in _notes(report):
         human.write(note + "\n")
     for fmt in () if args.no_report else config.formats:
-        text = FORMATS[fmt].renderer()(report)
         if to_stdout:
-            sys.stdout.write(text)
+            sys.stdout.write(FORMATS[fmt].renderer()(report))
             continue
         target = Path(args.output) if args.output else default_path(fmt, config.output_dir)
-        write_atomic(target, text)
+        for path, text in FORMATS[fmt].pages(report, target).items():
+            write_atomic(path, text)
         if not args.quiet:
             human.write(f"{fmt} report written to {target}\n")
     return EXIT_FINDINGS if report.exit_status else EXIT_OK

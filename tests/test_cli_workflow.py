@@ -174,3 +174,17 @@ def test_pre_commit_hook_definition_runs_the_cli():
         env={**os.environ, "NO_COLOR": "1"},
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_html_report_of_a_large_library_is_split_into_pages(tmp_path, monkeypatch):
+    from contentqa.report import html_report
+
+    monkeypatch.setattr(html_report, "MAX_SINGLE_PAGE_GUIDES", 2)
+    monkeypatch.chdir(ROOT)
+    out = tmp_path / "reports"
+    main(["check", "guides", "--format", "html", "--output-dir", str(out), "-q"])
+    pages = sorted(p.name for p in (out / "contentqa-guides").glob("*.html"))
+    assert len(pages) == 3
+    index = (out / "contentqa.html").read_text(encoding="utf-8")
+    assert all(f"contentqa-guides/{name}" in index for name in pages)
+    assert (out / "contentqa.html").stat().st_mode & 0o777 == 0o644

@@ -27,11 +27,21 @@ class Format:
     def renderer(self) -> Callable[[Report], str]:
         return importlib.import_module(self.module).render
 
+    def pages(self, report: Report, target: Path) -> dict[Path, str]:
+        """The files of this format for ``target``: one, or an index with its pages (the
+        HTML report of a large library)."""
+        module = importlib.import_module(self.module)
+        if hasattr(module, "render_pages"):
+            pages = module.render_pages(report, index_name=target.name)
+            return {target.parent / name: text for name, text in pages.items()}
+        return {target: module.render(report)}
+
 
 # Each format is a small module with ``render(report) -> str``; modules are imported only
 # when their format is asked for, so a run that writes JSON never loads the HTML templates.
 FORMATS: dict[str, Format] = {
     "json": Format("json", "contentqa.report.json_report", "json", "machine-readable report"),
+    "html": Format("html", "contentqa.report.html_report", "html", "report for people"),
     "sarif": Format("sarif", "contentqa.report.sarif", "sarif", "SARIF 2.1.0 for code scanning"),
     "junit": Format("junit", "contentqa.report.junit", "junit.xml", "JUnit XML, a test per guide"),
     "github": Format(
@@ -51,6 +61,7 @@ def write_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o644)  # a report is for sharing; mkstemp makes it private
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
             handle.flush()

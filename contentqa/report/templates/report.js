@@ -1,0 +1,88 @@
+/* contentqa HTML report: progressive enhancement only. Without it every finding is visible;
+   with it the findings tables can be filtered and following a link focuses its target. The
+   page's Content-Security-Policy names the SHA-256 of this exact text. */
+(function () {
+  "use strict";
+  var doc = document;
+  var updaters = {};
+
+  function each(list, fn) {
+    Array.prototype.forEach.call(list, fn);
+  }
+
+  function setUp(form) {
+    var table = doc.getElementById(form.getAttribute("data-table"));
+    if (!table || !table.tBodies.length) {
+      return;
+    }
+    var rows = table.tBodies[0].rows;
+    var out = form.querySelector("output");
+    var fields = ["severity", "category", "rule"];
+    function update() {
+      var want = {};
+      fields.forEach(function (name) {
+        want[name] = form.elements[name].value;
+      });
+      var shown = 0;
+      each(rows, function (row) {
+        var ok = fields.every(function (name) {
+          return !want[name] || row.getAttribute("data-" + name) === want[name];
+        });
+        row.hidden = !ok;
+        shown += ok ? 1 : 0;
+      });
+      out.textContent = shown === rows.length
+        ? "Showing all " + rows.length + " findings"
+        : "Showing " + shown + " of " + rows.length + " findings";
+    }
+    form.addEventListener("change", update);
+    form.addEventListener("reset", function () {
+      window.setTimeout(update, 0);
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+    });
+    updaters[table.id] = function () {
+      form.reset();
+      update();
+    };
+    form.hidden = false;
+    update();
+  }
+
+  function reveal() {
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    var target = id ? doc.getElementById(id) : null;
+    if (!target) {
+      return;
+    }
+    var row = target.closest("tr");
+    if (row && row.hidden) {
+      var table = row.closest("table");
+      if (table && updaters[table.id]) {
+        updaters[table.id]();
+      }
+    }
+    var details = target.closest("details");
+    while (details) {
+      details.open = true;
+      details = details.parentElement ? details.parentElement.closest("details") : null;
+    }
+    if (target.matches("mark, a, [tabindex]")) {
+      target.focus({ preventScroll: true });
+    }
+    target.scrollIntoView({ block: "center" });
+  }
+
+  each(doc.querySelectorAll("form.filters"), setUp);
+  window.addEventListener("hashchange", reveal);
+  if (window.location.hash) {
+    reveal();
+  }
+  window.addEventListener("beforeprint", function () {
+    each(doc.querySelectorAll("details"), function (d) {
+      d.open = true;
+    });
+  });
+  doc.documentElement.classList.add("js");
+})();
