@@ -31,11 +31,15 @@ class SourceMap:
         value = self._nearest_value(pointer)
         if value is None:
             return Position(1, 1)
-        line, column, offset, _ = value
+        line, column, offset, end = value
         if span is None or self.source[offset : offset + 1] != '"':
             return Position(line + 1, column + 1)
-        # JSON strings hold no raw newline, so the span stays on the value's line.
-        raw = _raw_offset(self.source, offset + 1, span.start)
+        # JSON strings hold no raw newline, so the span stays on the value's line; without
+        # escapes in the string, decoded and raw offsets are the same.
+        if "\\" in self.source[offset:end]:
+            raw = _raw_offset(self.source, offset + 1, span.start)
+        else:
+            raw = span.start
         return Position(line + 1, column + 2 + raw)
 
     def key_position(self, pointer: str) -> Position:
