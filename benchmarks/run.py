@@ -1,0 +1,1159 @@
+"""contentqa benchmarks: one command, one Markdown table of figures.
+
+    .venv/bin/python benchmarks/run.py                      # sizes 100,1000,10000
+    .venv/bin/python benchmarks/run.py --sizes 100,1000
+    .venv/bin/python benchmarks/run.py --quick              # size 100, corpus subsets, < 1 min
+
+Parts (each skipped with a note when its input is missing):
+
+1. synthetic libraries (``generate_library.py``) of each size: the full ``contentqa check``
+   in a subprocess (wall time, peak RSS, words/s, findings per code, recall of the planted
+   duplicates), then in-process: the per-file stage, the library stage, and
+   ``minhash.candidate_pairs`` over every paragraph, sentence and item pool;
+2. recall of the LSH blocking index against exhaustive rapidfuzz scoring on ~2,000 paragraphs
+   (synthetic and real MyFixit);
+3. numpy MinHash against datasketch's ``MinHash.update`` loop (when datasketch imports);
+4. the MyFixit (iFixit) corpus through the pipeline;
+5. Clough & Stevenson answer/source pairs: share linked per label.
+
+The table is printed and written to ``benchmarks/results/latest.md`` (git-ignored).
+Corpora are read from ``../shared/corpora`` (``CONTENTQA_CORPORA`` overrides), never copied.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import datetime as dt
+import inspect
+import itertools
+import json
+import os
+import random
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import corpora  # noqa: E402
+import generate_library  # noqa: E402
+
+LINK_CODES = ("D001", "D002", "D004", "D009", "D011")
+PARAGRAPH_KINDS = ("paragraph", "quote")
+ITEM_KINDS = ("item", "title", "question")
+TIME_BIN = "/usr/bin/time"
+
+
+# -- small helpers -------------------------------------------------------------------------
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def fmt_s(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    return f"{seconds:.2f} s" if seconds < 10 else f"{seconds:.1f} s"
+
+
+def fmt_n(value: float | int | None, digits: int = 0) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, int) or digits == 0:
+        return f"{round(value):,}"
+    return f"{value:,.{digits}f}"
+
+
+def pct(part: int, whole: int) -> str:
+    return f"{part / whole:.1%} ({part}/{whole})" if whole else "– (0/0)"
+
+
+def codes_cell(counter: dict[str, int]) -> str:
+    return ", ".join(f"{c} {n}" for c, n in sorted(counter.items())) or "none"
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values)
+
+
+class Doc:
+    """The Markdown being built: sections of text and tables."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def h(self, text: str, level: int = 2) -> None:
+        self.lines += ["", "#" * level + " " + text, ""]
+
+    def p(self, text: str) -> None:
+        self.lines += [text, ""]
+
+    def table(self, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        self.lines.append("| " + " | ".join(header) + " |")
+        self.lines.append("|" + "|".join(" --- " for _ in header) + "|")
+        for row in rows:
+            self.lines.append("| " + " | ".join(str(c).replace("|", "\\|") for c in row) + " |")
+        self.lines.append("")
+
+    def text(self) -> str:
+        return "\n".join(self.lines).strip() + "\n"
+
+
+@dataclass
+class Parts:
+    """Wall time of each part of the benchmark run."""
+
+    times: dict[str, float] = field(default_factory=dict)
+
+    def timed(self, name: str, fn: Callable[[], Any]) -> Any:
+        start = time.perf_counter()
+        try:
+            return fn()
+        finally:
+            self.times[name] = time.perf_counter() - start
+
+
+# -- running contentqa ---------------------------------------------------------------------
+
+
+@dataclass
+class CheckRun:
+    wall: float
+    max_rss_kb: int | None
+    report: dict
+
+
+def run_check(folder: Path, out_json: Path, cwd: Path) -> CheckRun:
+    """``contentqa check FOLDER --output OUT -q --fail-on never`` in a subprocess.
+
+    Runs in ``cwd`` (a temp folder) so no project configuration is picked up: defaults.
+    Peak memory: ``/usr/bin/time -v`` (largest single process of the run, workers included),
+    else ``getrusage(RUSAGE_CHILDREN)`` (the largest child so far).
+    """
+    cmd = [
+        sys.executable,
+        "-m",
+        "contentqa",
+        "check",
+        str(folder),
+        "--output",
+        str(out_json),
+        "-q",
+        "--fail-on",
+        "never",
+    ]
+    use_time = Path(TIME_BIN).exists()
+    if use_time:
+        cmd = [TIME_BIN, "-v", *cmd]
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise RuntimeError(f"contentqa check failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+    rss = None
+    if use_time:
+        match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
+        rss = int(match.group(1)) if match else None
+    else:
+        rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    report = json.loads(out_json.read_text(encoding="utf-8"))
+    return CheckRun(wall, rss, report)
+
+
+def finding_locations(finding: dict) -> list[tuple[str, str]]:
+    locs = [(Path(finding["file"]).name, finding["pointer"])]
+    locs += [(Path(r["file"]).name, r["pointer"]) for r in finding.get("related", ())]
+    return locs
+
+
+def code_counts(report: dict) -> dict[str, int]:
+    return dict(collections.Counter(f["code"] for f in report["findings"]))
+
+
+def total_words(report: dict) -> int:
+    return sum(int(g.get("metrics", {}).get("words", 0)) for g in report["guides"])
+
+
+# -- planted-duplicate recall --------------------------------------------------------------
+
+
+def _covers(plant_loc: tuple[str, str], loc: tuple[str, str]) -> bool:
+    return plant_loc[0] == loc[0] and (
+        loc[1] == plant_loc[1] or loc[1].startswith(plant_loc[1] + "/")
+    )
+
+
+def plant_recall(report: dict, plants: list[dict]) -> tuple[list[list], dict[str, int]]:
+    """Rows per plant kind, and the findings that touch no planted place (per code)."""
+    by_file: dict[str, list[tuple[str, list[tuple[str, str]]]]] = collections.defaultdict(list)
+    all_findings = []
+    for f in report["findings"]:
+        locs = finding_locations(f)
+        all_findings.append((f["code"], locs))
+        for file in {loc[0] for loc in locs}:
+            by_file[file].append((f["code"], locs))
+    stats: dict[str, list[int]] = {}
+    planted_files: dict[str, list[str]] = collections.defaultdict(list)
+    for plant in plants:
+        kind = plant["kind"]
+        locations = [tuple(loc) for loc in plant["locations"]]
+        for file, pointer in locations:
+            planted_files[file].append(pointer)
+        candidates = by_file.get(locations[0][0], [])
+        exp = any(
+            code == plant["expect"] and all(any(_covers(p, loc) for loc in locs) for p in locations)
+            for code, locs in candidates
+        )
+        anyd = any(
+            code.startswith("D") and all(any(_covers(p, loc) for loc in locs) for p in locations)
+            for code, locs in candidates
+        )
+        row = stats.setdefault(kind, [0, 0, 0])
+        row[0] += 1
+        row[1] += exp
+        row[2] += anyd
+    rows = [
+        [kind, generate_library.EXPECTED_CODE.get(kind, "?"), n, pct(e, n), pct(a, n)]
+        for kind, (n, e, a) in stats.items()
+    ]
+    total = [sum(v[i] for v in stats.values()) for i in range(3)]
+    rows.append(["**all**", "", total[0], pct(total[1], total[0]), pct(total[2], total[0])])
+    unplanted: collections.Counter[str] = collections.Counter()
+    for code, locs in all_findings:
+        if not code.startswith("D"):
+            continue
+        touched = any(
+            _covers((file, p), loc) or _covers(loc, (file, p))
+            for loc in locs
+            for file in [loc[0]]
+            for p in planted_files.get(file, ())
+        )
+        if not touched:
+            unplanted[code] += 1
+    return rows, dict(unplanted)
+
+
+# -- in-process stages ---------------------------------------------------------------------
+
+
+def _check_one(args: tuple[str, Any]):
+    from contentqa.pipeline import check_file
+
+    path, config = args
+    return check_file(Path(path), config)
+
+
+def in_process_stages(folder: Path, workers: int, library_stage: bool = True) -> dict:
+    """Per-file stage (load, validate, segment, guide rules) in ``workers`` processes, then
+    the library stage (``build_report``: every library rule, the duplicate engine included)."""
+    from contentqa.config import parse_config
+    from contentqa.load import discover
+    from contentqa.pipeline import build_report
+
+    config = parse_config({})
+    paths = discover([folder])
+    start = time.perf_counter()
+    if workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            chunk = max(1, min(64, len(paths) // (workers * 8)))
+            results = list(pool.map(_check_one, [(str(p), config) for p in paths], chunksize=chunk))
+    else:
+        results = [_check_one((str(p), config)) for p in paths]
+    per_file = time.perf_counter() - start
+    library = None
+    if library_stage:
+        start = time.perf_counter()
+        build_report(results, config)
+        library = time.perf_counter() - start
+    guides = [r.guide for r in results if r.guide is not None]
+    return {"per_file": per_file, "library": library, "guides": guides, "workers": workers}
+
+
+def pools_from_guides(guides) -> dict[str, list[tuple[str, ...]]]:
+    paragraphs, sentences, items = [], [], []
+    for g in guides:
+        para_ptrs = set()
+        for u in g.units:
+            if u.kind in PARAGRAPH_KINDS:
+                paragraphs.append(u.tokens)
+                para_ptrs.add(u.pointer)
+            elif u.kind in ITEM_KINDS and u.pointer != "/title":
+                items.append(u.tokens)
+        sentences += [s.tokens for s in g.sentences if s.pointer in para_ptrs]
+    return {"paragraphs": paragraphs, "sentences": sentences, "items": items}
+
+
+def _minhash():
+    from contentqa.duplicates import minhash
+
+    return minhash
+
+
+def blocking_variants() -> list[tuple[str, Callable[[Sequence[Sequence[str]]], Any]]]:
+    """``candidate_pairs`` as called by default, and as the engine calls it (when different)."""
+    minhash = _minhash()
+    variants = [
+        ("default (word 2-grams)", lambda seqs: minhash.candidate_pairs(seqs, threshold=0.4))
+    ]
+    params = inspect.signature(minhash.candidate_pairs).parameters
+    try:
+        from contentqa.duplicates.engine import content_words
+    except ImportError:
+        content_words = None
+    if "ngram" in params and content_words is not None:
+        variants.append(
+            (
+                "engine (content-word unigrams)",
+                lambda seqs: minhash.candidate_pairs(
+                    [content_words(s) for s in seqs], threshold=0.4, ngram=1
+                ),
+            )
+        )
+    return variants
+
+
+POOL_RULES = {"paragraphs": "D009", "sentences": "D011", "items": "D010"}
+
+
+def rule_scorer(code: str) -> str:
+    """The default scorer of a near-duplicate rule (``set-and-sort`` if it cannot be read)."""
+    try:
+        from contentqa.registry import get_rule
+
+        return str(get_rule(code).Options().scorer)
+    except Exception:
+        return "set-and-sort"
+
+
+def scoring_rate(
+    seqs: Sequence[Sequence[str]], pairs, scorer: str, limit: int = 50000
+) -> float | None:
+    """Seconds per scored candidate pair, measured on up to ``limit`` pairs, the way the
+    engine scores: in one batch with ``similarity.score_pairs`` when it exists (rapidfuzz
+    ``cpdist``), else one ``get_scorer(scorer)`` call per pair."""
+    from contentqa.duplicates import similarity
+
+    if len(pairs) == 0:
+        return None
+    chosen = pairs[:: max(1, len(pairs) // limit)][:limit]
+    if hasattr(similarity, "score_pairs"):
+        left = [" ".join(seqs[int(i)]) for i, _ in chosen]
+        right = [" ".join(seqs[int(j)]) for _, j in chosen]
+        start = time.perf_counter()
+        similarity.score_pairs(scorer, left, right)
+        return (time.perf_counter() - start) / len(chosen)
+    score = similarity.get_scorer(scorer)
+    start = time.perf_counter()
+    for i, j in chosen:
+        score(seqs[int(i)], seqs[int(j)])
+    return (time.perf_counter() - start) / len(chosen)
+
+
+def candidate_stage(pools: dict[str, list[tuple[str, ...]]]) -> list[list]:
+    rows = []
+    for pool, seqs in pools.items():
+        distinct = list(dict.fromkeys(tuple(s) for s in seqs if s))
+        for name, block in blocking_variants():
+            start = time.perf_counter()
+            pairs = block(distinct)
+            elapsed = time.perf_counter() - start
+            per_pair = scoring_rate(distinct, pairs, rule_scorer(POOL_RULES[pool]))
+            scoring = per_pair * len(pairs) if per_pair is not None else None
+            rows.append(
+                [
+                    f"{pool} ({POOL_RULES[pool]}: {rule_scorer(POOL_RULES[pool])})",
+                    name,
+                    fmt_n(len(seqs)),
+                    fmt_n(len(distinct)),
+                    fmt_s(elapsed),
+                    fmt_n(len(pairs)),
+                    fmt_n(len(pairs) / max(1, len(distinct)), 1),
+                    fmt_s(scoring),
+                ]
+            )
+    return rows
+
+
+# -- LSH recall against exhaustive scoring -------------------------------------------------
+
+
+_CDIST_SCORERS = {  # contentqa scorer name -> rapidfuzz scorers averaged (0..100 each)
+    "set-and-sort": ("token_set_ratio", "token_sort_ratio"),
+    "token-set": ("token_set_ratio",),
+    "token-sort": ("token_sort_ratio",),
+    "ratio": ("ratio",),
+}
+
+
+def exhaustive_pairs(
+    texts: Sequence[Sequence[str]], threshold: float = 0.8, scorer: str = "set-and-sort"
+) -> dict:
+    """All pairs ``(i, j)`` scoring ``>= threshold`` with a contentqa scorer, via rapidfuzz
+    ``cdist`` (``set-and-sort`` = mean of token-set and token-sort)."""
+    import numpy as np
+    from rapidfuzz import fuzz, process
+
+    strings = [" ".join(t) for t in texts]
+    names = _CDIST_SCORERS[scorer]
+    score = sum(
+        process.cdist(
+            strings,
+            strings,
+            scorer=getattr(fuzz, name),
+            processor=None,
+            workers=-1,
+            dtype=np.float32,
+        )
+        for name in names
+    ) / (100.0 * len(names))
+    i, j = np.nonzero(np.triu(score >= threshold - 1e-6, k=1))
+    return {(int(a), int(b)): float(score[a, b]) for a, b in zip(i, j, strict=True)}
+
+
+def engine_paragraph_scorer() -> tuple[str, float] | None:
+    """The near-duplicate-paragraph rule's (D009) default scorer and threshold."""
+    try:
+        from contentqa.registry import get_rule
+
+        options = get_rule("D009").Options()
+        if options.scorer in _CDIST_SCORERS and options.scorer != "set-and-sort":
+            return options.scorer, float(options.threshold)
+    except Exception:
+        pass
+    return None
+
+
+def lsh_recall(name: str, texts: list[tuple[str, ...]]) -> list[list]:
+    from contentqa.duplicates.similarity import get_scorer
+
+    truths = [("set-and-sort", 0.8)]
+    extra = engine_paragraph_scorer()
+    if extra:
+        truths.append(extra)
+    rows = []
+    for scorer, threshold in truths:
+        start = time.perf_counter()
+        truth = exhaustive_pairs(texts, threshold, scorer)
+        exhaustive_time = time.perf_counter() - start
+        # Cross-check the matrix against the project's own scorer on a few pairs.
+        check = get_scorer(scorer)
+        for (i, j), score in list(truth.items())[:50]:
+            assert abs(check(texts[i], texts[j]) - score) < 0.01, (texts[i], texts[j])
+        split = (threshold + 1.0) / 2 if threshold > 0.85 else 0.9
+        for variant, block in blocking_variants():
+            start = time.perf_counter()
+            found = {(int(a), int(b)) for a, b in block(texts)}
+            elapsed = time.perf_counter() - start
+            hit = [p for p in truth if p in found]
+            band_hi = [p for p in truth if truth[p] >= split]
+            band_lo = [p for p in truth if truth[p] < split]
+            rows.append(
+                [
+                    name,
+                    variant,
+                    f"{scorer} ≥ {threshold:g}",
+                    fmt_n(len(texts)),
+                    fmt_n(len(truth)),
+                    pct(len(hit), len(truth)),
+                    pct(sum(p in found for p in band_lo), len(band_lo)),
+                    pct(sum(p in found for p in band_hi), len(band_hi)),
+                    fmt_n(len(found)),
+                    fmt_s(exhaustive_time),
+                    fmt_s(elapsed),
+                ]
+            )
+    return rows
+
+
+def sample_texts(
+    seqs: Sequence[Sequence[str]],
+    groups: Sequence[Sequence[int]],
+    size: int,
+    rng: random.Random,
+    min_words: int = 6,
+) -> list[tuple[str, ...]]:
+    """Up to ``size`` distinct texts: whole ``groups`` of related texts first (up to half of
+    the sample, so related texts land in it together), then random texts."""
+    chosen: dict[tuple[str, ...], None] = {}
+    groups = [list(g) for g in groups]
+    rng.shuffle(groups)
+    for group in groups:
+        if len(chosen) >= size // 2:
+            break
+        for i in group:
+            if len(seqs[i]) >= min_words:
+                chosen.setdefault(tuple(seqs[i]))
+    order = list(range(len(seqs)))
+    rng.shuffle(order)
+    for i in order:
+        if len(chosen) >= size:
+            break
+        if len(seqs[i]) >= min_words:
+            chosen.setdefault(tuple(seqs[i]))
+    return list(chosen)
+
+
+# -- numpy MinHash vs datasketch -----------------------------------------------------------
+
+
+def minhash_speed(texts: Sequence[Sequence[str]]) -> tuple[list[list], str]:
+    minhash = _minhash()
+    kwargs = {"ngram": 2} if "ngram" in inspect.signature(minhash.signatures).parameters else {}
+    start = time.perf_counter()
+    minhash.signatures(texts, 64, **kwargs)
+    ours = time.perf_counter() - start
+    rows = [
+        [
+            "contentqa numpy `signatures` (2-gram shingles, 64 perm.)",
+            fmt_n(len(texts)),
+            fmt_s(ours),
+            fmt_n(len(texts) / ours),
+            "1.0×",
+        ]
+    ]
+    try:
+        from datasketch import MinHash
+    except ImportError as exc:
+        return rows, f"datasketch not importable ({exc}); skipped"
+    shingles = [
+        [f"{a} {b}".encode() for a, b in itertools.pairwise(t)] or [" ".join(t).encode()]
+        for t in texts
+    ]
+    start = time.perf_counter()
+    for sh in shingles:
+        m = MinHash(num_perm=64)
+        for s in sh:
+            m.update(s)
+    loop = time.perf_counter() - start
+    start = time.perf_counter()
+    for sh in shingles:
+        m = MinHash(num_perm=64)
+        m.update_batch(sh)
+    batch = time.perf_counter() - start
+    import datasketch
+
+    version = getattr(datasketch, "__version__", "?")
+    rows.append(
+        [
+            f"datasketch {version} `MinHash.update` loop (same shingles, bytes)",
+            fmt_n(len(texts)),
+            fmt_s(loop),
+            fmt_n(len(texts) / loop),
+            f"{loop / ours:.1f}×",
+        ]
+    )
+    rows.append(
+        [
+            f"datasketch {version} `MinHash.update_batch`",
+            fmt_n(len(texts)),
+            fmt_s(batch),
+            fmt_n(len(texts) / batch),
+            f"{batch / ours:.1f}×",
+        ]
+    )
+    return rows, ""
+
+
+# -- MyFixit -------------------------------------------------------------------------------
+
+
+def myfixit_part(doc: Doc, work: Path, quick: bool, parts: Parts) -> list[tuple[str, ...]] | None:
+    doc.h("MyFixit (iFixit) corpus through the pipeline")
+    try:
+        limit = 300 if quick else None
+        records = (
+            list(corpora.myfixit_records())[:limit] if limit else list(corpora.myfixit_records())
+        )
+    except corpora.CorpusMissing as exc:
+        doc.p(f"Skipped: {exc}.")
+        return None
+    start = time.perf_counter()
+    guides = [corpora.myfixit_guide(r) for r in records]
+    folder = work / "myfixit"
+    corpora.write_library(guides, folder)
+    convert = time.perf_counter() - start
+    run = run_check(folder, work / "myfixit.json", work)
+    parts.times["MyFixit: convert + write"] = convert
+    parts.times["MyFixit: contentqa check"] = run.wall
+    report = run.report
+    steps = [corpora.myfixit_step_text(s) for r in records for s in r["steps"]]
+    raw = collections.Counter(steps)
+    repeated_raw = sum(1 for n in raw.values() if n > 1)
+    steps_in_repeats = sum(n for n in raw.values() if n > 1)
+    folded = collections.Counter(" ".join(s.lower().split()) for s in steps)
+    body = re.compile(r"^/steps/\d+/body/0$")
+    d001 = [f for f in report["findings"] if f["code"] == "D001"]
+    step_clusters = [f for f in d001 if body.match(f["pointer"])]
+    occurrences = sum(1 + len(f.get("related", ())) for f in step_clusters)
+    within = sum(
+        1
+        for f in step_clusters
+        if all(Path(r["file"]).name == Path(f["file"]).name for r in f["related"])
+    )
+    words = total_words(report)
+    scope = f"first {len(records)} guides (quick)" if quick else f"all {len(records)} guides"
+    doc.p(
+        f"Conversion: {scope}; each iFixit step is one step whose body is **one paragraph** "
+        "(its bullet lines joined), title = its first 6 words, no action items."
+    )
+    doc.table(
+        ["figure", "value"],
+        [
+            ["guides / steps", f"{fmt_n(len(records))} / {fmt_n(len(steps))}"],
+            ["convert + write", fmt_s(convert)],
+            ["`contentqa check` wall time", fmt_s(run.wall)],
+            ["peak RSS", f"{fmt_n(run.max_rss_kb / 1024 if run.max_rss_kb else None)} MiB"],
+            [
+                "words (report metrics) / words per second",
+                f"{fmt_n(words)} / {fmt_n(words / run.wall)}",
+            ],
+            ["findings per code", codes_cell(code_counts(report))],
+            ["raw: distinct step texts (exact string)", fmt_n(len(raw))],
+            [
+                "raw: step texts shared by 2+ steps (exact / case+space folded)",
+                f"{fmt_n(repeated_raw)} / {fmt_n(sum(1 for n in folded.values() if n > 1))}",
+            ],
+            ["raw: steps that are one of those repeats", fmt_n(steps_in_repeats)],
+            [
+                "D001 clusters on step bodies (all copies of one text = one cluster)",
+                f"{fmt_n(len(step_clusters))} ({fmt_n(within)} within one guide), "
+                f"covering {fmt_n(occurrences)} steps",
+            ],
+            ["D001 clusters / raw repeated texts", pct(len(step_clusters), repeated_raw)],
+        ],
+    )
+    doc.p(
+        "D001 normalizes case, punctuation, quotes and dashes and skips paragraphs under 3 "
+        "words, so its count differs from the raw exact-string count; identical iFixit steps "
+        "that also share their title are additionally reported as D006 (near-duplicate "
+        "step, score 1.0)."
+    )
+    return [tuple(s.lower().split()) for s in dict.fromkeys(steps)]
+
+
+# -- Clough & Stevenson --------------------------------------------------------------------
+
+
+def _linked(report: dict, a: str, b: str, codes: Sequence[str]) -> bool:
+    for f in report["findings"]:
+        if f["code"] in codes:
+            files = {loc[0] for loc in finding_locations(f)}
+            if a in files and b in files:
+                return True
+    return False
+
+
+def clough_part(doc: Doc, work: Path, quick: bool, parts: Parts) -> None:
+    doc.h("Clough & Stevenson plagiarised short answers")
+    try:
+        pairs = corpora.clough_pairs(with_files=True)
+    except corpora.CorpusMissing as exc:
+        doc.p(f"Skipped: {exc}.")
+        return
+    from contentqa.config import parse_config
+    from contentqa.pipeline import run as pipeline_run
+    from contentqa.report import json_report
+
+    def gid(name: str) -> str:
+        return corpora.slugify(name.removesuffix(".txt"))
+
+    def write(folder: Path, name: str, text: str) -> Path:
+        guide = corpora.paragraph_guide(gid(name), f"Text {name.removesuffix('.txt')}", text)
+        guide["steps"][0]["title"] = "Note"  # one word: never compared, never a duplicate
+        path = folder / f"{gid(name)}.json"
+        path.write_text(json.dumps(guide, ensure_ascii=False), encoding="utf-8")
+        return path
+
+    # Pairwise: each answer/source pair alone in its own run (in-process pipeline.run).
+    config = parse_config({})
+    start = time.perf_counter()
+    pairwise: dict[str, list[bool]] = collections.defaultdict(list)
+    for n, (answer, source, label, afile, sfile) in enumerate(pairs):
+        folder = work / "clough-pairs" / f"{n:03d}"
+        folder.mkdir(parents=True)
+        a, s = write(folder, afile, answer), write(folder, sfile, source)
+        report = json.loads(json_report.render(pipeline_run([a, s], config)))
+        pairwise[label].append(_linked(report, a.name, s.name, LINK_CODES))
+    parts.times["Clough: pairwise runs"] = time.perf_counter() - start
+
+    # Batch: every answer and each source once, in one `contentqa check` run.
+    folder = work / "clough-batch"
+    folder.mkdir()
+    for answer, source, _label, afile, sfile in pairs:
+        write(folder, afile, answer)
+        if not (folder / f"{gid(sfile)}.json").exists():
+            write(folder, sfile, source)
+    run = run_check(folder, work / "clough.json", work)
+    parts.times["Clough: batch contentqa check"] = run.wall
+    batch: dict[str, list[bool]] = collections.defaultdict(list)
+    batch5: dict[str, list[bool]] = collections.defaultdict(list)
+    for _answer, _source, label, afile, sfile in pairs:
+        a, s = f"{gid(afile)}.json", f"{gid(sfile)}.json"
+        batch[label].append(_linked(run.report, a, s, LINK_CODES))
+        batch5[label].append(_linked(run.report, a, s, (*LINK_CODES, "D005", "D006")))
+    from contentqa.normalize import normalized_tokens
+
+    def shares_run(answer: str, source: str, n: int = 6) -> bool:
+        a, s = normalized_tokens(answer), normalized_tokens(source)
+        grams = {tuple(s[i : i + n]) for i in range(len(s) - n + 1)}
+        return any(tuple(a[i : i + n]) in grams for i in range(len(a) - n + 1))
+
+    overlap: dict[str, list[bool]] = collections.defaultdict(list)
+    for answer, source, label, _afile, _sfile in pairs:
+        overlap[label].append(shares_run(answer, source))
+    targets = {"cut": "≥ 95 %", "light": "≥ 95 %", "heavy": "(no target)", "non": "≤ 5 %"}
+
+    def meets(label: str, share: float) -> str:
+        if label in ("cut", "light"):
+            return "yes" if share >= 0.95 else "**no**"
+        if label == "non":
+            return "yes" if share <= 0.05 else "**no**"
+        return ""
+
+    rows = []
+    for label in corpora.CLOUGH_LABELS:
+        pw, bt, b5 = pairwise[label], batch[label], batch5[label]
+        share = sum(pw) / len(pw) if pw else 0.0
+        rows.append(
+            [
+                label,
+                len(pw),
+                pct(sum(overlap[label]), len(pw)),
+                pct(sum(pw), len(pw)),
+                targets[label],
+                meets(label, share),
+                pct(sum(bt), len(bt)),
+                pct(sum(b5), len(b5)),
+            ]
+        )
+    doc.p(
+        "Each text is a tiny guide with the text as its one intro paragraph. *Linked* = some "
+        f"{'/'.join(LINK_CODES)} finding names both files. **Pairwise**: each answer with its "
+        "source alone in one run (the figure the targets apply to). **Batch**: all 95 "
+        "answers and the 5 sources in one `contentqa check` run; there a source sentence "
+        "copied into 3+ answers becomes boilerplate (D005) and is masked from the near "
+        "comparisons, so the last column also counts D005/D006. The third column (normalized "
+        "tokens) shows answers that cannot be linked to the given source at all: a `cut` "
+        "answer with no 6-word run in common was copied from elsewhere."
+    )
+    doc.table(
+        [
+            "label",
+            "pairs",
+            "share a 6-word run with the source",
+            "pairwise: linked",
+            "target",
+            "met",
+            "batch: linked",
+            "batch: linked incl. D005/D006",
+        ],
+        rows,
+    )
+    doc.p(f"Batch run: {fmt_s(run.wall)}, findings {codes_cell(code_counts(run.report))}.")
+
+
+# -- synthetic sizes -----------------------------------------------------------------------
+
+
+def synthetic_part(
+    doc: Doc,
+    work: Path,
+    sizes: Sequence[int],
+    quick: bool,
+    parts: Parts,
+    workers: int,
+    stages_max: int,
+) -> dict[int, dict]:
+    doc.h("Synthetic libraries: full pipeline")
+    out: dict[int, dict] = {}
+    rows, recall_tables, stage_rows, cand_rows = [], [], [], []
+    for size in sizes:
+        runs = 1 if quick or size > 1000 else 3
+        folder = work / f"lib{size}"
+        log(f"generating {size} guides")
+        start = time.perf_counter()
+        plants_file, info = generate_library.write(size, folder)
+        gen = time.perf_counter() - start
+        parts.times[f"size {size}: generate"] = gen
+        plants = json.loads(plants_file.read_text())["plants"]
+        checks = []
+        for n in range(runs):
+            log(f"size {size}: contentqa check run {n + 1}/{runs}")
+            checks.append(run_check(folder, work / f"report{size}.json", work))
+        parts.times[f"size {size}: contentqa check ×{runs}"] = sum(c.wall for c in checks)
+        report = checks[-1].report
+        wall = median([c.wall for c in checks])
+        rss = [c.max_rss_kb for c in checks if c.max_rss_kb]
+        words = total_words(report)
+        counts = code_counts(report)
+        rows.append(
+            [
+                fmt_n(size),
+                fmt_n(info["paragraphs"]),
+                fmt_n(words),
+                runs,
+                fmt_s(wall),
+                " / ".join(f"{c.wall:.1f}" for c in checks),
+                f"{median(rss) / 1024:,.0f} MiB" if rss else "–",
+                fmt_n(words / wall),
+                fmt_n(len(report["findings"])),
+                codes_cell(counts),
+            ]
+        )
+        recall_rows, unplanted = plant_recall(report, plants)
+        recall_tables.append((size, recall_rows, unplanted))
+        log(f"size {size}: in-process stages")
+        with_library = size <= stages_max
+        stages = parts.timed(
+            f"size {size}: in-process stages",
+            lambda folder=folder, lib=with_library: in_process_stages(folder, workers, lib),
+        )
+        lib_time = stages["library"]
+        stage_rows.append(
+            [
+                fmt_n(size),
+                stages["workers"],
+                fmt_s(stages["per_file"]),
+                fmt_s(lib_time) if lib_time is not None else f"skipped (> {stages_max:,} guides)",
+                f"{lib_time / (stages['per_file'] + lib_time):.0%}"
+                if lib_time is not None
+                else "–",
+            ]
+        )
+        pools = pools_from_guides(stages["guides"])
+        log(f"size {size}: candidate pairs")
+        cand = parts.timed(
+            f"size {size}: candidate pairs", lambda pools=pools: candidate_stage(pools)
+        )
+        cand_rows += [[fmt_n(size), *r] for r in cand]
+        out[size] = {"pools": pools, "plants": plants, "guides": stages["guides"]}
+        del stages
+    doc.p(
+        "`contentqa check LIB --output R.json -q --fail-on never` in a subprocess, from a temp "
+        "folder (default configuration). Wall time is the median of the runs listed; peak RSS "
+        "is the largest single process (`/usr/bin/time -v`). Words are the report's per-guide "
+        "`words` metric."
+    )
+    doc.table(
+        [
+            "guides",
+            "paragraphs",
+            "words",
+            "runs",
+            "wall (median)",
+            "runs (s)",
+            "peak RSS",
+            "words/s",
+            "findings",
+            "findings per code",
+        ],
+        rows,
+    )
+    doc.h("Recall of planted duplicates", 3)
+    doc.p(
+        "A plant is found when one finding's locations (primary + related) cover all its "
+        "places. *Expected code* counts only the rule named; *any D code* accepts any "
+        "duplicate rule. *Unplanted* duplicate (D) findings touch no planted place: chance "
+        "matches between generated texts (the generator makes every sentence, title and "
+        "item unique, so these are near-duplicate findings between unrelated texts)."
+    )
+    for size, recall_rows, unplanted in recall_tables:
+        doc.p(f"**{fmt_n(size)} guides** — unplanted findings: {codes_cell(unplanted)}")
+        doc.table(
+            [
+                "plant kind",
+                "expected code",
+                "planted",
+                "found (expected code)",
+                "found (any D code)",
+            ],
+            recall_rows,
+        )
+    doc.h("Stage split (in-process)", 3)
+    doc.p(
+        "Per-file stage = load, validate, segment (spaCy) and per-guide rules, in worker "
+        "processes as the CLI does; library stage = `build_report` (every library rule, i.e. "
+        "the duplicate engine). Above `--stages-max-size` guides only the per-file stage "
+        "runs in-process (to get the token pools below)."
+    )
+    doc.table(["guides", "workers", "per-file stage", "library stage", "library share"], stage_rows)
+    doc.h("Near-duplicate blocking: `minhash.candidate_pairs` over whole pools", 3)
+    doc.p(
+        "Each pool's distinct token sequences (as the engine dedups them) through "
+        "`candidate_pairs(threshold=0.4)`: as called by default (word 2-gram shingles) and, "
+        "when the engine calls it differently, the engine's way. *Scoring est.* = candidates "
+        "× the measured time to score one pair with the pool's rule scorer (D009, D011, D010 "
+        "defaults; batched with `score_pairs` when the engine has it), the rapidfuzz work those "
+        "candidates "
+        "cost."
+    )
+    doc.table(
+        [
+            "guides",
+            "pool",
+            "blocking",
+            "texts",
+            "distinct",
+            "LSH time",
+            "candidates",
+            "cand./text",
+            "scoring est.",
+        ],
+        cand_rows,
+    )
+    return out
+
+
+# -- main ----------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--sizes",
+        default="100,1000,10000",
+        help="comma-separated library sizes (default 100,1000,10000)",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="size 100 only, one run, corpus subsets (under a minute)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="processes for the in-process per-file stage (default: cores)",
+    )
+    parser.add_argument(
+        "--stages-max-size",
+        type=int,
+        default=1000,
+        help="largest size whose library stage is also timed in-process "
+        "(it repeats the CLI's slowest part; default 1000)",
+    )
+    parser.add_argument(
+        "--snapshot",
+        action="store_true",
+        help="benchmark the committed HEAD (contentqa/ and schemas/ exported to a temp folder "
+        "and put first on the path), so edits made while it runs do not mix into the figures",
+    )
+    parser.add_argument("--keep", type=Path, help="keep the generated files in this folder")
+    parser.add_argument("--output", type=Path, default=HERE / "results" / "latest.md")
+    args = parser.parse_args(argv)
+    command = argv if argv is not None else sys.argv[1:]
+    snapshot_ctx = None
+    if args.snapshot:
+        snapshot_ctx = tempfile.TemporaryDirectory(prefix="contentqa-snapshot-")
+        use_snapshot(Path(snapshot_ctx.name))
+    sizes = [100] if args.quick else [int(s) for s in args.sizes.split(",") if s.strip()]
+    started = time.perf_counter()
+    parts = Parts()
+    commit = (
+        subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+        or "unknown"
+    )
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--", "contentqa"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    import contentqa
+
+    where = Path(contentqa.__file__).resolve().parent.parent
+    source = "committed HEAD (snapshot)" if args.snapshot else f"working tree `{where}`"
+    doc = Doc()
+    doc.h("contentqa benchmarks", 1)
+    doc.p(
+        f"Commit `{commit}`"
+        f"{' (with uncommitted changes in contentqa/)' if dirty and not args.snapshot else ''}, "
+        f"code from the {source}, "
+        f"contentqa {contentqa.__version__}, "
+        f"{dt.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')}, "
+        f"Python {sys.version.split()[0]}, {os.cpu_count()} CPU(s). "
+        f"Command: `{' '.join(['benchmarks/run.py', *command])}`."
+    )
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        work_ctx = None
+        work = args.keep
+    else:
+        work_ctx = tempfile.TemporaryDirectory(prefix="contentqa-bench-")
+        work = Path(work_ctx.name)
+    rng = random.Random(7)
+    try:
+        synthetic = synthetic_part(
+            doc, work, sizes, args.quick, parts, args.workers, args.stages_max_size
+        )
+
+        doc.h("LSH blocking recall against exhaustive scoring")
+        sample_size = 500 if args.quick else 2000
+        recall_rows = []
+        biggest = max(synthetic)
+        data = synthetic[biggest]
+        seqs = data["pools"]["paragraphs"]
+        # The paragraphs of each plant go in together first, so the sample holds positives.
+        index = [
+            (Path(g.file).name, u.pointer)
+            for g in data["guides"]
+            for u in g.units
+            if u.kind in PARAGRAPH_KINDS
+        ]
+        plant_of: dict[tuple[str, str], int] = {}
+        for n, plant in enumerate(data["plants"]):
+            if "paragraph" in plant["kind"] or "step" in plant["kind"]:
+                for f, p in plant["locations"]:
+                    plant_of[(f, p)] = n
+        groups: dict[int, list[int]] = collections.defaultdict(list)
+        for i, (f, p) in enumerate(index):
+            for q in _parts(p):
+                if (f, q) in plant_of:
+                    groups[plant_of[(f, q)]].append(i)
+                    break
+        texts = sample_texts(seqs, list(groups.values()), sample_size, rng)
+        log("LSH recall (synthetic)")
+        recall_rows += parts.timed(
+            "LSH recall: synthetic", lambda: lsh_recall(f"synthetic {fmt_n(biggest)}", texts)
+        )
+        myfixit_texts = None
+        try:
+            records = list(corpora.myfixit_records())
+            steps = list(
+                dict.fromkeys(
+                    " ".join(corpora.myfixit_step_text(s).split())
+                    for r in records
+                    for s in r["steps"]
+                )
+            )
+            from contentqa.normalize import normalized_tokens
+
+            # First: groups of texts sharing their first five words (likely edits of one text).
+            pool = list(range(len(steps)))
+            rng.shuffle(pool)
+            pool = pool[: (3000 if args.quick else 12000)]
+            toks = [normalized_tokens(steps[i]) for i in pool]
+            heads: dict[tuple[str, ...], list[int]] = collections.defaultdict(list)
+            for k, t in enumerate(toks):
+                heads[tuple(t[:5])].append(k)
+            related = [g for g in heads.values() if len(g) > 1]
+            myfixit_texts = sample_texts(toks, related, sample_size, rng)
+            log("LSH recall (MyFixit)")
+            recall_rows += parts.timed(
+                "LSH recall: MyFixit", lambda: lsh_recall("MyFixit steps", myfixit_texts)
+            )
+        except corpora.CorpusMissing as exc:
+            doc.p(f"MyFixit sample skipped: {exc}.")
+        doc.p(
+            f"A sample of about {sample_size:,} distinct paragraphs of at least 6 words (half "
+            "from planted places or, for MyFixit, from steps sharing their first five words "
+            "with another step, the rest at random); every pair scored with `set-and-sort` "
+            "(rapidfuzz `cdist`, token-set and token-sort); *true pairs* score ≥ 0.8. Recall "
+            "= share of true pairs that `candidate_pairs(threshold=0.4)` returns. When the "
+            "near-duplicate-paragraph rule (D009) defaults to another scorer, rows with that "
+            "scorer and its threshold as the truth follow."
+        )
+        doc.table(
+            [
+                "sample",
+                "blocking",
+                "truth",
+                "texts",
+                "true pairs",
+                "recall",
+                "recall below 0.9",
+                "recall ≥ 0.9",
+                "candidates",
+                "exhaustive time",
+                "LSH time",
+            ],
+            recall_rows,
+        )
+
+        doc.h("MinHash speed: numpy against datasketch")
+        mh_texts = list(dict.fromkeys(tuple(s) for s in seqs if s))[: 2000 if args.quick else 20000]
+        log("MinHash speed")
+        mh_rows, note = parts.timed("MinHash speed", lambda: minhash_speed(mh_texts))
+        doc.table(["implementation", "texts", "time", "texts/s", "time vs numpy"], mh_rows)
+        if note:
+            doc.p(
+                note + " (it is not a dependency; install it in a side folder, e.g. "
+                "`pip install --target /tmp/bench-deps datasketch scipy`, and run with "
+                "`PYTHONPATH=/tmp/bench-deps`)."
+            )
+
+        log("MyFixit")
+        myfixit_part(doc, work, args.quick, parts)
+        log("Clough & Stevenson")
+        clough_part(doc, work, args.quick, parts)
+    finally:
+        if work_ctx is not None:
+            work_ctx.cleanup()
+        if snapshot_ctx is not None:
+            snapshot_ctx.cleanup()
+    total = time.perf_counter() - started
+    doc.h("Wall time of each part")
+    doc.table(
+        ["part", "wall time"],
+        [*([k, fmt_s(v)] for k, v in parts.times.items()), ["**total**", fmt_s(total)]],
+    )
+    text = doc.text()
+    print(text)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(text, encoding="utf-8")
+    log(f"written to {args.output}")
+    return 0
+
+
+def use_snapshot(folder: Path) -> None:
+    """Export HEAD's ``contentqa/`` and ``schemas/`` to ``folder`` and import from there (this
+    process, its workers and the ``contentqa check`` subprocesses)."""
+    import io
+    import tarfile
+
+    if "contentqa" in sys.modules:
+        raise RuntimeError("contentqa was imported before the snapshot was set up")
+    archive = subprocess.run(
+        ["git", "archive", "HEAD", "contentqa", "schemas"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(folder, filter="data")
+    sys.path.insert(0, str(folder))
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(folder), os.environ.get("PYTHONPATH", "")) if p
+    )
+
+
+def _parts(pointer: str) -> list[str]:
+    """``/steps/3/body/0`` -> ``["/steps/3/body/0", "/steps/3/body", "/steps/3", "/steps"]``."""
+    pieces = pointer.split("/")
+    return ["/".join(pieces[:k]) for k in range(len(pieces), 1, -1)]
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception:
+        traceback.print_exc()
+        sys.exit(1)
