@@ -29,7 +29,7 @@ from contentqa.registry import (
     register_guide_metrics,
     register_metrics,
 )
-from contentqa.rules.duplicates import duplicate_analysis
+from contentqa.rules.duplicates import duplicate_analysis, quote
 
 
 def profile(guide: GuideContext) -> Profile:
@@ -195,7 +195,7 @@ class LongSentence(_ReadabilityRule):
                     span=sentence.span,
                     message=(
                         f"sentence of {counts.words} words (over {self.options.max_words}) in "
-                        f"{describe(sentence.pointer)}: “{sentence.text[:60]}…”; split it"
+                        f"{describe(sentence.pointer)}: {quote(sentence.text, 60)}; split it"
                     ),
                     key=sentence.text,
                 )
@@ -236,7 +236,7 @@ class HardSentence(_ReadabilityRule):
                     message=(
                         f"very hard sentence (grade {grade:.1f}, target ≤ "
                         f"{profile(guide).audience.max_grade:g}) in {describe(sentence.pointer)}: "
-                        f"“{sentence.text[:60]}…”; use shorter words and split it"
+                        f"{quote(sentence.text, 60)}; use shorter words and split it"
                     ),
                     key=sentence.text,
                 )
