@@ -40,3 +40,7 @@ clean:
 # Regenerate the README's rule table from the registry.
 readme: $(VENV)/.installed-run
 	$(BIN)/python -c "import re,subprocess,pathlib; p=pathlib.Path('README.md'); t=subprocess.run(['$(BIN)/contentqa','rules','--format','markdown'],capture_output=True,text=True,check=True).stdout.strip(); s=p.read_text(); p.write_text(re.sub(r'(<!-- rules:start -->\n).*?(\n?<!-- rules:end -->)', lambda m: m.group(1)+t+'\n'+m.group(2).lstrip(chr(10)), s, flags=re.S))"
+
+# Speed, memory and detection figures (minutes; not part of `make test`). See benchmarks/README.md.
+bench: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/run.py
