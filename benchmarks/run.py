@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/run.py                      # sizes 100,1000,10000
     .venv/bin/python benchmarks/run.py --sizes 100,1000
     .venv/bin/python benchmarks/run.py --quick              # size 100, corpus subsets, < 1 min
+    .venv/bin/python benchmarks/run.py --snapshot           # measure committed HEAD only
 
 Parts (each skipped with a note when its input is missing):
 
@@ -1062,12 +1063,13 @@ def main(argv: list[str] | None = None) -> int:
             doc.p(f"MyFixit sample skipped: {exc}.")
         doc.p(
             f"A sample of about {sample_size:,} distinct paragraphs of at least 6 words (half "
-            "from planted places or, for MyFixit, from steps sharing their first five words "
-            "with another step, the rest at random); every pair scored with `set-and-sort` "
-            "(rapidfuzz `cdist`, token-set and token-sort); *true pairs* score ≥ 0.8. Recall "
-            "= share of true pairs that `candidate_pairs(threshold=0.4)` returns. When the "
-            "near-duplicate-paragraph rule (D009) defaults to another scorer, rows with that "
-            "scorer and its threshold as the truth follow."
+            "from planted places, each plant's paragraphs together, or, for MyFixit, from "
+            "groups of steps sharing their first five words, the rest at random); every pair "
+            "scored with `set-and-sort` (rapidfuzz `cdist`, token-set and token-sort); *true "
+            "pairs* score ≥ 0.8. Recall = share of true pairs that "
+            "`candidate_pairs(threshold=0.4)` returns. When the near-duplicate-paragraph rule "
+            "(D009) defaults to another scorer, rows with that scorer and its threshold as the "
+            "truth follow."
         )
         doc.table(
             [
