@@ -349,12 +349,15 @@ class _Context:
             for m in group.occurrences
             if m.span is not None
         }
+        # An action item pasted into many steps is filler; a repeated title is not (it names
+        # the part, and a step copied whole must still be recognised as the same step).
         filler_items = {
             self.uid(m)
             for cluster in item_clusters
             if len({self.uid(m) for m in cluster.occurrences})
             >= self.settings.boilerplate_min_units
             for m in cluster.occurrences
+            if m.kind == "item"
         }
         out: dict[UnitId, tuple[str, ...]] = {}
         for unit in units:

@@ -390,11 +390,56 @@ class _NearRule(_DuplicateRule):
     level: str = ""
 
     def check_library(self, library: LibraryContext) -> Iterator[Diagnostic]:
-        for pair in duplicate_analysis(library).near.get(self.level, ()):
-            yield near_diagnostic(pair, self.pair_severity(pair))
+        pairs = duplicate_analysis(library).near.get(self.level, ())
+        identical = [p for p in pairs if _identical(p)]
+        for pair in pairs:
+            if not _identical(pair):
+                yield near_diagnostic(pair, self.pair_severity(pair))
+        # Parts copied whole (a step reused in five guides) are one cluster, not ten pairs.
+        for members in _clusters(identical):
+            first, *copies = members
+            yield Diagnostic(
+                pointer=first.pointer,
+                file=first.file,
+                message=(
+                    f"{describe(first.pointer)} {quote(first.label, 50)} appears "
+                    f"{len(members)} times with the same text: "
+                    f"{', '.join(place(m.file, m.pointer, first.file) for m in members)}; keep one"
+                ),
+                related=tuple(Location(m.file, m.pointer) for m in copies),
+                score=1.0,
+                severity=self.pair_severity(identical[0]),
+                key=f"{self.level}:identical:{text_hash(first.label.split())}",
+            )
 
     def pair_severity(self, pair: NearPair) -> Severity | None:
         return None
+
+
+def _identical(pair: NearPair) -> bool:
+    return pair.score >= 0.999 and all(score >= 0.999 for _, score in pair.parts)
+
+
+def _clusters(pairs: Sequence[NearPair]) -> list[list]:
+    """Connected groups of anchors, each sorted by position, groups by their first member."""
+    parent: dict = {}
+
+    def root(anchor):
+        while parent.setdefault(anchor, anchor) != anchor:
+            anchor = parent[anchor]
+        return anchor
+
+    for pair in pairs:
+        a, b = root(pair.first), root(pair.second)
+        if a != b:
+            parent[max(a, b, key=lambda x: x.order)] = min(a, b, key=lambda x: x.order)
+    groups: dict = {}
+    for anchor in parent:
+        groups.setdefault(root(anchor), []).append(anchor)
+    return sorted(
+        (sorted(group, key=lambda x: x.order) for group in groups.values()),
+        key=lambda group: group[0].order,
+    )
 
 
 @register

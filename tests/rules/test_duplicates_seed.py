@@ -119,3 +119,19 @@ def test_cross_file_copy_points_into_the_other_file(tmp_path):
     assert copy.file.endswith("b.json") and copy.pointer == f"/intro/{len(other['intro']) - 1}"
     ratios = {g.file.rsplit("/", 1)[-1]: g.metrics["duplication_ratio"] for g in report.guides}
     assert ratios["a.json"] == 0 and ratios["b.json"] > 0
+
+
+def test_a_step_copied_whole_into_several_guides_is_one_cluster(tmp_path):
+    donor = load_json(CLEAN_GUIDES[0])
+    for i in range(3):
+        guide = load_json(CLEAN_GUIDES[1])
+        guide["id"] = f"copy-{i}"
+        guide["steps"] = [*guide["steps"][2 * i : 2 * i + 2], donor["steps"][2]]
+        (tmp_path / f"copy-{i}.json").write_text(json.dumps(guide), encoding="utf-8")
+    report = run(discover([tmp_path]), Config())
+    [cluster] = [f for f in report.findings if f.code == "D006" and len(f.related) == 2]
+    assert cluster.score == 1.0 and "appears 3 times with the same text" in cluster.message
+    assert {r.file.rsplit("/", 1)[-1] for r in cluster.related} == {"copy-1.json", "copy-2.json"}
+    assert not [
+        f for f in report.findings if f.code == "D006" and f is not cluster and f.score == 1.0
+    ]
