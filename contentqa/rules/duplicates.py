@@ -369,6 +369,8 @@ def near_diagnostic(pair: NearPair, severity: Severity | None = None) -> Diagnos
     if pair.examples:
         similar = "; ".join(f"{quote(b, 45)} ~ {quote(a, 45)}" for a, b in pair.examples)
         detail += f"; similar action items: {similar}"
+    if pair.level not in COMPOSITE_LEVELS:
+        detail += f": {quote(second.label, 60)} ~ {quote(first.label, 60)}"
     return Diagnostic(
         pointer=second.pointer,
         file=second.file,
