@@ -91,8 +91,7 @@ def check_loaded(loaded: Loaded, config: Config) -> FileResult:
     )
 
 
-def _internal_error(exc: Exception):
-
+def _internal_error(exc: Exception) -> Diagnostic:
     return Diagnostic("", f"internal error: {type(exc).__name__}: {exc}", key="crash")
 
 
