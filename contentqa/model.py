@@ -29,7 +29,7 @@ class Category(StrEnum):
     STYLE = "style"
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, slots=True, order=True)
 class Span:
     """A half-open character range ``[start, end)`` inside one string value."""
 
@@ -40,7 +40,7 @@ class Span:
         return [self.start, self.end]
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, slots=True, order=True)
 class Position:
     """1-based line and column in a source file."""
 
@@ -48,7 +48,7 @@ class Position:
     column: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Location:
     """Another place a finding refers to (the other copies of a duplicate, say)."""
 
@@ -127,7 +127,7 @@ class Finding:
         return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TextUnit:
     """One addressable piece of guide text.
 
