@@ -41,9 +41,7 @@ class GuideContext:
 
     def shared(self, key: str, compute: Callable[[], T]) -> T:
         """A per-guide result computed once and shared by the rules that need it."""
-        if key not in self.memo:
-            self.memo[key] = compute()
-        return self.memo[key]
+        return _memoized(self.memo, key, compute)
 
 
 @dataclass(frozen=True)
@@ -55,9 +53,14 @@ class LibraryContext:
     memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def shared(self, key: str, compute: Callable[[], T]) -> T:
-        if key not in self.memo:
-            self.memo[key] = compute()
-        return self.memo[key]
+        """A run-wide result (the duplicate engine's) computed once for all library rules."""
+        return _memoized(self.memo, key, compute)
+
+
+def _memoized(memo: dict[str, Any], key: str, compute: Callable[[], T]) -> T:
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
 
 
 @dataclass
@@ -109,13 +112,19 @@ def run_library_rules(
     return out
 
 
-def _crash(rule: Rule, exc: Exception, file: str | None = None) -> Diagnostic:
+def internal_error(exc: Exception, where: str = "", file: str | None = None) -> Diagnostic:
+    """The S007 diagnostic for a crash inside contentqa (``where``: the rule, if any)."""
+    place = f" in {where}" if where else ""
     return Diagnostic(
         pointer="",
-        message=f"internal error in rule {rule.code} {rule.name}: {type(exc).__name__}: {exc}",
-        key=f"crash:{rule.code}",
+        message=f"internal error{place}: {type(exc).__name__}: {exc}",
+        key=f"crash:{where}",
         file=file,
     )
+
+
+def _crash(rule: Rule, exc: Exception, file: str | None = None) -> Diagnostic:
+    return internal_error(exc, f"rule {rule.code} {rule.name}", file)
 
 
 def to_findings(

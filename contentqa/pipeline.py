@@ -19,6 +19,7 @@ from contentqa.analyze import (
     LibraryContext,
     RuleStats,
     deduplicate_fingerprints,
+    internal_error,
     run_guide_rules,
     run_library_rules,
     to_findings,
@@ -78,7 +79,7 @@ def check_loaded(loaded: Loaded, config: Config) -> FileResult:
         # library stage and would be sent back from a worker for nothing.
         guide.memo.clear()
     except Exception as exc:
-        pairs.append((get_rule("S007"), _internal_error(exc)))
+        pairs.append((get_rule("S007"), internal_error(exc)))
     valid = not any(rule.code in ("S005", "S006") for rule, _ in pairs)
     guide_id = document.data.get("id") if isinstance(document.data.get("id"), str) else None
     findings = tuple(to_findings(pairs, document.file, {document.file: document}, config))
@@ -89,10 +90,6 @@ def check_loaded(loaded: Loaded, config: Config) -> FileResult:
         findings,
         stats,
     )
-
-
-def _internal_error(exc: Exception) -> Diagnostic:
-    return Diagnostic("", f"internal error: {type(exc).__name__}: {exc}", key="crash")
 
 
 def guide_metrics(guide: GuideContext) -> dict:
