@@ -37,12 +37,14 @@ from contentqa.model import (
     RuleRun,
 )
 from contentqa.readability.profile import reading_minutes
-from contentqa.registry import GUIDE_METRICS, METRICS, all_rules, get_rule
+from contentqa.registry import GUIDE_METRICS, LIBRARY_PREPARERS, METRICS, all_rules, get_rule
 from contentqa.segment import count_words, segment
 from contentqa.validate import validate
 
 # Below this many files, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 64
+# Below this many files, every pair of texts is compared and per-guide sketches go unused.
+PREPARE_MIN_FILES = 8
 
 
 @dataclass(frozen=True)
@@ -54,12 +56,14 @@ class FileResult:
     stats: dict[str, RuleStats] = field(default_factory=dict)
 
 
-def check_file(path: Path, config: Config) -> FileResult:
+def check_file(path: Path, config: Config, prepare: bool = True) -> FileResult:
     loaded = load_file(path, config.max_file_size)
-    return check_loaded(loaded, config)
+    return check_loaded(loaded, config, prepare)
 
 
-def check_loaded(loaded: Loaded, config: Config) -> FileResult:
+def check_loaded(loaded: Loaded, config: Config, prepare: bool = True) -> FileResult:
+    """``prepare``: also do the library rules' per-guide share of the work (worth it when the
+    run has many files; the report is the same either way)."""
     stats: dict[str, RuleStats] = {}
     pairs = [(get_rule(code), diagnostic) for code, diagnostic in loaded.problems]
     document = loaded.document
@@ -75,6 +79,9 @@ def check_loaded(loaded: Loaded, config: Config) -> FileResult:
         guide = GuideContext(document, segmented.units, segmented.sentences, config)
         pairs += run_guide_rules(guide, config, stats)
         metrics = guide_metrics(guide)
+        if prepare:
+            for name, preparer in LIBRARY_PREPARERS.items():
+                guide.prepared[name] = preparer(guide)
         # Per-guide intermediate results stay in this process: they are not needed by the
         # library stage and would be sent back from a worker for nothing.
         guide.memo.clear()
@@ -115,8 +122,9 @@ def run(
     processes. Results come back in path order, so the report never depends on the count."""
     jobs = effective_jobs(config.jobs, len(paths))
     results: list[FileResult] = []
+    prepare = len(paths) >= PREPARE_MIN_FILES
     if jobs == 1:
-        outcomes = (check_file(path, config) for path in paths)
+        outcomes = (check_file(path, config, prepare) for path in paths)
         for result in outcomes:
             results.append(result)
             if on_file:
@@ -126,7 +134,13 @@ def run(
 
         chunksize = max(1, min(64, len(paths) // (jobs * 8)))
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for result in pool.map(check_file, paths, [config] * len(paths), chunksize=chunksize):
+            for result in pool.map(
+                check_file,
+                paths,
+                [config] * len(paths),
+                [prepare] * len(paths),
+                chunksize=chunksize,
+            ):
                 results.append(result)
                 if on_file:
                     on_file(result)

@@ -79,6 +79,19 @@ METRICS: list[Callable[[LibraryContext], tuple[dict[str, dict], dict]]] = []
 GUIDE_METRICS: list[Callable[[GuideContext], dict]] = []
 
 
+# Per-guide work for library rules, done in the per-file stage (on every core) and kept in
+# ``guide.prepared[name]``: (guide) -> value, or None when not needed.
+LIBRARY_PREPARERS: dict[str, Callable[[GuideContext], Any]] = {}
+
+
+def register_preparer(name: str):
+    def decorate(fn):
+        LIBRARY_PREPARERS[name] = fn
+        return fn
+
+    return decorate
+
+
 def register_metrics(fn):
     METRICS.append(fn)
     return fn

@@ -3,12 +3,15 @@ from __future__ import annotations
 import dataclasses
 import json
 
-from conftest import GUIDES, SEED_GUIDE, load_json
+from conftest import FIXTURES, GUIDES, SEED_GUIDE, load_json
 
 from contentqa.config import Config, parse_config
 from contentqa.load import discover
-from contentqa.pipeline import effective_jobs, run
+from contentqa.pipeline import build_report, check_file, effective_jobs, run
 from contentqa.report.json_report import render
+
+
+DUPLICATE_FIXTURES = FIXTURES / "duplicates" / "guides"
 
 
 def _library(tmp_path, copies: int = 6):
@@ -32,6 +35,20 @@ def test_output_is_identical_for_any_process_count(tmp_path):
     two = _bytes(run(paths, dataclasses.replace(Config(), jobs=2)))
     assert one == two
     assert '"code": "D001"' in one
+
+
+def test_sketches_made_in_the_workers_change_nothing(tmp_path):
+    """Band keys computed per guide in the per-file stage give the same report as keys
+    computed in the library stage, masked texts (recomputed there) included."""
+    paths = _library(tmp_path, copies=3) + discover([DUPLICATE_FIXTURES])
+    config = dataclasses.replace(Config(), all_pairs_limit=0)
+    prepared = [check_file(path, config, prepare=True) for path in paths]
+    assert all(r.guide.prepared["duplicates.sketches"] for r in prepared)
+    plain = [check_file(path, config, prepare=False) for path in paths]
+    assert not any(r.guide.prepared for r in plain)
+    with_sketches = _bytes(build_report(prepared, config))
+    assert with_sketches == _bytes(build_report(plain, config))
+    assert '"code": "D006"' in with_sketches and '"code": "D009"' in with_sketches
 
 
 def test_automatic_job_count_uses_one_process_for_small_runs():

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -68,8 +68,8 @@ class Settings:
     approved: tuple[ApprovedPassage, ...] = ()
     near: dict[str, NearLevel] = field(default_factory=dict)
     all_pairs_limit: int = 300
-    lsh_threshold: float = 0.4
-    num_perm: int = 128
+    lsh: minhash.LshParams = minhash.ENGINE_LSH
+    composite_lsh: minhash.LshParams = minhash.COMPOSITE_LSH
 
 
 @dataclass(frozen=True)
@@ -161,9 +161,12 @@ ITEM_KINDS = frozenset({"item", "title", "question"})
 
 
 def analyze(
-    guides: Sequence[tuple[str, Sequence[TextUnit], Sequence[TextUnit]]], settings: Settings
+    guides: Sequence[tuple[str, Sequence[TextUnit], Sequence[TextUnit]]],
+    settings: Settings,
+    sketches: Iterable[Sketches] = (),
 ) -> Analysis:
-    """``guides`` is ``(file, units, sentences)`` per guide, in run order."""
+    """``guides`` is ``(file, units, sentences)`` per guide, in run order; ``sketches``, when
+    given, hold band keys computed beforehand (texts not in them are sketched here)."""
     order: dict[UnitId, tuple[int, int]] = {}
     units: list[TextUnit] = []
     sentences_of: dict[UnitId, list[TextUnit]] = defaultdict(list)
@@ -173,7 +176,7 @@ def analyze(
             units.append(unit)
         for sentence in guide_sentences:
             sentences_of[(sentence.file, sentence.pointer)].append(sentence)
-    ctx = _Context(settings, order, sentences_of)
+    ctx = _Context(settings, order, sentences_of, list(sketches))
 
     approved_keys = {a.key: a for a in settings.approved}
     paragraphs = [u for u in units if u.kind in PARAGRAPH_KINDS]
@@ -240,11 +243,22 @@ def analyze(
 
 
 class _Context:
-    def __init__(self, settings: Settings, order, sentences_of) -> None:
+    def __init__(self, settings: Settings, order, sentences_of, sketches) -> None:
         self.settings = settings
         self.order = order
         self.sentences_of = sentences_of
         self.approved_units: set[UnitId] = set()
+        # Per banding: each sketched text's row in one matrix of all the guides' keys.
+        self.sketches: dict[minhash.LshParams, tuple[dict[tuple[str, ...], int], np.ndarray]] = {}
+        for params in {s.params for s in sketches}:
+            rows: dict[tuple[str, ...], int] = {}
+            matrices = [s for s in sketches if s.params == params]
+            offset = 0
+            for sketch in matrices:
+                for k, text in enumerate(sketch.texts):
+                    rows.setdefault(text, offset + k)
+                offset += len(sketch.texts)
+            self.sketches[params] = (rows, np.concatenate([s.keys for s in matrices]))
 
     @staticmethod
     def uid(unit: TextUnit) -> UnitId:
@@ -453,6 +467,7 @@ class _Context:
         owners: Sequence[Iterable[str]],
         scorer: str,
         cutoff: float,
+        params: minhash.LshParams,
     ) -> list[tuple[int, int, float]]:
         """Index pairs ``(i, j, score)``, ``i < j``, scoring at least ``cutoff``.
 
@@ -473,18 +488,8 @@ class _Context:
                 for file in files:
                     by_file[file].append(index)
             groups = [members for members in by_file.values() if len(members) > 1]
-            across = minhash.candidate_pairs(
-                seqs, self.settings.lsh_threshold, self.settings.num_perm, ngram=2
-            )
-            scores = score_pairs(
-                scorer,
-                [strings[i] for i in across[:, 0].tolist()],
-                [strings[j] for j in across[:, 1].tolist()],
-                cutoff,
-            )
-            keep = scores >= cutoff
-            for (i, j), score in zip(across[keep].tolist(), scores[keep].tolist(), strict=True):
-                found[(i, j)] = score
+            across = minhash.pairs_from_keys(self._band_keys(seqs, params))
+            found.update(_score_candidates(scorer, strings, across, cutoff))
         for members in groups:
             matrix = score_matrix(scorer, [strings[k] for k in members], cutoff)
             rows, cols = np.nonzero(np.triu(matrix >= cutoff, k=1))
@@ -492,6 +497,21 @@ class _Context:
                 i, j = sorted((members[r], members[c]))
                 found[(i, j)] = float(matrix[r, c])
         return [(i, j, score) for (i, j), score in sorted(found.items())]
+
+    def _band_keys(self, seqs: Sequence[Sequence[str]], params: minhash.LshParams) -> np.ndarray:
+        """LSH band keys of ``seqs``: looked up in the guides' sketches, else computed."""
+        if params not in self.sketches:
+            return minhash.band_keys(seqs, params)
+        index, matrix = self.sketches[params]
+        rows = np.array([index.get(tuple(s), -1) for s in seqs], dtype=np.int64)
+        missing = np.flatnonzero(rows < 0)
+        out = np.empty((len(seqs), params.bands), dtype=np.uint32)
+        known = rows >= 0
+        out[known] = matrix[rows[known]]
+        if len(missing):
+            fresh = [seqs[k] for k in missing.tolist()]
+            out[missing] = minhash.band_keys(fresh, params)
+        return out
 
     def _near_level(
         self, level: str, entries: list[tuple[Anchor, Sequence[str]]]
@@ -509,7 +529,9 @@ class _Context:
             members[distinct[tuple(tokens)]].append(a)
         owners = [{a.file for a in members[i]} for i in range(len(texts))]
         pairs: list[NearPair] = []
-        for i, j, score in self._similar_pairs(texts, owners, setting.scorer, setting.threshold):
+        for i, j, score in self._similar_pairs(
+            texts, owners, setting.scorer, setting.threshold, self.settings.lsh
+        ):
             if _numbers(texts[i]) != _numbers(texts[j]):
                 continue
             for a in members[i]:
@@ -528,33 +550,22 @@ class _Context:
     ) -> tuple[NearPair, ...]:
         setting = self.settings.near[level]
         scorer = get_scorer(setting.scorer)
-        composites: dict[UnitId, dict[str, list[tuple[str, ...]]]] = {}
         labels: dict[UnitId, str] = {}
         item_texts: dict[UnitId, list[str]] = defaultdict(list)
         part_order: dict[UnitId, tuple[int, int]] = {}
-        prefix_len = len(collection) + 2
-        for unit in units:
-            if not unit.pointer.startswith(f"/{collection}/"):
-                continue
-            index, _, field_path = unit.pointer[prefix_len:].partition("/")
-            part_id = (unit.file, f"/{collection}/{index}")
-            field_name = field_path.split("/")[0]
-            composite = composites.setdefault(part_id, defaultdict(list))
+        mine = [u for u in units if u.pointer.startswith(f"/{collection}/")]
+        composites = composite_fields(mine, collection, lambda u: masked[self.uid(u)])
+        for unit in mine:
+            part_id = (unit.file, part_of(unit.pointer))
             part_order.setdefault(part_id, self.order[self.uid(unit)])
-            tokens = masked[self.uid(unit)]
-            if tokens:
-                composite[field_name].append(tuple(tokens))
-                if field_name == "action_items":
-                    item_texts[part_id].append(unit.text)
+            field_name = unit.pointer.split("/", 4)[3:4] or [""]
+            field_name = field_name[0]
+            if field_name == "action_items" and masked[self.uid(unit)]:
+                item_texts[part_id].append(unit.text)
             if field_name in ("title", "question"):
                 labels[part_id] = unit.text
         ids = sorted(composites, key=part_order.__getitem__)
-        flat = [
-            tuple(
-                itertools.chain.from_iterable(itertools.chain.from_iterable(composites[i].values()))
-            )
-            for i in ids
-        ]
+        flat = [flatten(composites[i]) for i in ids]
         pairs: list[NearPair] = []
         # A cheap first pass on the whole text of each part: pairs far below the threshold
         # there are not scored part by part.
@@ -563,6 +574,7 @@ class _Context:
             [(file,) for file, _ in ids],
             setting.scorer,
             setting.threshold - COMPOSITE_PREFILTER_MARGIN,
+            self.settings.composite_lsh,
         )
         for i, j, _ in rough:
             a, b = composites[ids[i]], composites[ids[j]]
@@ -630,6 +642,59 @@ class _Context:
         return repeated
 
 
+def composite_fields(
+    units: Iterable[TextUnit], collection: str, tokens_of
+) -> dict[UnitId, dict[str, list[tuple[str, ...]]]]:
+    """The parts of one collection (``steps``...): per part, its fields' token sequences
+    (``tokens_of(unit)``, empty ones left out) in document order."""
+    out: dict[UnitId, dict[str, list[tuple[str, ...]]]] = {}
+    prefix_len = len(collection) + 2
+    for unit in units:
+        index, _, field_path = unit.pointer[prefix_len:].partition("/")
+        composite = out.setdefault((unit.file, f"/{collection}/{index}"), defaultdict(list))
+        tokens = tokens_of(unit)
+        if tokens:
+            composite[field_path.split("/")[0]].append(tuple(tokens))
+    return out
+
+
+def flatten(fields: dict[str, list[tuple[str, ...]]]) -> tuple[str, ...]:
+    """A composite part's whole text, for the rough first comparison."""
+    return tuple(itertools.chain.from_iterable(itertools.chain.from_iterable(fields.values())))
+
+
+@dataclass(frozen=True)
+class Sketches:
+    """MinHash LSH band keys of one guide's texts under one banding, computed where the guide
+    is checked (in a worker process) so the library stage only looks them up."""
+
+    params: minhash.LshParams
+    texts: tuple[tuple[str, ...], ...]
+    keys: np.ndarray
+
+    @classmethod
+    def of(cls, params: minhash.LshParams, texts: Iterable[tuple[str, ...]]) -> Sketches:
+        distinct = tuple(dict.fromkeys(t for t in texts if t))
+        return cls(params, distinct, minhash.band_keys(distinct, params))
+
+
+def sketch_guide(
+    units: Sequence[TextUnit], sentences: Sequence[TextUnit], settings: Settings
+) -> tuple[Sketches, Sketches]:
+    """Band keys of every text the near-duplicate layers may compare across guides, as long
+    as no masking changes it: units and sentences, and whole composite parts."""
+    parts: list[tuple[str, ...]] = []
+    for _, collection, _ in COMPOSITES:
+        mine = [u for u in units if u.pointer.startswith(f"/{collection}/")]
+        parts += [flatten(f) for f in composite_fields(mine, collection, _tokens).values()]
+    texts = itertools.chain((u.tokens for u in units), (s.tokens for s in sentences))
+    return Sketches.of(settings.lsh, texts), Sketches.of(settings.composite_lsh, parts)
+
+
+def _tokens(unit: TextUnit) -> tuple[str, ...]:
+    return unit.tokens
+
+
 COMPOSITES: tuple[tuple[str, str, tuple[tuple[str, str, float], ...]], ...] = (
     (
         "step",
@@ -691,6 +756,24 @@ def _closest_items(
             used_b.add(j)
             out.append((texts_a[i], texts_b[j]))
     return tuple(out)
+
+
+# Candidate pairs scored per batch: a large library proposes tens of millions, and the
+# strings of all of them at once would take gigabytes.
+_SCORE_BATCH = 1 << 20
+
+
+def _score_candidates(
+    scorer: str, strings: Sequence[str], pairs: np.ndarray, cutoff: float
+) -> Iterator[tuple[tuple[int, int], float]]:
+    """``((i, j), score)`` of the candidate ``pairs`` scoring at least ``cutoff``."""
+    table = np.empty(len(strings), dtype=object)
+    table[:] = strings
+    for start in range(0, len(pairs), _SCORE_BATCH):
+        batch = pairs[start : start + _SCORE_BATCH]
+        scores = score_pairs(scorer, table[batch[:, 0]], table[batch[:, 1]], cutoff)
+        keep = scores >= cutoff
+        yield from zip(map(tuple, batch[keep].tolist()), scores[keep].tolist(), strict=True)
 
 
 def _numbers(tokens: Sequence[str]) -> list[str]:

@@ -17,6 +17,7 @@ import numpy as np
 
 _CHUNK_SHINGLES = 1 << 16
 _MAX_BUCKET = 400
+_MERGE_CODES = 1 << 24
 
 
 @dataclass(frozen=True)
@@ -130,12 +131,36 @@ def signatures(
     return np.ascontiguousarray(out.T)
 
 
+# The engine's banding: 25 bands of 5 rows. Texts with word 2-gram Jaccard 0.7 become
+# candidates with probability 0.989, at 0.4 with 0.23. Against 32 bands of 4 (what
+# ``lsh_params(0.4, 128)`` gives) it proposed a ninth of the candidates on a 10,000-guide
+# library and kept every planted near-duplicate of the 1,000-guide one
+# (``benchmarks/README.md``).
+ENGINE_LSH = LshParams(num_perm=128, bands=25, rows=5)
+# Composite parts (steps...) are first compared on their whole text far below their
+# threshold, so they keep the looser banding of ``lsh_params(0.4, 128)``.
+COMPOSITE_LSH = LshParams(num_perm=128, bands=32, rows=4)
+
+
+def band_keys(
+    token_seqs: Sequence[Sequence[str]], params: LshParams = ENGINE_LSH, ngram: int = 2
+) -> np.ndarray:
+    """One 32-bit key per text and band, shape ``(texts, bands)``: two texts whose keys agree
+    in some band are a candidate pair. A text's keys depend on its tokens only, so they can
+    be computed in the worker that checks its guide."""
+    sig = signatures(token_seqs, params.num_perm, ngram)
+    out = np.empty((len(token_seqs), params.bands), dtype=np.uint32)
+    for band in range(params.bands):
+        out[:, band] = _row_keys(sig[:, band * params.rows : (band + 1) * params.rows])
+    return out
+
+
 def _row_keys(rows: np.ndarray) -> np.ndarray:
-    """One 64-bit key per row of a band (a collision only adds a spurious candidate)."""
+    """One 32-bit key per row of a band (a collision only adds a spurious candidate)."""
     keys = np.zeros(len(rows), dtype=np.uint64)
     for column in rows.T:
         keys = (keys * np.uint64(0x100000001B3)) ^ column.astype(np.uint64)
-    return keys
+    return ((keys >> np.uint64(32)) ^ keys).astype(np.uint32)
 
 
 def pair_codes(members: Sequence[int], n: int) -> np.ndarray:
@@ -171,21 +196,30 @@ def candidate_pairs(
     threshold: float = 0.4,
     num_perm: int = 64,
     ngram: int = 2,
+    params: LshParams | None = None,
 ) -> np.ndarray:
-    """Sorted unique index pairs ``(i, j)``, ``i < j``, likely above ``threshold`` Jaccard.
+    """Sorted unique index pairs ``(i, j)``, ``i < j``, likely above ``threshold`` Jaccard
+    (banding from :func:`lsh_params`, unless ``params`` are given).
 
     Buckets larger than a few hundred texts (a phrase every text shares) are skipped: they
     would add quadratic work and are exact copies or boilerplate, found by other layers.
     """
-    n = len(token_seqs)
+    if len(token_seqs) < 2:
+        return np.zeros((0, 2), dtype=np.int64)
+    params = params or lsh_params(threshold, num_perm)
+    return pairs_from_keys(band_keys(token_seqs, params, ngram))
+
+
+def pairs_from_keys(keys: np.ndarray) -> np.ndarray:
+    """Sorted unique index pairs ``(i, j)``, ``i < j``, of texts sharing a band key."""
+    n = len(keys)
     if n < 2:
         return np.zeros((0, 2), dtype=np.int64)
-    params = lsh_params(threshold, num_perm)
-    sig = signatures(token_seqs, num_perm, ngram)
     found: list[np.ndarray] = []
-    for band in range(params.bands):
-        rows = np.ascontiguousarray(sig[:, band * params.rows : (band + 1) * params.rows])
-        found.append(_bucket_pairs(_row_keys(rows), n))
+    for band in range(keys.shape[1]):
+        found.append(_bucket_pairs(np.ascontiguousarray(keys[:, band]), n))
+        if sum(len(f) for f in found) > _MERGE_CODES:  # bands repeat pairs: keep one copy
+            found = [np.unique(np.concatenate(found))]
     found = [f for f in found if len(f)]
     if not found:
         return np.zeros((0, 2), dtype=np.int64)

@@ -52,7 +52,7 @@ def score_pairs(
 
     Scores under ``cutoff`` may come back as 0: rapidfuzz stops early on them.
     """
-    if not left:
+    if len(left) == 0:
         return np.zeros(0)
     scorer = SCORERS[name]
     if scorer is _set_and_sort:  # not a native rapidfuzz scorer: no batch form

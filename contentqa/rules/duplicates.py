@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from contentqa.analyze import LibraryContext
+from contentqa.analyze import GuideContext, LibraryContext
+from contentqa.config import Config
 from contentqa.duplicates.engine import (
     Analysis,
     ApprovedPassage,
@@ -14,17 +15,25 @@ from contentqa.duplicates.engine import (
     NearLevel,
     NearPair,
     Settings,
+    Sketches,
     analyze,
+    sketch_guide,
 )
 from contentqa.duplicates.similarity import SCORERS
 from contentqa.model import Category, Diagnostic, Location, Severity, TextUnit
 from contentqa.normalize import normalized_tokens, text_hash
 from contentqa.pointers import describe
-from contentqa.registry import Rule, get_rule, option, register, register_metrics
+from contentqa.registry import (
+    Rule,
+    get_rule,
+    option,
+    register,
+    register_metrics,
+    register_preparer,
+)
 
 
-def engine_settings(library: LibraryContext) -> Settings:
-    config = library.config
+def engine_settings(config: Config) -> Settings:
 
     def opts(code: str):
         return config.rule_instance(get_rule(code)).options
@@ -57,9 +66,23 @@ def engine_settings(library: LibraryContext) -> Settings:
 def duplicate_analysis(library: LibraryContext) -> Analysis:
     def compute() -> Analysis:
         guides = [(g.file, g.units, g.sentences) for g in library.guides]
-        return analyze(guides, engine_settings(library))
+        sketches = (
+            sketch
+            for guide in library.guides
+            for sketch in guide.prepared.get("duplicates.sketches") or ()
+        )
+        return analyze(guides, engine_settings(library.config), sketches)
 
     return library.shared("duplicates", compute)
+
+
+@register_preparer("duplicates.sketches")
+def duplicate_sketches(guide: GuideContext) -> tuple[Sketches, ...] | None:
+    """Band keys of the guide's texts for cross-guide blocking, made in the worker."""
+    settings = engine_settings(guide.config)
+    if not settings.near:
+        return None
+    return sketch_guide(guide.units, guide.sentences, settings)
 
 
 @register_metrics
