@@ -6,7 +6,6 @@ can be checked in any order or process; library rules then run over all guides a
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
@@ -36,13 +35,12 @@ from contentqa.model import (
     Report,
     RuleRun,
 )
+from contentqa.parallel import effective_jobs
 from contentqa.readability.profile import reading_minutes
 from contentqa.registry import GUIDE_METRICS, LIBRARY_PREPARERS, METRICS, all_rules, get_rule
 from contentqa.segment import count_words, segment
 from contentqa.validate import validate
 
-# Below this many files, starting worker processes costs more than it saves.
-PARALLEL_MIN_FILES = 64
 # Below this many files, every pair of texts is compared and per-guide sketches go unused.
 PREPARE_MIN_FILES = 8
 
@@ -145,16 +143,6 @@ def run(
                 if on_file:
                     on_file(result)
     return build_report(results, config, baseline=baseline, only=only)
-
-
-def effective_jobs(requested: int, files: int) -> int:
-    """``requested`` processes, or with 0 one per core once there are enough files to pay
-    for starting them."""
-    if requested > 0:
-        return max(1, min(requested, files))
-    if files < PARALLEL_MIN_FILES:
-        return 1
-    return max(1, min(os.cpu_count() or 1, files))
 
 
 def build_report(

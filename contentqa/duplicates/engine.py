@@ -19,9 +19,10 @@ into another is found by the same code as a paragraph pasted twice in one guide.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -36,6 +37,7 @@ from contentqa.duplicates.similarity import (
 )
 from contentqa.model import Span, TextUnit
 from contentqa.normalize import text_hash, tokens_key
+from contentqa.parallel import run_tasks
 from contentqa.segment import count_words
 
 UnitId = tuple[str, str]  # (file, pointer)
@@ -69,6 +71,7 @@ class Settings:
     near: dict[str, NearLevel] = field(default_factory=dict)
     all_pairs_limit: int = 300
     lsh: minhash.LshParams = minhash.ENGINE_LSH
+    jobs: int = 1
     composite_lsh: minhash.LshParams = minhash.COMPOSITE_LSH
 
 
@@ -400,36 +403,25 @@ class _Context:
         boilerplate: list[Cluster],
     ) -> dict[str, tuple[NearPair, ...]]:
         levels = self.settings.near
-        out: dict[str, tuple[NearPair, ...]] = {}
         copies = {self.uid(c) for cluster in paragraph_clusters for c in cluster.copies}
         copies |= {self.uid(c.short) for c in containments}
 
         def anchor(unit: TextUnit, span: Span | None = None) -> Anchor:
             return Anchor(unit.file, unit.pointer, unit.text, span, self.position(unit))
 
-        # Coarse levels first: a paragraph, item or sentence pair inside a pair of steps
-        # already reported says nothing new (the step finding names its similar items).
-        explained: set[frozenset[UnitId]] = set()
+        tasks: dict[str, Callable[[], Sequence[NearPair]]] = {}
         for level, collection, parts in COMPOSITES:
             if level in levels:
-                out[level] = self._near_composites(level, collection, parts, units, masked)
-                explained.update(_pair_key(p) for p in out[level])
-
-        def new(pairs: Iterable[NearPair]) -> tuple[NearPair, ...]:
-            return tuple(
-                p
-                for p in pairs
-                if _pair_key(p, part_of) not in explained and _pair_key(p) not in explained
-            )
-
+                tasks[level] = functools.partial(
+                    self._near_composites, level, collection, parts, units, masked
+                )
         if "paragraph" in levels:
             entries = [
                 (anchor(u), masked[self.uid(u)])
                 for u in units
                 if u.kind in PARAGRAPH_KINDS and self.uid(u) not in copies
             ]
-            out["paragraph"] = new(self._near_level("paragraph", entries))
-            explained.update(_pair_key(p) for p in out["paragraph"])
+            tasks["paragraph"] = functools.partial(self._near_level, "paragraph", entries)
         if "item" in levels:
             # Questions are compared with questions only: "How to repot a plant" (a title)
             # and "How often should I repot a plant?" share words but not meaning. Titles are
@@ -438,13 +430,15 @@ class _Context:
             items = [u for u in units if u.kind in ("item", "question")]
             questions = [(anchor(u), u.tokens) for u in items if u.kind == "question"]
             others = [(anchor(u), u.tokens) for u in items if u.kind != "question"]
-            pairs = self._near_level("item", others) + self._near_level("item", questions)
-            out["item"] = new(
-                sorted(
+
+            def near_items() -> list[NearPair]:
+                pairs = self._near_level("item", others) + self._near_level("item", questions)
+                return sorted(
                     (p for p in pairs if not _restates_own_title(p)),
                     key=lambda p: (p.second.order, p.first.order),
                 )
-            )
+
+            tasks["item"] = near_items
         if "sentence" in levels:
             boiler = {(m.file, m.pointer, m.span) for c in boilerplate for m in c.occurrences}
             entries = [
@@ -454,11 +448,33 @@ class _Context:
                 for s in self.sentences_of.get(self.uid(u), ())
                 if (s.file, s.pointer, s.span) not in boiler
             ]
-            out["sentence"] = new(
+            tasks["sentence"] = functools.partial(self._near_level, "sentence", entries)
+        # Longest first, so two processes finish at about the same time.
+        tasks = {name: tasks[name] for name in sorted(tasks, key=_LEVEL_COST.index)}
+        raw = run_tasks(tasks, self.settings.jobs if len(units) >= PARALLEL_MIN_UNITS else 1)
+
+        # Coarse levels first: a paragraph, item or sentence pair inside a pair of steps
+        # already reported says nothing new (the step finding names its similar items).
+        out: dict[str, tuple[NearPair, ...]] = {}
+        explained: set[frozenset[UnitId]] = set()
+        for level in (*(c[0] for c in COMPOSITES), "paragraph", "item", "sentence"):
+            if level not in raw:
+                continue
+            out[level] = tuple(
                 p
-                for p in self._near_level("sentence", entries)
-                if (p.first.file, p.first.pointer) != (p.second.file, p.second.pointer)
+                for p in raw[level]
+                if level in COMPOSITE_LEVELS
+                or (
+                    _pair_key(p, part_of) not in explained
+                    and _pair_key(p) not in explained
+                    and (
+                        level != "sentence"
+                        or (p.first.file, p.first.pointer) != (p.second.file, p.second.pointer)
+                    )
+                )
             )
+            if level != "item":
+                explained.update(_pair_key(p) for p in out[level])
         return out
 
     def _similar_pairs(
@@ -705,6 +721,10 @@ COMPOSITES: tuple[tuple[str, str, tuple[tuple[str, str, float], ...]], ...] = (
     ("faq", "faq", (("question", "question", 0.5), ("answer", "answer", 0.5))),
 )
 _COMPOSITE_COLLECTIONS = ("/steps/", "/strategies/", "/faq/")
+COMPOSITE_LEVELS = frozenset(level for level, _, _ in COMPOSITES)
+# Below this many units, the near-duplicate levels run one after another in this process.
+PARALLEL_MIN_UNITS = 50_000
+_LEVEL_COST = ("step", "sentence", "paragraph", "item", "strategy", "faq")
 # How far under the composite threshold a pair's whole-text score may be and still be scored
 # part by part (measured on the labeled set: no labeled pair is lost at this margin).
 COMPOSITE_PREFILTER_MARGIN = 0.3

@@ -22,6 +22,7 @@ from contentqa.duplicates.engine import (
 from contentqa.duplicates.similarity import SCORERS
 from contentqa.model import Category, Diagnostic, Location, Severity, TextUnit
 from contentqa.normalize import normalized_tokens, text_hash
+from contentqa.parallel import effective_jobs
 from contentqa.pointers import describe
 from contentqa.registry import (
     Rule,
@@ -33,7 +34,8 @@ from contentqa.registry import (
 )
 
 
-def engine_settings(config: Config) -> Settings:
+def engine_settings(config: Config, files: int = 1) -> Settings:
+    """The engine's settings from the rules' options, for a run of ``files`` guides."""
 
     def opts(code: str):
         return config.rule_instance(get_rule(code)).options
@@ -60,6 +62,7 @@ def engine_settings(config: Config) -> Settings:
         approved=approved,
         near=near,
         all_pairs_limit=config.all_pairs_limit,
+        jobs=effective_jobs(config.jobs, files),
     )
 
 
@@ -71,7 +74,7 @@ def duplicate_analysis(library: LibraryContext) -> Analysis:
             for guide in library.guides
             for sketch in guide.prepared.get("duplicates.sketches") or ()
         )
-        return analyze(guides, engine_settings(library.config), sketches)
+        return analyze(guides, engine_settings(library.config, len(guides)), sketches)
 
     return library.shared("duplicates", compute)
 
