@@ -6,6 +6,7 @@ report -> Report. All are frozen so no stage can change what an earlier stage pr
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -135,7 +136,8 @@ class TextUnit:
     is the pointer of the guide part it belongs to (``/intro``, ``/steps/2``), ``prose`` is
     False for list items and headings, which are not judged as running text. Sentences carry
     the pointer of their string and their ``span`` within it. ``tokens`` are the normalized
-    word tokens (:mod:`contentqa.normalize`) used by every comparison.
+    word tokens (:mod:`contentqa.normalize`) used by every comparison; ``words`` the words a
+    reader counts (:func:`contentqa.segment.count_words`), set on units, not on sentences.
     """
 
     file: str
@@ -146,6 +148,17 @@ class TextUnit:
     prose: bool
     span: Span | None = None
     tokens: tuple[str, ...] = field(default=(), repr=False)
+    words: int = 0
+
+    def __reduce__(self) -> tuple:
+        # Units travel from worker processes to the main one, where every guide's copy of
+        # "the", "screw"... would otherwise stay a separate string: tokens are interned there.
+        return (_restore_unit, tuple(getattr(self, name) for name in self.__slots__))
+
+
+def _restore_unit(*values: Any) -> TextUnit:
+    *head, tokens, words = values
+    return TextUnit(*head, tuple(map(sys.intern, tokens)), words)
 
 
 @dataclass(frozen=True)

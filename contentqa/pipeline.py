@@ -38,7 +38,7 @@ from contentqa.model import (
 from contentqa.parallel import effective_jobs
 from contentqa.readability.profile import reading_minutes
 from contentqa.registry import GUIDE_METRICS, LIBRARY_PREPARERS, METRICS, all_rules, get_rule
-from contentqa.segment import count_words, segment
+from contentqa.segment import segment
 from contentqa.validate import validate
 
 # Below this many files, every pair of texts is compared and per-guide sketches go unused.
@@ -98,7 +98,7 @@ def check_loaded(loaded: Loaded, config: Config, prepare: bool = True) -> FileRe
 
 
 def guide_metrics(guide: GuideContext) -> dict:
-    words = sum(count_words(unit.text) for unit in guide.units)
+    words = sum(unit.words for unit in guide.units)
     metrics = {
         "words": words,
         "sentences": len(guide.sentences),

@@ -10,6 +10,7 @@ sentencizer (no trained model, nothing downloaded), loaded once per process.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cache
@@ -38,7 +39,7 @@ class Segmented:
 
     @property
     def words(self) -> int:
-        return sum(count_words(unit.text) for unit in self.units)
+        return sum(unit.words for unit in self.units)
 
 
 def count_words(text: str) -> int:
@@ -68,7 +69,8 @@ def segment(file: str, data: dict[str, Any]) -> Segmented:
         words = [_normalized(orth) for orth in table[:, 0].tolist()]
         offsets = [*table[:, 1].tolist(), len(unit.text)]
         starts = [i for i, flag in enumerate(table[:, 2].tolist()) if flag == 1 or i == 0]
-        units.append(replace(unit, tokens=tuple(w for w in words if w)))
+        tokens = tuple(w for w in words if w)
+        units.append(replace(unit, tokens=tokens, words=count_words(unit.text)))
         for first, stop in zip(starts, [*starts[1:], len(words)], strict=True):
             start, end = _trim(unit.text, offsets[first], _end_of(unit.text, offsets, stop))
             if start >= end or not _WORD.search(unit.text[start:end]):
@@ -115,7 +117,9 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 def _units(file: str, data: dict[str, Any]) -> Iterator[TextUnit]:
     def unit(pointer: str, kind: str, text: Any, part: str, prose: bool) -> Iterator[TextUnit]:
         if isinstance(text, str) and text.strip():
-            yield TextUnit(file, pointer, kind, text, part, prose)
+            # Interned: the source map holds the same pointer, and a worker's result is
+            # pickled with one copy of it.
+            yield TextUnit(file, sys.intern(pointer), kind, text, part, prose)
 
     yield from unit("/title", "title", data.get("title"), "/title", False)
     yield from unit("/summary", "paragraph", data.get("summary"), "/summary", True)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from array import array
+
 from json_source_map import calculate
 
 from contentqa.model import Position, Span
@@ -12,26 +15,32 @@ _SIMPLE_ESCAPES = frozenset('"\\/bfnrt')
 class SourceMap:
     """Positions of every value (and object key) of one JSON text, by JSON pointer.
 
-    json-source-map computes them; they are kept as plain tuples (0-based line, column,
-    offset), a fraction of the size of its entry objects, since every guide's map travels
-    from a worker process to the main one.
+    json-source-map computes them; they are kept as six integers per pointer in one array
+    (0-based line, column and offset of the value, its end offset, and the line and column
+    of its key, -1 without one): a small fraction of the size of its entry objects, since
+    every guide's map travels from a worker process to the main one and stays there.
     """
 
     def __init__(self, source: str) -> None:
         self.source = source
-        self._values: dict[str, tuple[int, int, int, int]] = {}
-        self._keys: dict[str, tuple[int, int]] = {}
+        self._index: dict[str, int] = {}
+        numbers = array("i")
         for pointer, entry in calculate(source).items():
-            start, end = entry.value_start, entry.value_end
-            self._values[pointer] = (start.line, start.column, start.position, end.position)
-            if entry.key_start is not None:
-                self._keys[pointer] = (entry.key_start.line, entry.key_start.column)
+            start, end, key = entry.value_start, entry.value_end, entry.key_start
+            self._index[sys.intern(pointer)] = len(self._index)
+            numbers.extend((start.line, start.column, start.position, end.position))
+            numbers.extend((key.line, key.column) if key is not None else (-1, -1))
+        self._numbers = numbers
+
+    def _entry(self, pointer: str) -> tuple[int, ...] | None:
+        index = self._index.get(pointer)
+        return None if index is None else tuple(self._numbers[6 * index : 6 * index + 6])
 
     def position(self, pointer: str, span: Span | None = None) -> Position:
         value = self._nearest_value(pointer)
         if value is None:
             return Position(1, 1)
-        line, column, offset, end = value
+        line, column, offset, end = value[:4]
         if span is None or self.source[offset : offset + 1] != '"':
             return Position(line + 1, column + 1)
         # JSON strings hold no raw newline, so the span stays on the value's line; without
@@ -44,21 +53,21 @@ class SourceMap:
 
     def key_position(self, pointer: str) -> Position:
         """Where the key of an object member starts (falls back to its value)."""
-        key = self._keys.get(pointer)
-        if key is not None:
-            return Position(key[0] + 1, key[1] + 1)
+        entry = self._entry(pointer)
+        if entry is not None and entry[4] >= 0:
+            return Position(entry[4] + 1, entry[5] + 1)
         return self.position(pointer)
 
     def offset(self, pointer: str) -> tuple[int, int] | None:
         """Source character range of a value, for scanning inside it."""
-        value = self._values.get(pointer)
-        return (value[2], value[3]) if value else None
+        entry = self._entry(pointer)
+        return (entry[2], entry[3]) if entry else None
 
-    def _nearest_value(self, pointer: str) -> tuple[int, int, int, int] | None:
+    def _nearest_value(self, pointer: str) -> tuple[int, ...] | None:
         while True:
-            value = self._values.get(pointer)
-            if value is not None or not pointer:
-                return value
+            entry = self._entry(pointer)
+            if entry is not None or not pointer:
+                return entry
             pointer = pointer.rsplit("/", 1)[0]
 
 

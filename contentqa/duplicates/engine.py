@@ -166,10 +166,10 @@ ITEM_KINDS = frozenset({"item", "title", "question"})
 def analyze(
     guides: Sequence[tuple[str, Sequence[TextUnit], Sequence[TextUnit]]],
     settings: Settings,
-    sketches: Iterable[Sketches] = (),
+    sketches: Sequence[Sequence[Sketches]] = (),
 ) -> Analysis:
     """``guides`` is ``(file, units, sentences)`` per guide, in run order; ``sketches``, when
-    given, hold band keys computed beforehand (texts not in them are sketched here)."""
+    given, hold each guide's band keys computed beforehand (other texts are sketched here)."""
     order: dict[UnitId, tuple[int, int]] = {}
     units: list[TextUnit] = []
     sentences_of: dict[UnitId, list[TextUnit]] = defaultdict(list)
@@ -179,7 +179,10 @@ def analyze(
             units.append(unit)
         for sentence in guide_sentences:
             sentences_of[(sentence.file, sentence.pointer)].append(sentence)
-    ctx = _Context(settings, order, sentences_of, list(sketches))
+    ctx = _Context(settings, order, sentences_of)
+    for (_, guide_units, guide_sentences), guide_sketches in zip(guides, sketches, strict=False):
+        for sketch in guide_sketches:
+            ctx.add_sketch(sketch, guide_units, guide_sentences)
 
     approved_keys = {a.key: a for a in settings.approved}
     paragraphs = [u for u in units if u.kind in PARAGRAPH_KINDS]
@@ -227,7 +230,7 @@ def analyze(
 
     total_words: dict[str, int] = defaultdict(int)
     for unit in units:
-        total_words[unit.file] += count_words(unit.text)
+        total_words[unit.file] += unit.words
     repeated = ctx.repeated_words(
         units, paragraph_clusters, containments, sentence_clusters, item_clusters, boilerplate
     )
@@ -246,22 +249,26 @@ def analyze(
 
 
 class _Context:
-    def __init__(self, settings: Settings, order, sentences_of, sketches) -> None:
+    def __init__(self, settings: Settings, order, sentences_of) -> None:
         self.settings = settings
         self.order = order
         self.sentences_of = sentences_of
         self.approved_units: set[UnitId] = set()
-        # Per banding: each sketched text's row in one matrix of all the guides' keys.
-        self.sketches: dict[minhash.LshParams, tuple[dict[tuple[str, ...], int], np.ndarray]] = {}
-        for params in {s.params for s in sketches}:
-            rows: dict[tuple[str, ...], int] = {}
-            matrices = [s for s in sketches if s.params == params]
-            offset = 0
-            for sketch in matrices:
-                for k, text in enumerate(sketch.texts):
-                    rows.setdefault(text, offset + k)
-                offset += len(sketch.texts)
-            self.sketches[params] = (rows, np.concatenate([s.keys for s in matrices]))
+        # Per banding: each sketched text's row among the guides' key matrices, stacked.
+        self.sketch_rows: dict[minhash.LshParams, dict[tuple[str, ...], int]] = {}
+        self.sketch_keys: dict[minhash.LshParams, list[np.ndarray]] = defaultdict(list)
+        self.sketch_count: dict[minhash.LshParams, int] = {}
+
+    def add_sketch(
+        self, sketch: Sketches, units: Sequence[TextUnit], sentences: Sequence[TextUnit]
+    ) -> None:
+        rows = self.sketch_rows.setdefault(sketch.params, {})
+        matrices = self.sketch_keys[sketch.params]
+        offset = self.sketch_count.get(sketch.params, 0)
+        matrices.append(sketch.keys)
+        self.sketch_count[sketch.params] = offset + len(sketch.keys)
+        for row, text in enumerate(sketch.texts_in(units, sentences)):
+            rows.setdefault(text, offset + row)
 
     @staticmethod
     def uid(unit: TextUnit) -> UnitId:
@@ -275,12 +282,15 @@ class _Context:
     def clusters(
         self, units: Iterable[TextUnit], approved: dict[str, ApprovedPassage]
     ) -> tuple[list[Cluster], list[Approval]]:
-        groups: dict[str, list[TextUnit]] = defaultdict(list)
+        groups: dict[tuple[str, ...], list[TextUnit]] = defaultdict(list)
         for unit in units:
-            groups[text_hash(unit.tokens)].append(unit)
+            groups[unit.tokens].append(unit)
         clusters: list[Cluster] = []
         approvals: list[Approval] = []
-        for key, members in groups.items():
+        for tokens, members in groups.items():
+            if len(members) < 2 and not approved:
+                continue
+            key = text_hash(tokens)
             members.sort(key=self.position)
             if key in approved:
                 approvals.append(Approval(approved[key], tuple(members)))
@@ -296,10 +306,10 @@ class _Context:
         Candidates share the short paragraph's first sentence; the check is on normalized
         tokens, so whitespace, case and punctuation differences do not matter.
         """
-        by_sentence: dict[str, list[TextUnit]] = defaultdict(list)
+        by_sentence: dict[tuple[str, ...], list[TextUnit]] = defaultdict(list)
         for paragraph in paragraphs:
             for sentence in self.sentences_of.get(self.uid(paragraph), ()):
-                by_sentence[tokens_key(sentence.tokens)].append(paragraph)
+                by_sentence[sentence.tokens].append(paragraph)
         found: list[Containment] = []
         for short in sorted(paragraphs, key=self.position):
             if len(short.tokens) < self.settings.containment_min_words:
@@ -307,10 +317,15 @@ class _Context:
             first = self.sentences_of.get(self.uid(short), ())
             if not first:
                 continue
+            longer = [
+                long
+                for long in by_sentence.get(first[0].tokens, ())
+                if len(long.tokens) > len(short.tokens)
+            ]
+            if not longer:
+                continue
             needle = f" {tokens_key(short.tokens)} "
-            for long in sorted(by_sentence.get(tokens_key(first[0].tokens), ()), key=self.position):
-                if len(long.tokens) <= len(short.tokens) or long is short:
-                    continue
+            for long in sorted(longer, key=self.position):
                 if needle in f" {tokens_key(long.tokens)} ":
                     found.append(Containment(short, long, self._span_in(short, long)))
                     break
@@ -516,16 +531,19 @@ class _Context:
 
     def _band_keys(self, seqs: Sequence[Sequence[str]], params: minhash.LshParams) -> np.ndarray:
         """LSH band keys of ``seqs``: looked up in the guides' sketches, else computed."""
-        if params not in self.sketches:
+        index = self.sketch_rows.get(params)
+        if not index:
             return minhash.band_keys(seqs, params)
-        index, matrix = self.sketches[params]
+        matrices = self.sketch_keys[params]
+        if len(matrices) > 1:
+            matrices[:] = [np.concatenate(matrices)]
         rows = np.array([index.get(tuple(s), -1) for s in seqs], dtype=np.int64)
-        missing = np.flatnonzero(rows < 0)
-        out = np.empty((len(seqs), params.bands), dtype=np.uint32)
         known = rows >= 0
-        out[known] = matrix[rows[known]]
-        if len(missing):
-            fresh = [seqs[k] for k in missing.tolist()]
+        out = np.empty((len(seqs), params.bands), dtype=np.uint32)
+        out[known] = matrices[0][rows[known]]
+        missing = np.flatnonzero(~known).tolist()
+        if missing:
+            fresh = [seqs[k] for k in missing]
             out[missing] = minhash.band_keys(fresh, params)
         return out
 
@@ -682,16 +700,36 @@ def flatten(fields: dict[str, list[tuple[str, ...]]]) -> tuple[str, ...]:
 @dataclass(frozen=True)
 class Sketches:
     """MinHash LSH band keys of one guide's texts under one banding, computed where the guide
-    is checked (in a worker process) so the library stage only looks them up."""
+    is checked (in a worker process) so the library stage only looks them up.
+
+    Row ``k`` of ``keys`` is the text of the guide's unit or sentence number ``refs[k]``
+    (units first), or with ``parts``, of the composite part number ``k`` of those levels:
+    the texts are not stored twice.
+    """
 
     params: minhash.LshParams
-    texts: tuple[tuple[str, ...], ...]
     keys: np.ndarray
+    refs: tuple[int, ...] = ()
+    parts: tuple[str, ...] = ()
 
-    @classmethod
-    def of(cls, params: minhash.LshParams, texts: Iterable[tuple[str, ...]]) -> Sketches:
-        distinct = tuple(dict.fromkeys(t for t in texts if t))
-        return cls(params, distinct, minhash.band_keys(distinct, params))
+    def texts_in(
+        self, units: Sequence[TextUnit], sentences: Sequence[TextUnit]
+    ) -> Iterator[tuple[str, ...]]:
+        if self.parts:
+            yield from part_texts(units, self.parts)
+            return
+        for ref in self.refs:
+            yield units[ref].tokens if ref < len(units) else sentences[ref - len(units)].tokens
+
+
+def part_texts(units: Sequence[TextUnit], levels: Iterable[str]) -> list[tuple[str, ...]]:
+    """The whole (unmasked) text of each composite part of ``levels``, distinct."""
+    parts: list[tuple[str, ...]] = []
+    for level, collection, _ in COMPOSITES:
+        if level in levels:
+            mine = [u for u in units if u.pointer.startswith(f"/{collection}/")]
+            parts += [flatten(f) for f in composite_fields(mine, collection, _tokens).values()]
+    return list(dict.fromkeys(p for p in parts if p))
 
 
 def sketch_guide(
@@ -699,12 +737,27 @@ def sketch_guide(
 ) -> tuple[Sketches, Sketches]:
     """Band keys of every text the near-duplicate layers may compare across guides, as long
     as no masking changes it: units and sentences, and whole composite parts."""
-    parts: list[tuple[str, ...]] = []
-    for _, collection, _ in COMPOSITES:
-        mine = [u for u in units if u.pointer.startswith(f"/{collection}/")]
-        parts += [flatten(f) for f in composite_fields(mine, collection, _tokens).values()]
-    texts = itertools.chain((u.tokens for u in units), (s.tokens for s in sentences))
-    return Sketches.of(settings.lsh, texts), Sketches.of(settings.composite_lsh, parts)
+    near = settings.near
+
+    def long_enough(level: str, tokens: tuple[str, ...]) -> bool:
+        return level in near and len(tokens) >= near[level].min_words
+
+    levels = tuple(level for level, _, _ in COMPOSITES if level in near)
+    first_ref: dict[tuple[str, ...], int] = {}
+    for ref, unit in enumerate(units):
+        if (unit.kind in PARAGRAPH_KINDS and long_enough("paragraph", unit.tokens)) or (
+            unit.kind in ("item", "question") and long_enough("item", unit.tokens)
+        ):
+            first_ref.setdefault(unit.tokens, ref)
+    for ref, sentence in enumerate(sentences, start=len(units)):
+        if long_enough("sentence", sentence.tokens):
+            first_ref.setdefault(sentence.tokens, ref)
+    unit_keys = minhash.band_keys(list(first_ref), settings.lsh)
+    part_keys = minhash.band_keys(part_texts(units, levels), settings.composite_lsh)
+    return (
+        Sketches(settings.lsh, unit_keys, refs=tuple(first_ref.values())),
+        Sketches(settings.composite_lsh, part_keys, parts=levels),
+    )
 
 
 def _tokens(unit: TextUnit) -> tuple[str, ...]:

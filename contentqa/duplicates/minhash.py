@@ -8,10 +8,11 @@ the permutations come from a fixed seed, and the output is sorted.
 
 from __future__ import annotations
 
+import itertools
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 
@@ -58,6 +59,11 @@ def _permutations(num_perm: int, seed: int = 7) -> tuple[np.ndarray, np.ndarray]
     return a, b
 
 
+@lru_cache(maxsize=1 << 18)
+def _token_id(token: str) -> int:
+    return zlib.crc32(token.encode("utf-8"))
+
+
 def shingle_ids(
     token_seqs: Sequence[Sequence[str]], ngram: int = 2
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -66,17 +72,9 @@ def shingle_ids(
     Token ids are a stable hash of the token (not an order of first appearance), so a
     text's signature never depends on which other texts are in the run.
     """
-    token_hash: dict[str, int] = {}
-
-    def tid(token: str) -> int:
-        value = token_hash.get(token)
-        if value is None:
-            value = token_hash[token] = zlib.crc32(token.encode("utf-8"))
-        return value
-
     sizes = [len(seq) for seq in token_seqs]
     total = sum(sizes)
-    flat = np.fromiter((tid(t) for seq in token_seqs for t in seq), dtype=np.uint64, count=total)
+    flat = np.fromiter(map(_token_id, itertools.chain.from_iterable(token_seqs)), np.uint64, total)
     pairs = (flat[:-1] << np.uint64(32)) | flat[1:] if ngram == 2 and total > 1 else flat
     sentinel = np.array([2**64 - 1], dtype=np.uint64)  # an empty text's only shingle
     parts: list[np.ndarray] = []

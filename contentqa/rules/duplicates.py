@@ -69,11 +69,7 @@ def engine_settings(config: Config, files: int = 1) -> Settings:
 def duplicate_analysis(library: LibraryContext) -> Analysis:
     def compute() -> Analysis:
         guides = [(g.file, g.units, g.sentences) for g in library.guides]
-        sketches = (
-            sketch
-            for guide in library.guides
-            for sketch in guide.prepared.get("duplicates.sketches") or ()
-        )
+        sketches = [g.prepared.get("duplicates.sketches") or () for g in library.guides]
         return analyze(guides, engine_settings(library.config, len(guides)), sketches)
 
     return library.shared("duplicates", compute)
