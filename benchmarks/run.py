@@ -52,7 +52,7 @@ sys.path.insert(0, str(HERE))
 import corpora  # noqa: E402
 import generate_library  # noqa: E402
 
-LINK_CODES = ("D001", "D002", "D004", "D009", "D011")
+LINK_CODES = ("D001", "D002", "D004", "D009", "D011", "D014")
 PARAGRAPH_KINDS = ("paragraph", "quote")
 ITEM_KINDS = ("item", "title", "question")
 TIME_BIN = "/usr/bin/time"

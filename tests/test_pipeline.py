@@ -10,7 +10,6 @@ from contentqa.load import discover
 from contentqa.pipeline import build_report, check_file, effective_jobs, run
 from contentqa.report.json_report import render
 
-
 DUPLICATE_FIXTURES = FIXTURES / "duplicates" / "guides"
 
 

@@ -58,6 +58,8 @@ class NearLevel:
     scorer: str
     min_words: int = 1
     error_threshold: float | None = None
+    # Passage reuse only: fewest distinct shared 3-word runs.
+    min_shared: int = 0
 
 
 @dataclass(frozen=True)
@@ -226,7 +228,9 @@ def analyze(
     passages = ctx.passages(boilerplate)
 
     masked = ctx.masked_tokens(units, boilerplate, item_clusters, approvals)
-    near = ctx.near_duplicates(units, masked, paragraph_clusters, containments, boilerplate)
+    near = ctx.near_duplicates(
+        units, masked, paragraph_clusters, containments, boilerplate, sentence_clusters, approvals
+    )
 
     total_words: dict[str, int] = defaultdict(int)
     for unit in units:
@@ -416,6 +420,8 @@ class _Context:
         paragraph_clusters: list[Cluster],
         containments: list[Containment],
         boilerplate: list[Cluster],
+        sentence_clusters: Sequence[Cluster] = (),
+        approvals: Sequence[Approval] = (),
     ) -> dict[str, tuple[NearPair, ...]]:
         levels = self.settings.near
         copies = {self.uid(c) for cluster in paragraph_clusters for c in cluster.copies}
@@ -437,6 +443,31 @@ class _Context:
                 if u.kind in PARAGRAPH_KINDS and self.uid(u) not in copies
             ]
             tasks["paragraph"] = functools.partial(self._near_level, "paragraph", entries)
+        if "passage" in levels:
+            # Sentences already reported word for word (and boilerplate) are left out: what
+            # remains shared is reworded reuse.
+            reported = {
+                (m.file, m.pointer, m.span)
+                for group in (*boilerplate, *sentence_clusters)
+                for m in group.occurrences
+            } | {(m.file, m.pointer, m.span) for a in approvals for m in a.occurrences}
+            entries = [
+                (
+                    anchor(u),
+                    tuple(
+                        itertools.chain.from_iterable(
+                            s.tokens
+                            for s in self.sentences_of.get(self.uid(u), ())
+                            if (s.file, s.pointer, s.span) not in reported
+                        )
+                    ),
+                )
+                for u in units
+                if u.kind in PARAGRAPH_KINDS
+                and self.uid(u) not in copies
+                and self.uid(u) not in self.approved_units
+            ]
+            tasks["passage"] = functools.partial(self._reused_passages, entries)
         if "item" in levels:
             # Questions are compared with questions only: "How to repot a plant" (a title)
             # and "How often should I repot a plant?" share words but not meaning. Titles are
@@ -472,7 +503,8 @@ class _Context:
         # already reported says nothing new (the step finding names its similar items).
         out: dict[str, tuple[NearPair, ...]] = {}
         explained: set[frozenset[UnitId]] = set()
-        for level in (*(c[0] for c in COMPOSITES), "paragraph", "item", "sentence"):
+        # Passage reuse last: a near-duplicate sentence names the reused text more precisely.
+        for level in (*(c[0] for c in COMPOSITES), "paragraph", "item", "sentence", "passage"):
             if level not in raw:
                 continue
             out[level] = tuple(
@@ -573,6 +605,50 @@ class _Context:
                     first, second = sorted((a, b), key=lambda x: x.order)
                     pairs.append(NearPair(level, first, second, score))
         return tuple(sorted(pairs, key=lambda p: (p.second.order, p.first.order)))
+
+    def _reused_passages(self, entries: list[tuple[Anchor, Sequence[str]]]) -> list[NearPair]:
+        """Paragraph pairs where one reuses a large share of the other's 3-word runs: a
+        passage copied into a longer text, or copied and lightly revised, which whole-text
+        scores miss when the lengths differ. Score: shared runs over the shorter text's."""
+        setting = self.settings.near["passage"]
+        entries = [(a, t) for a, t in entries if len(t) >= setting.min_words]
+        distinct: dict[tuple[str, ...], int] = {}
+        members: dict[int, list[Anchor]] = defaultdict(list)
+        for a, tokens in entries:
+            members[distinct.setdefault(tuple(tokens), len(distinct))].append(a)
+        texts = list(distinct)
+        runs = [frozenset(zip(t, t[1:], t[2:], strict=False)) for t in texts]
+        owners = [{a.file for a in members[i]} for i in range(len(texts))]
+        pairs: list[NearPair] = []
+        for i, j in self._candidate_pairs(texts, owners):
+            shared = len(runs[i] & runs[j])
+            if shared < max(1, setting.min_shared):
+                continue
+            score = shared / min(len(runs[i]), len(runs[j]))
+            if score < setting.threshold:
+                continue
+            for a in members[i]:
+                for b in members[j]:
+                    first, second = sorted((a, b), key=lambda x: x.order)
+                    pairs.append(NearPair("passage", first, second, score))
+        return sorted(pairs, key=lambda p: (p.second.order, p.first.order))
+
+    def _candidate_pairs(
+        self, seqs: Sequence[Sequence[str]], owners: Sequence[Iterable[str]]
+    ) -> list[tuple[int, int]]:
+        """Index pairs to compare: all of them in a small pool, else every pair within one
+        guide and the pairs MinHash LSH proposes across guides."""
+        n = len(seqs)
+        if n <= self.settings.all_pairs_limit:
+            return list(itertools.combinations(range(n), 2))
+        by_file: dict[str, list[int]] = defaultdict(list)
+        for index, files in enumerate(owners):
+            for file in files:
+                by_file[file].append(index)
+        found = {p for members in by_file.values() for p in itertools.combinations(members, 2)}
+        across = minhash.pairs_from_keys(self._band_keys(seqs, self.settings.lsh))
+        found.update(map(tuple, across.tolist()))
+        return sorted(found)
 
     def _near_composites(
         self,
@@ -777,7 +853,7 @@ _COMPOSITE_COLLECTIONS = ("/steps/", "/strategies/", "/faq/")
 COMPOSITE_LEVELS = frozenset(level for level, _, _ in COMPOSITES)
 # Below this many units, the near-duplicate levels run one after another in this process.
 PARALLEL_MIN_UNITS = 50_000
-_LEVEL_COST = ("step", "sentence", "paragraph", "item", "strategy", "faq")
+_LEVEL_COST = ("step", "sentence", "paragraph", "passage", "item", "strategy", "faq")
 # How far under the composite threshold a pair's whole-text score may be and still be scored
 # part by part (measured on the labeled set: no labeled pair is lost at this margin).
 COMPOSITE_PREFILTER_MARGIN = 0.3

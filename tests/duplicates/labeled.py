@@ -25,6 +25,7 @@ KIND_TO_CODE = {
     "near-paragraph": "D009",
     "near-item": "D010",
     "near-sentence": "D011",
+    "reused-passage": "D014",
 }
 
 

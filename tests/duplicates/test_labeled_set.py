@@ -10,7 +10,7 @@ from contentqa.load import discover
 from contentqa.pipeline import run
 
 EXACT = ("D001", "D002", "D003", "D004", "D005")
-NEAR = ("D006", "D007", "D008", "D009", "D010", "D011")
+NEAR = ("D006", "D007", "D008", "D009", "D010", "D011", "D014")
 
 
 @pytest.fixture(scope="module")
