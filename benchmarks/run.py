@@ -305,25 +305,19 @@ def _minhash():
 
 
 def blocking_variants() -> list[tuple[str, Callable[[Sequence[Sequence[str]]], Any]]]:
-    """``candidate_pairs`` as called by default, and as the engine calls it (when different)."""
+    """``candidate_pairs`` as called by default, and with the engine's banding (when the
+    engine has its own: ``minhash.ENGINE_LSH``)."""
     minhash = _minhash()
     variants = [
         ("default (word 2-grams)", lambda seqs: minhash.candidate_pairs(seqs, threshold=0.4))
     ]
-    params = inspect.signature(minhash.candidate_pairs).parameters
-    try:
-        from contentqa.duplicates.engine import content_words
-    except ImportError:
-        content_words = None
-    if "ngram" in params and content_words is not None:
-        variants.append(
-            (
-                "engine (content-word unigrams)",
-                lambda seqs: minhash.candidate_pairs(
-                    [content_words(s) for s in seqs], threshold=0.4, ngram=1
-                ),
+    for kind, attribute in (("engine", "ENGINE_LSH"), ("engine, sentences", "SENTENCE_LSH")):
+        params = getattr(minhash, attribute, None)
+        if params is not None:
+            name = f"{kind} ({params.bands} bands x {params.rows} rows)"
+            variants.append(
+                (name, lambda seqs, params=params: minhash.candidate_pairs(seqs, params=params))
             )
-        )
     return variants
 
 

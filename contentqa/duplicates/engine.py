@@ -74,7 +74,7 @@ class Settings:
     all_pairs_limit: int = 300
     lsh: minhash.LshParams = minhash.ENGINE_LSH
     jobs: int = 1
-    composite_lsh: minhash.LshParams = minhash.COMPOSITE_LSH
+    sentence_lsh: minhash.LshParams = minhash.SENTENCE_LSH
 
 
 @dataclass(frozen=True)
@@ -596,7 +596,11 @@ class _Context:
         owners = [{a.file for a in members[i]} for i in range(len(texts))]
         pairs: list[NearPair] = []
         for i, j, score in self._similar_pairs(
-            texts, owners, setting.scorer, setting.threshold, self.settings.lsh
+            texts,
+            owners,
+            setting.scorer,
+            setting.threshold,
+            self.settings.sentence_lsh if level == "sentence" else self.settings.lsh,
         ):
             if _numbers(texts[i]) != _numbers(texts[j]):
                 continue
@@ -684,7 +688,7 @@ class _Context:
             [(file,) for file, _ in ids],
             setting.scorer,
             setting.threshold - COMPOSITE_PREFILTER_MARGIN,
-            self.settings.composite_lsh,
+            self.settings.lsh,
         )
         for i, j, _ in rough:
             a, b = composites[ids[i]], composites[ids[j]]
@@ -810,7 +814,7 @@ def part_texts(units: Sequence[TextUnit], levels: Iterable[str]) -> list[tuple[s
 
 def sketch_guide(
     units: Sequence[TextUnit], sentences: Sequence[TextUnit], settings: Settings
-) -> tuple[Sketches, Sketches]:
+) -> tuple[Sketches, ...]:
     """Band keys of every text the near-duplicate layers may compare across guides, as long
     as no masking changes it: units and sentences, and whole composite parts."""
     near = settings.near
@@ -819,20 +823,32 @@ def sketch_guide(
         return level in near and len(tokens) >= near[level].min_words
 
     levels = tuple(level for level, _, _ in COMPOSITES if level in near)
-    first_ref: dict[tuple[str, ...], int] = {}
+    unit_refs: dict[tuple[str, ...], int] = {}
     for ref, unit in enumerate(units):
         if (unit.kind in PARAGRAPH_KINDS and long_enough("paragraph", unit.tokens)) or (
             unit.kind in ("item", "question") and long_enough("item", unit.tokens)
         ):
-            first_ref.setdefault(unit.tokens, ref)
+            unit_refs.setdefault(unit.tokens, ref)
+    sentence_refs: dict[tuple[str, ...], int] = {}
     for ref, sentence in enumerate(sentences, start=len(units)):
         if long_enough("sentence", sentence.tokens):
-            first_ref.setdefault(sentence.tokens, ref)
-    unit_keys = minhash.band_keys(list(first_ref), settings.lsh)
-    part_keys = minhash.band_keys(part_texts(units, levels), settings.composite_lsh)
+            sentence_refs.setdefault(sentence.tokens, ref)
     return (
-        Sketches(settings.lsh, unit_keys, refs=tuple(first_ref.values())),
-        Sketches(settings.composite_lsh, part_keys, parts=levels),
+        Sketches(
+            settings.lsh,
+            minhash.band_keys(list(unit_refs), settings.lsh),
+            refs=tuple(unit_refs.values()),
+        ),
+        Sketches(
+            settings.sentence_lsh,
+            minhash.band_keys(list(sentence_refs), settings.sentence_lsh),
+            refs=tuple(sentence_refs.values()),
+        ),
+        Sketches(
+            settings.lsh,
+            minhash.band_keys(part_texts(units, levels), settings.lsh),
+            parts=levels,
+        ),
     )
 
 

@@ -129,15 +129,13 @@ def signatures(
     return np.ascontiguousarray(out.T)
 
 
-# The engine's banding: 25 bands of 5 rows. Texts with word 2-gram Jaccard 0.7 become
-# candidates with probability 0.989, at 0.4 with 0.23. Against 32 bands of 4 (what
-# ``lsh_params(0.4, 128)`` gives) it proposed a ninth of the candidates on a 10,000-guide
-# library and kept every planted near-duplicate of the 1,000-guide one
-# (``benchmarks/README.md``).
-ENGINE_LSH = LshParams(num_perm=128, bands=25, rows=5)
-# Composite parts (steps...) are first compared on their whole text far below their
-# threshold, so they keep the looser banding of ``lsh_params(0.4, 128)``.
-COMPOSITE_LSH = LshParams(num_perm=128, bands=32, rows=4)
+# The engine's banding for paragraphs, items and whole parts: 32 bands of 4 rows, what
+# ``lsh_params(0.4, 128)`` gives.
+ENGINE_LSH = LshParams(num_perm=128, bands=32, rows=4)
+# Sentences, the largest pool (a million texts in 10,000 guides), get 25 bands of 5 rows:
+# pairs with word 2-gram Jaccard 0.7 become candidates with probability 0.989, at 0.4 with
+# 0.23: far fewer chance candidates, at a cost in recall measured in ``benchmarks/README.md``.
+SENTENCE_LSH = LshParams(num_perm=128, bands=25, rows=5)
 
 
 def band_keys(
