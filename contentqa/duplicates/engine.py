@@ -546,11 +546,7 @@ class _Context:
         if n <= self.settings.all_pairs_limit:
             groups = [list(range(n))]
         else:
-            by_file: dict[str, list[int]] = defaultdict(list)
-            for index, files in enumerate(owners):
-                for file in files:
-                    by_file[file].append(index)
-            groups = [members for members in by_file.values() if len(members) > 1]
+            groups = [m for m in _by_file(owners) if len(m) > 1]
             across = minhash.pairs_from_keys(self._band_keys(seqs, params))
             found.update(_score_candidates(scorer, strings, across, cutoff))
         for members in groups:
@@ -584,16 +580,7 @@ class _Context:
     ) -> tuple[NearPair, ...]:
         setting = self.settings.near[level]
         entries = [(a, t) for a, t in entries if len(t) >= setting.min_words]
-        # Identical texts are exact duplicates, reported by the exact layers: compare each
-        # distinct text once.
-        distinct: dict[tuple[str, ...], int] = {}
-        for _, tokens in entries:
-            distinct.setdefault(tuple(tokens), len(distinct))
-        texts = list(distinct)
-        members: dict[int, list[Anchor]] = defaultdict(list)
-        for a, tokens in entries:
-            members[distinct[tuple(tokens)]].append(a)
-        owners = [{a.file for a in members[i]} for i in range(len(texts))]
+        texts, members, owners = _distinct(entries)
         pairs: list[NearPair] = []
         for i, j, score in self._similar_pairs(
             texts,
@@ -616,13 +603,8 @@ class _Context:
         scores miss when the lengths differ. Score: shared runs over the shorter text's."""
         setting = self.settings.near["passage"]
         entries = [(a, t) for a, t in entries if len(t) >= setting.min_words]
-        distinct: dict[tuple[str, ...], int] = {}
-        members: dict[int, list[Anchor]] = defaultdict(list)
-        for a, tokens in entries:
-            members[distinct.setdefault(tuple(tokens), len(distinct))].append(a)
-        texts = list(distinct)
+        texts, members, owners = _distinct(entries)
         runs = [frozenset(zip(t, t[1:], t[2:], strict=False)) for t in texts]
-        owners = [{a.file for a in members[i]} for i in range(len(texts))]
         pairs: list[NearPair] = []
         for i, j in self._candidate_pairs(texts, owners):
             shared = len(runs[i] & runs[j])
@@ -645,11 +627,7 @@ class _Context:
         n = len(seqs)
         if n <= self.settings.all_pairs_limit:
             return list(itertools.combinations(range(n), 2))
-        by_file: dict[str, list[int]] = defaultdict(list)
-        for index, files in enumerate(owners):
-            for file in files:
-                by_file[file].append(index)
-        found = {p for members in by_file.values() for p in itertools.combinations(members, 2)}
+        found = {p for members in _by_file(owners) for p in itertools.combinations(members, 2)}
         across = minhash.pairs_from_keys(self._band_keys(seqs, self.settings.lsh))
         found.update(map(tuple, across.tolist()))
         return sorted(found)
@@ -921,6 +899,28 @@ def _closest_items(
             used_b.add(j)
             out.append((texts_a[i], texts_b[j]))
     return tuple(out)
+
+
+def _distinct(
+    entries: Sequence[tuple[Anchor, Sequence[str]]],
+) -> tuple[list[tuple[str, ...]], dict[int, list[Anchor]], list[set[str]]]:
+    """Each distinct text once (identical texts are the exact layers' business), the anchors
+    holding each, and the files each appears in."""
+    distinct: dict[tuple[str, ...], int] = {}
+    members: dict[int, list[Anchor]] = defaultdict(list)
+    for a, tokens in entries:
+        members[distinct.setdefault(tuple(tokens), len(distinct))].append(a)
+    texts = list(distinct)
+    return texts, members, [{a.file for a in members[i]} for i in range(len(texts))]
+
+
+def _by_file(owners: Sequence[Iterable[str]]) -> list[list[int]]:
+    """Text indices grouped by the file they appear in."""
+    by_file: dict[str, list[int]] = defaultdict(list)
+    for index, files in enumerate(owners):
+        for file in files:
+            by_file[file].append(index)
+    return list(by_file.values())
 
 
 # Candidate pairs scored per batch: a large library proposes tens of millions, and the
