@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -604,10 +604,14 @@ class _Context:
         setting = self.settings.near["passage"]
         entries = [(a, t) for a, t in entries if len(t) >= setting.min_words]
         texts, members, owners = _distinct(entries)
-        runs = [frozenset(zip(t, t[1:], t[2:], strict=False)) for t in texts]
+        # Runs as hashes: only equality matters, and a library holds millions of them.
+        runs = [frozenset(map(hash, zip(t, t[1:], t[2:], strict=False))) for t in texts]
+        # A run found in many paragraphs is a stock phrase ("to remove the"), not reuse.
+        frequency = Counter(itertools.chain.from_iterable(runs))
         pairs: list[NearPair] = []
         for i, j in self._candidate_pairs(texts, owners):
-            shared = len(runs[i] & runs[j])
+            common = runs[i] & runs[j]
+            shared = sum(1 for run in common if frequency[run] < PHRASE_MIN_TEXTS)
             if shared < max(1, setting.min_shared):
                 continue
             score = shared / min(len(runs[i]), len(runs[j]))
@@ -922,6 +926,9 @@ def _by_file(owners: Sequence[Iterable[str]]) -> list[list[int]]:
             by_file[file].append(index)
     return list(by_file.values())
 
+
+# A 3-word run in this many distinct paragraphs is a stock phrase for reused-passage (D014).
+PHRASE_MIN_TEXTS = 5
 
 # Candidate pairs scored per batch: a large library proposes tens of millions, and the
 # strings of all of them at once would take gigabytes.

@@ -635,8 +635,10 @@ class ReusedPassage(_DuplicateRule):
 
     **What it finds.** Paragraph pairs (boilerplate masked) where at least ``threshold`` of
     the shorter one's 3-word runs also occur in the other, and at least ``min-shared`` runs
-    are shared. This catches what whole-text similarity misses: a passage copied into a
-    longer paragraph, or copied and lightly revised (words swapped, sentences reordered).
+    are shared. Runs found in 5 or more paragraphs of the run are stock phrases ("to remove
+    the") and do not count as shared. This catches what whole-text similarity misses: a
+    passage copied into a longer paragraph, or copied and lightly revised (words swapped,
+    sentences reordered).
     Pairs already reported as exact, contained or near-duplicate are not repeated here.
 
     **Why it matters.** Lightly revised copies are how text spreads between guides unnoticed;
