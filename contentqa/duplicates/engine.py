@@ -815,22 +815,23 @@ def sketch_guide(
     for ref, sentence in enumerate(sentences, start=len(units)):
         if long_enough("sentence", sentence.tokens):
             sentence_refs.setdefault(sentence.tokens, ref)
+    parts = part_texts(units, levels)
+    # One signature per text, whatever its banding: every banding reads 128 permutations.
+    assert settings.lsh.num_perm == settings.sentence_lsh.num_perm
+    sig = minhash.signatures([*unit_refs, *sentence_refs, *parts], settings.lsh.num_perm)
+    units_end, sentences_end = len(unit_refs), len(unit_refs) + len(sentence_refs)
     return (
         Sketches(
             settings.lsh,
-            minhash.band_keys(list(unit_refs), settings.lsh),
+            minhash.keys_of(sig[:units_end], settings.lsh),
             refs=tuple(unit_refs.values()),
         ),
         Sketches(
             settings.sentence_lsh,
-            minhash.band_keys(list(sentence_refs), settings.sentence_lsh),
+            minhash.keys_of(sig[units_end:sentences_end], settings.sentence_lsh),
             refs=tuple(sentence_refs.values()),
         ),
-        Sketches(
-            settings.lsh,
-            minhash.band_keys(part_texts(units, levels), settings.lsh),
-            parts=levels,
-        ),
+        Sketches(settings.lsh, minhash.keys_of(sig[sentences_end:], settings.lsh), parts=levels),
     )
 
 

@@ -144,18 +144,16 @@ def band_keys(
     """One 32-bit key per text and band, shape ``(texts, bands)``: two texts whose keys agree
     in some band are a candidate pair. A text's keys depend on its tokens only, so they can
     be computed in the worker that checks its guide."""
-    sig = signatures(token_seqs, params.num_perm, ngram)
-    out = np.empty((len(token_seqs), params.bands), dtype=np.uint32)
-    for band in range(params.bands):
-        out[:, band] = _row_keys(sig[:, band * params.rows : (band + 1) * params.rows])
-    return out
+    return keys_of(signatures(token_seqs, params.num_perm, ngram), params)
 
 
-def _row_keys(rows: np.ndarray) -> np.ndarray:
-    """One 32-bit key per row of a band (a collision only adds a spurious candidate)."""
-    keys = np.zeros(len(rows), dtype=np.uint64)
-    for column in rows.T:
-        keys = (keys * np.uint64(0x100000001B3)) ^ column.astype(np.uint64)
+def keys_of(sig: np.ndarray, params: LshParams) -> np.ndarray:
+    """Band keys of signatures (one collision only adds a spurious candidate): every band's
+    rows folded into 64 bits, then 32."""
+    bands = sig[:, : params.bands * params.rows].reshape(len(sig), params.bands, params.rows)
+    keys = np.zeros((len(sig), params.bands), dtype=np.uint64)
+    for row in range(params.rows):
+        keys = (keys * np.uint64(0x100000001B3)) ^ bands[:, :, row].astype(np.uint64)
     return ((keys >> np.uint64(32)) ^ keys).astype(np.uint32)
 
 
