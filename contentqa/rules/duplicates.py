@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from contentqa.analyze import GuideContext, LibraryContext
 from contentqa.config import Config
 from contentqa.duplicates.engine import (
+    COMPOSITE_LEVELS,
     Analysis,
     ApprovedPassage,
     Cluster,
@@ -679,7 +680,6 @@ class ReusedPassage(_DuplicateRule):
             )
 
 
-COMPOSITE_LEVELS = frozenset({"step", "strategy", "faq"})
 NEAR_LEVELS = {
     rule.code: rule.level
     for rule in (
