@@ -41,7 +41,8 @@ from contentqa.registry import GUIDE_METRICS, LIBRARY_PREPARERS, METRICS, all_ru
 from contentqa.segment import segment
 from contentqa.validate import validate
 
-# Below this many files, every pair of texts is compared and per-guide sketches go unused.
+# Below this many files, pools are usually small enough to compare every pair of texts, so
+# per-guide sketches would go unused (any missing one is made in the library stage).
 PREPARE_MIN_FILES = 8
 
 
