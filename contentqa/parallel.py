@@ -44,6 +44,8 @@ def run_tasks(tasks: dict[str, Callable[[], Any]], jobs: int) -> dict[str, Any]:
     names = list(tasks)
     _TASKS[:] = [tasks[name] for name in names]
     # Objects the collector never visits are not copied into the children page by page.
+    # A caller that froze objects itself (the pipeline) unfreezes them when it is done.
+    frozen_by_caller = gc.get_freeze_count() > 0
     gc.freeze()
     try:
         context = multiprocessing.get_context("fork")
@@ -51,5 +53,6 @@ def run_tasks(tasks: dict[str, Callable[[], Any]], jobs: int) -> dict[str, Any]:
             results = list(pool.map(_run, range(len(names))))
     finally:
         _TASKS.clear()
-        gc.unfreeze()
+        if not frozen_by_caller:
+            gc.unfreeze()
     return dict(zip(names, results, strict=True))
