@@ -3,8 +3,9 @@
 Per-file work goes to a process pool (:mod:`contentqa.pipeline`). The library stage works on
 data already in memory (every guide's units), too large to send to worker processes, so its
 workers are forked: they inherit that memory, each runs tasks by index, and only the results
-travel back. With one job, or where ``fork`` is not available (Windows), the tasks run here,
-one after another. Results never depend on the job count.
+travel back. With one job, or off Linux (Windows has no ``fork``; on macOS, forking a process
+that has loaded system frameworks is unsafe), the tasks run here, one after another. Results
+never depend on the job count.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
@@ -39,7 +41,7 @@ def _run(index: int) -> Any:
 def run_tasks(tasks: dict[str, Callable[[], Any]], jobs: int) -> dict[str, Any]:
     """``{name: task()}``, with the tasks spread over ``jobs`` forked processes, in the
     order given (put the longest first)."""
-    if jobs <= 1 or len(tasks) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs <= 1 or len(tasks) <= 1 or not sys.platform.startswith("linux"):
         return {name: task() for name, task in tasks.items()}
     names = list(tasks)
     _TASKS[:] = [tasks[name] for name in names]

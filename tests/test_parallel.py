@@ -1,0 +1,59 @@
+"""Library-stage tasks in forked processes: same results as in one process."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+
+import pytest
+from conftest import FIXTURES
+
+from contentqa.config import Config
+from contentqa.duplicates import engine
+from contentqa.load import discover
+from contentqa.parallel import run_tasks
+from contentqa.pipeline import build_report, check_file
+from contentqa.report.json_report import render
+
+forking = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks on Linux only")
+
+
+@forking
+def test_tasks_see_the_parents_data_and_return_in_order():
+    data = list(range(100_000))  # inherited by the forked workers, never pickled to them
+    tasks = {
+        "sum": lambda: sum(data),
+        "max": lambda: max(data),
+        "pid": lambda: __import__("os").getpid(),
+    }
+    forked = run_tasks(tasks, jobs=2)
+    assert list(forked) == ["sum", "max", "pid"]
+    assert forked["sum"] == sum(data) and forked["max"] == 99_999
+    assert forked["pid"] != __import__("os").getpid()
+    assert run_tasks(tasks, jobs=1)["pid"] == __import__("os").getpid()
+
+
+@forking
+def test_a_failing_task_raises_in_the_parent():
+    def broken():
+        raise ValueError("boom")
+
+    with pytest.raises(ValueError, match="boom"):
+        run_tasks({"ok": lambda: 1, "broken": broken}, jobs=2)
+
+
+@forking
+def test_near_duplicate_levels_in_two_processes_give_the_same_report(monkeypatch):
+    paths = discover([FIXTURES / "duplicates" / "guides"])
+    config = dataclasses.replace(Config(), all_pairs_limit=0)
+    results = [check_file(path, config) for path in paths]
+    one = render(dataclasses.replace(build_report(results, config), generated_at="-"))
+    monkeypatch.setattr(engine, "PARALLEL_MIN_UNITS", 0)
+    calls = []
+    monkeypatch.setattr(
+        engine, "run_tasks", lambda tasks, jobs: calls.append(jobs) or run_tasks(tasks, jobs)
+    )
+    two_jobs = dataclasses.replace(config, jobs=2)
+    two = render(dataclasses.replace(build_report(results, two_jobs), generated_at="-"))
+    assert calls == [2]
+    assert one == two
