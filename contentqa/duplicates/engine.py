@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -600,18 +600,19 @@ class _Context:
     def _reused_passages(self, entries: list[tuple[Anchor, Sequence[str]]]) -> list[NearPair]:
         """Paragraph pairs where one reuses a large share of the other's 3-word runs: a
         passage copied into a longer text, or copied and lightly revised, which whole-text
-        scores miss when the lengths differ. Score: shared runs over the shorter text's."""
+        scores miss when the lengths differ. Score: shared runs over the shorter text's.
+
+        Every pair is found, with no blocking: a run held by fewer than ``PHRASE_MIN_TEXTS``
+        texts (more make it a stock phrase) links only a handful of pairs, so shared runs
+        are counted per pair from the runs' owners.
+        """
         setting = self.settings.near["passage"]
         entries = [(a, t) for a, t in entries if len(t) >= setting.min_words]
-        texts, members, owners = _distinct(entries)
+        texts, members, _ = _distinct(entries)
         # Runs as hashes: only equality matters, and a library holds millions of them.
         runs = [frozenset(map(hash, zip(t, t[1:], t[2:], strict=False))) for t in texts]
-        # A run found in many paragraphs is a stock phrase ("to remove the"), not reuse.
-        frequency = Counter(itertools.chain.from_iterable(runs))
         pairs: list[NearPair] = []
-        for i, j in self._candidate_pairs(texts, owners):
-            common = runs[i] & runs[j]
-            shared = sum(1 for run in common if frequency[run] < PHRASE_MIN_TEXTS)
+        for (i, j), shared in _shared_rare_runs(runs).items():
             if shared < max(1, setting.min_shared):
                 continue
             score = shared / min(len(runs[i]), len(runs[j]))
@@ -622,19 +623,6 @@ class _Context:
                     first, second = sorted((a, b), key=lambda x: x.order)
                     pairs.append(NearPair("passage", first, second, score))
         return sorted(pairs, key=lambda p: (p.second.order, p.first.order))
-
-    def _candidate_pairs(
-        self, seqs: Sequence[Sequence[str]], owners: Sequence[Iterable[str]]
-    ) -> list[tuple[int, int]]:
-        """Index pairs to compare: all of them in a small pool, else every pair within one
-        guide and the pairs MinHash LSH proposes across guides."""
-        n = len(seqs)
-        if n <= self.settings.all_pairs_limit:
-            return list(itertools.combinations(range(n), 2))
-        found = {p for members in _by_file(owners) for p in itertools.combinations(members, 2)}
-        across = minhash.pairs_from_keys(self._band_keys(seqs, self.settings.lsh))
-        found.update(map(tuple, across.tolist()))
-        return sorted(found)
 
     def _near_composites(
         self,
@@ -930,6 +918,33 @@ def _by_file(owners: Sequence[Iterable[str]]) -> list[list[int]]:
 
 # A 3-word run in this many distinct paragraphs is a stock phrase for reused-passage (D014).
 PHRASE_MIN_TEXTS = 5
+
+
+def _shared_rare_runs(runs: Sequence[frozenset[int]]) -> dict[tuple[int, int], int]:
+    """For every pair of texts ``i < j`` sharing runs held by fewer than
+    ``PHRASE_MIN_TEXTS`` texts, how many such runs they share."""
+    n = len(runs)
+    sizes = np.fromiter(map(len, runs), dtype=np.int64, count=n)
+    hashes = np.fromiter(itertools.chain.from_iterable(runs), np.int64, int(sizes.sum()))
+    owner = np.repeat(np.arange(n, dtype=np.int64), sizes)
+    order = np.lexsort((owner, hashes))
+    hashes, owner = hashes[order], owner[order]
+    starts = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1]])
+    held_by = np.diff(np.r_[starts, len(hashes)])
+    codes = []
+    for size in range(2, PHRASE_MIN_TEXTS):
+        # One row per run held by ``size`` texts: its owners, in increasing order.
+        group = owner[starts[held_by == size][:, None] + np.arange(size)]
+        for left, right in itertools.combinations(range(size), 2):
+            codes.append(group[:, left] * n + group[:, right])
+    if not codes:
+        return {}
+    pair_codes, shared = np.unique(np.concatenate(codes), return_counts=True)
+    return {
+        (code // n, code % n): count
+        for code, count in zip(pair_codes.tolist(), shared.tolist(), strict=True)
+    }
+
 
 # Candidate pairs scored per batch: a large library proposes tens of millions, and the
 # strings of all of them at once would take gigabytes.
