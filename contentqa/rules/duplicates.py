@@ -399,14 +399,18 @@ def near_diagnostic(pair: NearPair, severity: Severity | None = None) -> Diagnos
         detail += f"; similar action items: {similar}"
     if pair.level not in COMPOSITE_LEVELS:
         detail += f": {quote(second.label, 60)} ~ {quote(first.label, 60)}"
+    if pair.level == "passage":  # D014: a share of wording, not a similarity score
+        relation, similarity = f"reuses {pair.score:.0%} of the wording (3-word runs) of", ""
+        detail += "; rewrite or link"
+    else:
+        relation, similarity = "nearly duplicates", f" (similarity {pair.score:.2f})"
     return Diagnostic(
         pointer=second.pointer,
         file=second.file,
         span=second.span,
         message=(
-            f"{place(second.file, second.pointer, second.file)}{label_second} nearly "
-            f"duplicates {place(first.file, first.pointer, second.file)}{label_first} "
-            f"(similarity {pair.score:.2f}){detail}"
+            f"{place(second.file, second.pointer, second.file)}{label_second} {relation} "
+            f"{place(first.file, first.pointer, second.file)}{label_first}{similarity}{detail}"
         ),
         related=(Location(first.file, first.pointer, first.span),),
         score=pair.score,
@@ -664,20 +668,7 @@ class ReusedPassage(_DuplicateRule):
 
     def check_library(self, library: LibraryContext) -> Iterator[Diagnostic]:
         for pair in duplicate_analysis(library).near.get(self.level, ()):
-            first, second = pair.first, pair.second
-            yield Diagnostic(
-                pointer=second.pointer,
-                file=second.file,
-                message=(
-                    f"{place(second.file, second.pointer, second.file)} reuses "
-                    f"{pair.score:.0%} of the wording (3-word runs) of "
-                    f"{place(first.file, first.pointer, second.file)}: "
-                    f"{quote(second.label, 60)} ~ {quote(first.label, 60)}; rewrite or link"
-                ),
-                related=(Location(first.file, first.pointer, first.span),),
-                score=pair.score,
-                key=f"passage:{text_hash(first.label.split())}:{text_hash(second.label.split())}",
-            )
+            yield near_diagnostic(pair)
 
 
 NEAR_LEVELS = {
