@@ -29,7 +29,7 @@ import numpy as np
 
 from contentqa.duplicates import minhash
 from contentqa.duplicates.similarity import (
-    best_match_mean,
+    best_match_means,
     get_scorer,
     joined,
     score_matrix,
@@ -660,34 +660,36 @@ class _Context:
             setting.threshold - COMPOSITE_PREFILTER_MARGIN,
             self.settings.lsh,
         )
-        for i, j, _ in rough:
-            a, b = composites[ids[i]], composites[ids[j]]
-            part_scores: list[tuple[str, float]] = []
-            weighted = 0.0
-            weights = 0.0
-            for label, field_name, weight in parts:
-                if field_name == "action_items":
-                    score = best_match_mean(a.get(field_name, []), b.get(field_name, []), scorer)
-                else:
-                    left = tuple(itertools.chain.from_iterable(a.get(field_name, [])))
-                    right = tuple(itertools.chain.from_iterable(b.get(field_name, [])))
-                    score = scorer(left, right) if left and right else None
-                if score is None:
-                    continue
-                part_scores.append((label, score))
-                weighted += weight * score
-                weights += weight
-            if not weights or len(part_scores) < min(2, len(parts)):
-                continue
-            total = weighted / weights
-            if total < setting.threshold:
-                continue
+        if not rough:
+            return ()
+        left = np.array([i for i, _, _ in rough], dtype=np.int64)
+        right = np.array([j for _, j, _ in rough], dtype=np.int64)
+        part_scores = _part_scores([composites[i] for i in ids], parts, setting.scorer, left, right)
+        # Weighted mean over the parts both sides have, summed in the order of ``parts``.
+        weighted = np.zeros(len(rough))
+        weights = np.zeros(len(rough))
+        present = np.zeros(len(rough), dtype=np.int64)
+        for (_, _, weight), scores in zip(parts, part_scores, strict=True):
+            has = ~np.isnan(scores)
+            weighted[has] += weight * scores[has]
+            weights[has] += weight
+            present += has
+        total = np.divide(weighted, weights, out=np.zeros(len(rough)), where=weights > 0)
+        keep = (weights > 0) & (present >= min(2, len(parts))) & (total >= setting.threshold)
+        for k in np.flatnonzero(keep).tolist():
+            i, j = rough[k][0], rough[k][1]
             first, second = (
                 Anchor(uid[0], uid[1], labels.get(uid, ""), None, part_order[uid])
                 for uid in (ids[i], ids[j])
             )
+            scored = tuple(
+                (label, float(scores[k]))
+                for (label, _, _), scores in zip(parts, part_scores, strict=True)
+                if not np.isnan(scores[k])
+            )
+            a, b = composites[ids[i]], composites[ids[j]]
             examples = _closest_items(a, b, item_texts[ids[i]], item_texts[ids[j]], scorer)
-            pairs.append(NearPair(level, first, second, total, tuple(part_scores), examples))
+            pairs.append(NearPair(level, first, second, float(total[k]), scored, examples))
         return tuple(sorted(pairs, key=lambda p: (p.second.order, p.first.order)))
 
     # -- duplication ratio ------------------------------------------------------------
@@ -739,6 +741,33 @@ def composite_fields(
         tokens = tokens_of(unit)
         if tokens:
             composite[field_path.split("/")[0]].append(tuple(tokens))
+    return out
+
+
+def _part_scores(
+    composites: Sequence[dict[str, list[tuple[str, ...]]]],
+    parts: tuple[tuple[str, str, float], ...],
+    scorer: str,
+    left: np.ndarray,
+    right: np.ndarray,
+) -> list[np.ndarray]:
+    """Per part of ``parts``, the score of composite ``left[k]`` against ``right[k]`` for
+    every k (NaN where a side lacks the part): action items by their best matches, other
+    fields as one text."""
+    out = []
+    for _, field_name, _ in parts:
+        if field_name == "action_items":
+            groups = [[joined(t) for t in c.get(field_name, ())] for c in composites]
+            out.append(best_match_means(scorer, groups, left, right))
+            continue
+        texts = np.empty(len(composites), dtype=object)
+        texts[:] = [
+            joined(itertools.chain.from_iterable(c.get(field_name, ()))) for c in composites
+        ]
+        scores = np.full(len(left), np.nan)
+        both = np.flatnonzero((texts[left] != "") & (texts[right] != ""))
+        scores[both] = score_pairs(scorer, texts[left[both]], texts[right[both]], exact=True)
+        out.append(scores)
     return out
 
 

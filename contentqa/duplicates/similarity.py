@@ -46,20 +46,34 @@ def get_scorer(name: str) -> Callable[[Tokens, Tokens], float]:
 
 
 def score_pairs(
-    name: str, left: Sequence[str], right: Sequence[str], cutoff: float = 0.0
+    name: str,
+    left: Sequence[str],
+    right: Sequence[str],
+    cutoff: float = 0.0,
+    exact: bool = False,
 ) -> np.ndarray:
     """Scores (0..1) of ``left[k]`` against ``right[k]`` for every k, joined token strings.
 
-    Scores under ``cutoff`` may come back as 0: rapidfuzz stops early on them.
+    Scores under ``cutoff`` may come back as 0: rapidfuzz stops early on them. They are
+    computed in single precision unless ``exact``, which gives :func:`get_scorer`'s values.
     """
     if len(left) == 0:
         return np.zeros(0)
     scorer = SCORERS[name]
     if scorer is _set_and_sort:  # not a native rapidfuzz scorer: no batch form
         return (
-            np.array([scorer(a, b, processor=None) for a, b in zip(left, right, strict=True)]) / 100
+            np.array([scorer(a, b, processor=None) for a, b in zip(left, right, strict=True)])
+            / 100.0
         )
-    raw = cpdist(left, right, scorer=scorer, processor=None, score_cutoff=cutoff * 100, workers=-1)
+    raw = cpdist(
+        left,
+        right,
+        scorer=scorer,
+        processor=None,
+        score_cutoff=cutoff * 100,
+        dtype=np.float64 if exact else None,
+        workers=-1,
+    )
     return raw.astype(np.float64) / 100.0
 
 
@@ -72,13 +86,50 @@ def score_matrix(name: str, strings: Sequence[str], cutoff: float = 0.0) -> np.n
     return raw.astype(np.float64) / 100.0
 
 
-def best_match_mean(
-    left: Sequence[Tokens], right: Sequence[Tokens], scorer: Callable[[Tokens, Tokens], float]
-) -> float | None:
-    """Symmetric mean of each item's best match on the other side (None when a side is empty)."""
-    if not left or not right:
-        return None
-    matrix = [[scorer(a, b) for b in right] for a in left]
-    forward = sum(max(row) for row in matrix) / len(left)
-    backward = sum(max(col) for col in zip(*matrix, strict=True)) / len(right)
-    return (forward + backward) / 2.0
+def best_match_means(
+    name: str, groups: Sequence[Sequence[str]], left: np.ndarray, right: np.ndarray
+) -> np.ndarray:
+    """How well ``groups[left[k]]`` matches ``groups[right[k]]`` (joined token strings), for
+    every k: the symmetric mean of each string's best score on the other side; NaN where a
+    side is empty. All pairs of strings are scored in one batch."""
+    out = np.full(len(left), np.nan)
+    sizes = np.fromiter(map(len, groups), np.int64, len(groups))
+    rows, cols = sizes[left], sizes[right]
+    pairs = np.flatnonzero((rows > 0) & (cols > 0))
+    if not pairs.size:
+        return out
+    rows, cols = rows[pairs], cols[pairs]
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    strings = np.empty(int(sizes.sum()), dtype=object)
+    strings[:] = [s for group in groups for s in group]
+    # One cell per (string of the left group, string of the right group), pair by pair.
+    cells = rows * cols
+    pair = np.repeat(np.arange(len(pairs)), cells)
+    offset = np.arange(int(cells.sum())) - np.repeat(np.cumsum(cells) - cells, cells)
+    row, col = offset // cols[pair], offset % cols[pair]
+    scores = score_pairs(
+        name,
+        strings[starts[left[pairs]][pair] + row],
+        strings[starts[right[pairs]][pair] + col],
+        exact=True,
+    )
+    row_base = np.cumsum(rows) - rows
+    col_base = np.cumsum(cols) - cols
+    row_best = np.full(int(rows.sum()), -np.inf)
+    col_best = np.full(int(cols.sum()), -np.inf)
+    np.maximum.at(row_best, row_base[pair] + row, scores)
+    np.maximum.at(col_best, col_base[pair] + col, scores)
+    forward = _ordered_sums(row_best, row_base, rows) / rows
+    backward = _ordered_sums(col_best, col_base, cols) / cols
+    out[pairs] = (forward + backward) / 2.0
+    return out
+
+
+def _ordered_sums(values: np.ndarray, starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Sum of each segment ``values[starts[k]:starts[k] + counts[k]]``, added left to right:
+    the same value whatever the batch (numpy's pairwise sums may differ in the last bit)."""
+    total = np.zeros(len(starts))
+    for k in range(int(counts.max(initial=0))):
+        present = counts > k
+        total[present] += values[starts[present] + k]
+    return total
