@@ -18,6 +18,7 @@ from typing import Any
 
 from contentqa import __version__
 from contentqa.model import Finding, Report
+from contentqa.report import json_text
 
 DEFAULT_PATH = ".contentqa-baseline.json"
 FORMAT_VERSION = 1
@@ -57,7 +58,7 @@ def render(report: Report) -> str:
         "library_duplication_ratio": report.library_metrics.get("duplication_ratio"),
         "findings": entries,
     }
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    return json_text(payload)
 
 
 def load(path: Path) -> Baseline:

@@ -15,6 +15,15 @@ from pathlib import Path
 from contentqa.model import Report
 
 
+def json_text(value: object) -> str:
+    """``value`` as indented JSON text (the layout of ``json.dumps(indent=2)``, UTF-8 left
+    as is), made by orjson: a 10,000-guide report takes 5 s with the standard encoder,
+    whose indenting form is pure Python."""
+    import orjson
+
+    return orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE).decode()
+
+
 @dataclass(frozen=True)
 class Format:
     """An output format: its renderer and the file name it is written to by default."""

@@ -8,10 +8,10 @@ other parts of the file, so GitLab sees an issue as the same one from one commit
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
 
 from contentqa.model import Category, Finding, Report, Severity
+from contentqa.report import json_text
 
 SEVERITIES = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
 
@@ -47,4 +47,4 @@ def issue(finding: Finding) -> dict[str, Any]:
 
 def render(report: Report) -> str:
     issues = [issue(f) for f in sorted(report.findings, key=Finding.sort_key)]
-    return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
+    return json_text(issues)

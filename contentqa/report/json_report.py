@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from typing import Any
 
 from contentqa.model import Category, Report, Severity
+from contentqa.report import json_text
 
 SCHEMA_ID = "https://contentqa.dev/schemas/report.schema.json"
 REPORT_VERSION = 1
@@ -54,4 +54,4 @@ def to_json(report: Report) -> dict[str, Any]:
 
 
 def render(report: Report) -> str:
-    return json.dumps(to_json(report), indent=2, ensure_ascii=False) + "\n"
+    return json_text(to_json(report))

@@ -11,13 +11,13 @@ do, which the run declares with ``columnKind``.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 from urllib.parse import quote
 
 from contentqa.model import Finding, Location, Report, Severity, Span
 from contentqa.registry import Rule, all_rules, explain
+from contentqa.report import json_text
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = (
@@ -165,4 +165,4 @@ def to_sarif(report: Report) -> dict[str, Any]:
 
 
 def render(report: Report) -> str:
-    return json.dumps(to_sarif(report), indent=2, ensure_ascii=False) + "\n"
+    return json_text(to_sarif(report))
