@@ -436,48 +436,58 @@ class _Context:
                 tasks[level] = functools.partial(
                     self._near_composites, level, collection, parts, units, masked
                 )
+        # Each level gathers its own texts: in a forked process when there are two jobs.
         if "paragraph" in levels:
-            entries = [
-                (anchor(u), masked[self.uid(u)])
-                for u in units
-                if u.kind in PARAGRAPH_KINDS and self.uid(u) not in copies
-            ]
-            tasks["paragraph"] = functools.partial(self._near_level, "paragraph", entries)
+
+            def near_paragraphs() -> tuple[NearPair, ...]:
+                entries = [
+                    (anchor(u), masked[self.uid(u)])
+                    for u in units
+                    if u.kind in PARAGRAPH_KINDS and self.uid(u) not in copies
+                ]
+                return self._near_level("paragraph", entries)
+
+            tasks["paragraph"] = near_paragraphs
         if "passage" in levels:
-            # Sentences already reported word for word (and boilerplate) are left out: what
-            # remains shared is reworded reuse.
-            reported = {
-                (m.file, m.pointer, m.span)
-                for group in (*boilerplate, *sentence_clusters)
-                for m in group.occurrences
-            } | {(m.file, m.pointer, m.span) for a in approvals for m in a.occurrences}
-            entries = [
-                (
-                    anchor(u),
-                    tuple(
-                        itertools.chain.from_iterable(
-                            s.tokens
-                            for s in self.sentences_of.get(self.uid(u), ())
-                            if (s.file, s.pointer, s.span) not in reported
-                        )
-                    ),
-                )
-                for u in units
-                if u.kind in PARAGRAPH_KINDS
-                and self.uid(u) not in copies
-                and self.uid(u) not in self.approved_units
-            ]
-            tasks["passage"] = functools.partial(self._reused_passages, entries)
+
+            def reused_passages() -> list[NearPair]:
+                # Sentences already reported word for word (and boilerplate) are left out:
+                # what remains shared is reworded reuse.
+                reported = {
+                    (m.file, m.pointer, m.span)
+                    for group in (*boilerplate, *sentence_clusters)
+                    for m in group.occurrences
+                } | {(m.file, m.pointer, m.span) for a in approvals for m in a.occurrences}
+                entries = [
+                    (
+                        anchor(u),
+                        tuple(
+                            itertools.chain.from_iterable(
+                                s.tokens
+                                for s in self.sentences_of.get(self.uid(u), ())
+                                if (s.file, s.pointer, s.span) not in reported
+                            )
+                        ),
+                    )
+                    for u in units
+                    if u.kind in PARAGRAPH_KINDS
+                    and self.uid(u) not in copies
+                    and self.uid(u) not in self.approved_units
+                ]
+                return self._reused_passages(entries)
+
+            tasks["passage"] = reused_passages
         if "item" in levels:
-            # Questions are compared with questions only: "How to repot a plant" (a title)
-            # and "How often should I repot a plant?" share words but not meaning. Titles are
-            # compared as part of their steps: short headings of one template ("Clean the
-            # oven", "Clean the sink") look alike without saying the same thing.
-            items = [u for u in units if u.kind in ("item", "question")]
-            questions = [(anchor(u), u.tokens) for u in items if u.kind == "question"]
-            others = [(anchor(u), u.tokens) for u in items if u.kind != "question"]
 
             def near_items() -> list[NearPair]:
+                # Questions are compared with questions only: "How to repot a plant" (a
+                # title) and "How often should I repot a plant?" share words but not
+                # meaning. Titles are compared as part of their steps: short headings of one
+                # template ("Clean the oven", "Clean the sink") look alike without saying the
+                # same thing.
+                items = [u for u in units if u.kind in ("item", "question")]
+                questions = [(anchor(u), u.tokens) for u in items if u.kind == "question"]
+                others = [(anchor(u), u.tokens) for u in items if u.kind != "question"]
                 pairs = self._near_level("item", others) + self._near_level("item", questions)
                 return sorted(
                     (p for p in pairs if not _restates_own_title(p)),
@@ -486,15 +496,19 @@ class _Context:
 
             tasks["item"] = near_items
         if "sentence" in levels:
-            boiler = {(m.file, m.pointer, m.span) for c in boilerplate for m in c.occurrences}
-            entries = [
-                (Anchor(s.file, s.pointer, s.text, s.span, self.position(s)), s.tokens)
-                for u in units
-                if u.kind in PARAGRAPH_KINDS and self.uid(u) not in copies
-                for s in self.sentences_of.get(self.uid(u), ())
-                if (s.file, s.pointer, s.span) not in boiler
-            ]
-            tasks["sentence"] = functools.partial(self._near_level, "sentence", entries)
+
+            def near_sentences() -> tuple[NearPair, ...]:
+                boiler = {(m.file, m.pointer, m.span) for c in boilerplate for m in c.occurrences}
+                entries = [
+                    (Anchor(s.file, s.pointer, s.text, s.span, self.position(s)), s.tokens)
+                    for u in units
+                    if u.kind in PARAGRAPH_KINDS and self.uid(u) not in copies
+                    for s in self.sentences_of.get(self.uid(u), ())
+                    if (s.file, s.pointer, s.span) not in boiler
+                ]
+                return self._near_level("sentence", entries)
+
+            tasks["sentence"] = near_sentences
         # Longest first, so two processes finish at about the same time.
         tasks = {name: tasks[name] for name in sorted(tasks, key=_LEVEL_COST.index)}
         raw = run_tasks(tasks, self.settings.jobs if len(units) >= PARALLEL_MIN_UNITS else 1)
