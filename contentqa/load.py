@@ -115,7 +115,7 @@ def load_markdown(file: str, path: str, source: str) -> Loaded:
         return _problem(
             file, "S010", f"cannot read this Markdown guide: {exc.message}", Position(exc.line, 1)
         )
-    document = Document(file=file, path=path, data=data, source=source, source_map=source_map)
+    document = Document(file=file, path=path, data=data, source_map=source_map)
     return Loaded(file, document)
 
 
@@ -138,10 +138,10 @@ def load_text(file: str, path: str, source: str) -> Loaded:
             Position(1, 1),
         )
     source_map = SourceMap(source)
-    document = Document(file=file, path=path, data=data, source=source, source_map=source_map)
+    document = Document(file=file, path=path, data=data, source_map=source_map)
     problems = tuple(
         ("S005", diagnostic)
-        for diagnostic in _duplicate_key_diagnostics(data, duplicates, source_map)
+        for diagnostic in _duplicate_key_diagnostics(source, data, duplicates, source_map)
     )
     return Loaded(file, document, problems)
 
@@ -228,7 +228,7 @@ def _pairs_hook(sink: list[tuple[int, str]]):
 
 
 def _duplicate_key_diagnostics(
-    data: dict, duplicates: list[tuple[int, str]], source_map: SourceMap
+    source: str, data: dict, duplicates: list[tuple[int, str]], source_map: SourceMap
 ) -> Iterator[Diagnostic]:
     if not duplicates:
         return
@@ -247,7 +247,7 @@ def _duplicate_key_diagnostics(
                     "value would be kept, the others silently lost"
                 ),
                 key=key,
-                position=_second_key_position(source_map, pointer, key),
+                position=_second_key_position(source, source_map, pointer, key),
             )
 
 
@@ -261,12 +261,11 @@ def _walk_objects(value: object, pointer: str) -> Iterator[tuple[str, dict]]:
             yield from _walk_objects(child, f"{pointer}/{index}")
 
 
-def _second_key_position(source_map: SourceMap, pointer: str, key: str) -> Position:
+def _second_key_position(source: str, source_map: SourceMap, pointer: str, key: str) -> Position:
     """Position of the second occurrence of ``key`` among the object's own members."""
     bounds = source_map.offset(pointer)
     if bounds is None:
         return source_map.key_position(f"{pointer}/{escape_token(key)}")
-    source = source_map.source
     start, end = bounds
     decoder = json.JSONDecoder()
     depth = 0

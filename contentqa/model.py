@@ -168,7 +168,6 @@ class Document:
     file: str
     path: str
     data: dict[str, Any]
-    source: str
     source_map: Any = field(repr=False, compare=False, default=None)
 
     def position(self, pointer: str, span: Span | None = None) -> Position:
