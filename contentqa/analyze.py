@@ -17,6 +17,7 @@ from contentqa.config import Config
 from contentqa.model import Diagnostic, Document, Finding, Location, Position, TextUnit
 from contentqa.pointers import wildcard
 from contentqa.registry import Rule, all_rules, get_rule
+from contentqa.segment import pack_sentences, unpack_sentences
 
 T = TypeVar("T")
 
@@ -44,6 +45,29 @@ class GuideContext:
     def shared(self, key: str, compute: Callable[[], T]) -> T:
         """A per-guide result computed once and shared by the rules that need it."""
         return _memoized(self.memo, key, compute)
+
+    def __reduce__(self) -> tuple:
+        # Sent from a worker process: sentences travel as slices of their units, and the
+        # per-guide memo stays behind.
+        packed = pack_sentences(self.units, self.sentences)
+        sentences = self.sentences if packed is None else ()
+        return (
+            _restore_guide,
+            (self.document, self.units, sentences, packed, self.config, self.prepared),
+        )
+
+
+def _restore_guide(
+    document: Document,
+    units: tuple[TextUnit, ...],
+    sentences: tuple[TextUnit, ...],
+    packed: Any,
+    config: Config,
+    prepared: dict[str, Any],
+) -> GuideContext:
+    if packed is not None:
+        sentences = unpack_sentences(units, packed)
+    return GuideContext(document, units, sentences, config, {}, prepared)
 
 
 @dataclass(frozen=True)

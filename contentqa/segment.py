@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator
+from array import array
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
@@ -89,6 +90,61 @@ def segment(file: str, data: dict[str, Any]) -> Segmented:
                 )
             )
     return Segmented(tuple(units), tuple(sentences))
+
+
+def pack_sentences(units: Sequence[TextUnit], sentences: Sequence[TextUnit]) -> array[int] | None:
+    """Sentences as five integers each (their unit's index, span, and first and last token
+    among the unit's tokens), or None if one is not such a slice of its unit.
+
+    Results travel from worker processes to the main one, where rebuilding the sentences
+    from their units costs less than unpickling them and interning their tokens again.
+    """
+    rows = array("i")
+    index = 0
+    token = 0
+    for sentence in sentences:
+        while index < len(units) and units[index].pointer != sentence.pointer:
+            index += 1
+            token = 0
+        if index == len(units) or sentence.span is None:
+            return None
+        unit = units[index]
+        tokens = sentence.tokens
+        if unit.tokens[token : token + len(tokens)] != tokens:
+            return None
+        if (sentence.file, sentence.part, sentence.prose, sentence.kind, sentence.words) != (
+            unit.file,
+            unit.part,
+            unit.prose,
+            "sentence",
+            0,
+        ) or sentence.text != unit.text[sentence.span.start : sentence.span.end]:
+            return None
+        rows.extend((index, sentence.span.start, sentence.span.end, token, token + len(tokens)))
+        token += len(tokens)
+    return rows
+
+
+def unpack_sentences(units: Sequence[TextUnit], rows: array[int]) -> tuple[TextUnit, ...]:
+    """The sentences :func:`pack_sentences` packed, rebuilt from their units."""
+    values = rows.tolist()
+    sentences = []
+    for k in range(0, len(values), 5):
+        index, start, end, first, last = values[k : k + 5]
+        unit = units[index]
+        sentences.append(
+            TextUnit(
+                unit.file,
+                unit.pointer,
+                "sentence",
+                unit.text[start:end],
+                unit.part,
+                unit.prose,
+                Span(start, end),
+                unit.tokens[first:last],
+            )
+        )
+    return tuple(sentences)
 
 
 def _normalized(orth: int) -> str:
