@@ -184,6 +184,8 @@ class GuideReport:
     metrics: dict[str, Any] = field(default_factory=dict)
     # The parsed guide, for reporters that show the text (HTML); not part of the JSON report.
     data: dict[str, Any] | None = field(default=None, compare=False, repr=False)
+    # Its own ``x-contentqa`` suppressions, collected with the rest of the per-file work.
+    suppressions: tuple[Any, ...] = field(default=(), compare=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         return {"file": self.file, "id": self.id, "valid": self.valid, "metrics": self.metrics}

@@ -93,7 +93,14 @@ def check_loaded(loaded: Loaded, config: Config, prepare: bool = True) -> FileRe
     return FileResult(
         document.file,
         guide,
-        GuideReport(document.file, guide_id, valid, metrics, document.data),
+        GuideReport(
+            document.file,
+            guide_id,
+            valid,
+            metrics,
+            document.data,
+            tuple(suppress.from_guide(document.file, document.data)),
+        ),
         findings,
         stats,
     )

@@ -12,6 +12,7 @@ A suppression that matched nothing, or whose ``expires`` date has passed, is its
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import fnmatch
 from collections.abc import Iterator, Mapping, Sequence
@@ -115,8 +116,9 @@ def apply(
 ) -> Outcome:
     suppressions = list(configured)
     for guide in guides:
-        if guide.data is not None:
-            suppressions.extend(from_guide(guide.file, guide.data))
+        # Copies: a guide's report may serve more than one run (``--watch``), each counting
+        # its own uses.
+        suppressions.extend(dataclasses.replace(s) for s in guide.suppressions)
     kept: list[Finding] = []
     suppressed = 0
     for finding in findings:
