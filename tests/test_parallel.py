@@ -49,6 +49,7 @@ def test_near_duplicate_levels_in_two_processes_give_the_same_report(monkeypatch
     results = [check_file(path, config) for path in paths]
     one = render(dataclasses.replace(build_report(results, config), generated_at="-"))
     monkeypatch.setattr(engine, "PARALLEL_MIN_UNITS", 0)
+    monkeypatch.setattr(engine, "PARALLEL_MAX_UNITS", 10**9)
     calls = []
     monkeypatch.setattr(
         engine, "run_tasks", lambda tasks, jobs: calls.append(jobs) or run_tasks(tasks, jobs)
@@ -57,3 +58,21 @@ def test_near_duplicate_levels_in_two_processes_give_the_same_report(monkeypatch
     two = render(dataclasses.replace(build_report(results, two_jobs), generated_at="-"))
     assert calls == [2]
     assert one == two
+
+
+@pytest.mark.parametrize(
+    ("below", "above", "jobs"),
+    [(1, None, 1), (0, None, 2), (0, -1, 1)],
+    ids=["small library", "mid-sized library", "large library"],
+)
+def test_levels_fork_only_for_mid_sized_libraries(monkeypatch, below, above, jobs):
+    """Small libraries do not pay for starting processes; large ones would copy too much."""
+    config = dataclasses.replace(Config(), jobs=2)
+    results = [check_file(p, config) for p in discover([FIXTURES / "duplicates" / "guides"])]
+    units = sum(len(r.guide.units) for r in results if r.guide)
+    monkeypatch.setattr(engine, "PARALLEL_MIN_UNITS", units + below)
+    monkeypatch.setattr(engine, "PARALLEL_MAX_UNITS", 10**9 if above is None else units + above)
+    calls = []
+    monkeypatch.setattr(engine, "run_tasks", lambda tasks, jobs: calls.append(jobs) or {})
+    build_report(results, config)
+    assert calls == [jobs]
