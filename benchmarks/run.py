@@ -37,6 +37,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Sequence
@@ -77,6 +78,10 @@ def fmt_n(value: float | int | None, digits: int = 0) -> str:
     if isinstance(value, int) or digits == 0:
         return f"{round(value):,}"
     return f"{value:,.{digits}f}"
+
+
+def fmt_mib(kb: float | None) -> str:
+    return f"{kb / 1024:,.0f} MiB" if kb else "–"
 
 
 def pct(part: int, whole: int) -> str:
@@ -136,14 +141,37 @@ class CheckRun:
     wall: float
     max_rss_kb: int | None
     report: dict
+    # Summed over every process of the run (main, per-file workers, forked level workers).
+    peak_pss_kb: int | None = None
+
+
+def _tree_pss_kb(root: int) -> int:
+    """Proportional set size of ``root`` and all its descendants (Linux): shared pages are
+    split among the processes sharing them, so the sum is the memory the run really holds."""
+    total = 0
+    stack = [root]
+    while stack:
+        pid = stack.pop()
+        try:
+            for task in os.listdir(f"/proc/{pid}/task"):
+                children = Path(f"/proc/{pid}/task/{task}/children").read_text()
+                stack += [int(child) for child in children.split()]
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except OSError:  # the process ended meanwhile
+            continue
+        match = re.search(r"^Pss:\s+(\d+) kB", rollup, re.MULTILINE)
+        total += int(match.group(1)) if match else 0
+    return total
 
 
 def run_check(folder: Path, out_json: Path, cwd: Path) -> CheckRun:
     """``contentqa check FOLDER --output OUT -q --fail-on never`` in a subprocess.
 
     Runs in ``cwd`` (a temp folder) so no project configuration is picked up: defaults.
-    Peak memory: ``/usr/bin/time -v`` (largest single process of the run, workers included),
-    else ``getrusage(RUSAGE_CHILDREN)`` (the largest child so far).
+    Peak memory, two ways: the summed PSS of all the run's processes, sampled every 0.2 s
+    (Linux), and the largest single process (``/usr/bin/time -v``, else
+    ``getrusage(RUSAGE_CHILDREN)``), which counts pages shared with other processes in full
+    but misses the others.
     """
     cmd = [
         sys.executable,
@@ -160,19 +188,35 @@ def run_check(folder: Path, out_json: Path, cwd: Path) -> CheckRun:
     use_time = Path(TIME_BIN).exists()
     if use_time:
         cmd = [TIME_BIN, "-v", *cmd]
+    sample_pss = Path("/proc/self/smaps_rollup").exists()
     start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak_pss = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak_pss
+        while not done.wait(0.2):
+            peak_pss = max(peak_pss, _tree_pss_kb(proc.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    if sample_pss:
+        sampler.start()
+    _, stderr = proc.communicate()
     wall = time.perf_counter() - start
+    done.set()
+    if sample_pss:
+        sampler.join()
     if proc.returncode != 0:
-        raise RuntimeError(f"contentqa check failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+        raise RuntimeError(f"contentqa check failed ({proc.returncode}):\n{stderr[-3000:]}")
     rss = None
     if use_time:
-        match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
+        match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", stderr)
         rss = int(match.group(1)) if match else None
     else:
         rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     report = json.loads(out_json.read_text(encoding="utf-8"))
-    return CheckRun(wall, rss, report)
+    return CheckRun(wall, rss, report, peak_pss or None)
 
 
 def finding_locations(finding: dict) -> list[tuple[str, str]]:
@@ -611,7 +655,8 @@ def myfixit_part(doc: Doc, work: Path, quick: bool, parts: Parts) -> list[tuple[
             ["guides / steps", f"{fmt_n(len(records))} / {fmt_n(len(steps))}"],
             ["convert + write", fmt_s(convert)],
             ["`contentqa check` wall time", fmt_s(run.wall)],
-            ["peak RSS", f"{fmt_n(run.max_rss_kb / 1024 if run.max_rss_kb else None)} MiB"],
+            ["peak memory, all processes (PSS)", fmt_mib(run.peak_pss_kb)],
+            ["peak RSS, largest process", fmt_mib(run.max_rss_kb)],
             [
                 "words (report metrics) / words per second",
                 f"{fmt_n(words)} / {fmt_n(words / run.wall)}",
@@ -793,6 +838,7 @@ def synthetic_part(
         report = checks[-1].report
         wall = median([c.wall for c in checks])
         rss = [c.max_rss_kb for c in checks if c.max_rss_kb]
+        pss = [c.peak_pss_kb for c in checks if c.peak_pss_kb]
         words = total_words(report)
         counts = code_counts(report)
         rows.append(
@@ -803,7 +849,8 @@ def synthetic_part(
                 runs,
                 fmt_s(wall),
                 " / ".join(f"{c.wall:.1f}" for c in checks),
-                f"{median(rss) / 1024:,.0f} MiB" if rss else "–",
+                fmt_mib(median(pss)) if pss else "–",
+                fmt_mib(median(rss)) if rss else "–",
                 fmt_n(words / wall),
                 fmt_n(len(report["findings"])),
                 codes_cell(counts),
@@ -839,9 +886,11 @@ def synthetic_part(
         del stages
     doc.p(
         "`contentqa check LIB --output R.json -q --fail-on never` in a subprocess, from a temp "
-        "folder (default configuration). Wall time is the median of the runs listed; peak RSS "
-        "is the largest single process (`/usr/bin/time -v`). Words are the report's per-guide "
-        "`words` metric."
+        "folder (default configuration). Wall time is the median of the runs listed. Peak "
+        "memory: the summed PSS of all the run's processes, sampled every 0.2 s (what the run "
+        "holds: shared pages are split among their sharers), and the largest single process "
+        "(`/usr/bin/time -v`), which counts shared pages in full and misses the other "
+        "processes. Words are the report's per-guide `words` metric."
     )
     doc.table(
         [
@@ -851,7 +900,8 @@ def synthetic_part(
             "runs",
             "wall (median)",
             "runs (s)",
-            "peak RSS",
+            "peak memory (PSS, all)",
+            "peak RSS (largest)",
             "words/s",
             "findings",
             "findings per code",
