@@ -624,15 +624,23 @@ class _Context:
         setting = self.settings.near["passage"]
         entries = [(a, t) for a, t in entries if len(t) >= setting.min_words]
         texts, members, _ = _distinct(entries)
-        # Runs as hashes: only equality matters, and a library holds millions of them.
-        runs = [frozenset(map(hash, zip(t, t[1:], t[2:], strict=False))) for t in texts]
+        # Runs as hashes in one array: only equality matters, and a library holds millions.
+        counts = np.fromiter((max(len(t) - 2, 0) for t in texts), np.int64, len(texts))
+        hashes = np.fromiter(
+            itertools.chain.from_iterable(
+                map(hash, zip(t, t[1:], t[2:], strict=False)) for t in texts
+            ),
+            np.int64,
+            int(counts.sum()),
+        )
+        owners = np.repeat(np.arange(len(texts), dtype=np.int64), counts)
+        sizes, left, right, shared = _shared_rare_runs(hashes, owners, len(texts))
+        scores = shared / np.minimum(sizes[left], sizes[right])
+        keep = (shared >= max(1, setting.min_shared)) & (scores >= setting.threshold)
         pairs: list[NearPair] = []
-        for (i, j), shared in _shared_rare_runs(runs).items():
-            if shared < max(1, setting.min_shared):
-                continue
-            score = shared / min(len(runs[i]), len(runs[j]))
-            if score < setting.threshold:
-                continue
+        for i, j, score in zip(
+            left[keep].tolist(), right[keep].tolist(), scores[keep].tolist(), strict=True
+        ):
             for a in members[i]:
                 for b in members[j]:
                     first, second = sorted((a, b), key=lambda x: x.order)
@@ -971,30 +979,28 @@ def _by_file(owners: Sequence[Iterable[str]]) -> list[list[int]]:
 PHRASE_MIN_TEXTS = 5
 
 
-def _shared_rare_runs(runs: Sequence[frozenset[int]]) -> dict[tuple[int, int], int]:
-    """For every pair of texts ``i < j`` sharing runs held by fewer than
-    ``PHRASE_MIN_TEXTS`` texts, how many such runs they share."""
-    n = len(runs)
-    sizes = np.fromiter(map(len, runs), dtype=np.int64, count=n)
-    hashes = np.fromiter(itertools.chain.from_iterable(runs), np.int64, int(sizes.sum()))
-    owner = np.repeat(np.arange(n, dtype=np.int64), sizes)
-    order = np.lexsort((owner, hashes))
-    hashes, owner = hashes[order], owner[order]
+def _shared_rare_runs(
+    hashes: np.ndarray, owners: np.ndarray, n: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Texts' runs given as ``hashes[k]`` held by text ``owners[k]``, of ``n`` texts: the
+    number of distinct runs of each text, and every pair of texts ``left < right`` sharing
+    runs held by fewer than ``PHRASE_MIN_TEXTS`` texts, with how many such runs they share."""
+    order = np.lexsort((owners, hashes))
+    hashes, owners = hashes[order], owners[order]
+    # A text repeating a run holds it once.
+    first = np.r_[True, (hashes[1:] != hashes[:-1]) | (owners[1:] != owners[:-1])]
+    hashes, owners = hashes[first], owners[first]
+    sizes = np.bincount(owners, minlength=n)
     starts = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1]])
     held_by = np.diff(np.r_[starts, len(hashes)])
-    codes = []
+    codes = [np.zeros(0, dtype=np.int64)]
     for size in range(2, PHRASE_MIN_TEXTS):
         # One row per run held by ``size`` texts: its owners, in increasing order.
-        group = owner[starts[held_by == size][:, None] + np.arange(size)]
+        group = owners[starts[held_by == size][:, None] + np.arange(size)]
         for left, right in itertools.combinations(range(size), 2):
             codes.append(group[:, left] * n + group[:, right])
-    if not codes:
-        return {}
     pair_codes, shared = np.unique(np.concatenate(codes), return_counts=True)
-    return {
-        (code // n, code % n): count
-        for code, count in zip(pair_codes.tolist(), shared.tolist(), strict=True)
-    }
+    return sizes, pair_codes // n, pair_codes % n, shared
 
 
 # Candidate pairs scored per batch: a large library proposes tens of millions, and the
