@@ -985,6 +985,9 @@ def _shared_rare_runs(
     """Texts' runs given as ``hashes[k]`` held by text ``owners[k]``, of ``n`` texts: the
     number of distinct runs of each text, and every pair of texts ``left < right`` sharing
     runs held by fewer than ``PHRASE_MIN_TEXTS`` texts, with how many such runs they share."""
+    if not len(hashes):
+        empty = np.zeros(0, dtype=np.int64)
+        return np.zeros(n, dtype=np.int64), empty, empty, empty
     order = np.lexsort((owners, hashes))
     hashes, owners = hashes[order], owners[order]
     # A text repeating a run holds it once.

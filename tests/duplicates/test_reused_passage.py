@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+
 from contentqa.config import Config
+from contentqa.duplicates.engine import _shared_rare_runs
 from contentqa.pipeline import run
 
 SOURCE = (
@@ -83,3 +86,17 @@ def test_runs_shared_by_many_paragraphs_are_stock_phrases(tmp_path):
         for i, ending in enumerate(endings)
     ]
     assert _reused(run(paths, Config())) == []
+
+
+def test_shared_rare_runs_counts_each_run_once_and_skips_stock_phrases():
+    # Text 0 holds run 7 twice; run 9 is held by all five texts, a stock phrase.
+    hashes = np.array([7, 7, 8, 9, 7, 8, 9, 9, 9, 9, 5], dtype=np.int64)
+    owners = np.array([0, 0, 0, 0, 1, 1, 1, 2, 3, 4, 4], dtype=np.int64)
+    sizes, left, right, shared = _shared_rare_runs(hashes, owners, 5)
+    assert sizes.tolist() == [3, 3, 1, 1, 2]
+    assert (left.tolist(), right.tolist(), shared.tolist()) == ([0], [1], [2])
+
+
+def test_shared_rare_runs_of_texts_without_runs():
+    sizes, left, right, shared = _shared_rare_runs(np.zeros(0, np.int64), np.zeros(0, np.int64), 2)
+    assert sizes.tolist() == [0, 0] and not len(left) and not len(right) and not len(shared)
