@@ -427,9 +427,6 @@ class _Context:
         copies = {self.uid(c) for cluster in paragraph_clusters for c in cluster.copies}
         copies |= {self.uid(c.short) for c in containments}
 
-        def anchor(unit: TextUnit, span: Span | None = None) -> Anchor:
-            return Anchor(unit.file, unit.pointer, unit.text, span, self.position(unit))
-
         tasks: dict[str, Callable[[], Sequence[NearPair]]] = {}
         for level, collection, parts in COMPOSITES:
             if level in levels:
@@ -441,7 +438,7 @@ class _Context:
 
             def near_paragraphs() -> tuple[NearPair, ...]:
                 entries = [
-                    (anchor(u), masked[self.uid(u)])
+                    (u, masked[self.uid(u)])
                     for u in units
                     if u.kind in PARAGRAPH_KINDS and self.uid(u) not in copies
                 ]
@@ -460,7 +457,7 @@ class _Context:
                 } | {(m.file, m.pointer, m.span) for a in approvals for m in a.occurrences}
                 entries = [
                     (
-                        anchor(u),
+                        u,
                         tuple(
                             itertools.chain.from_iterable(
                                 s.tokens
@@ -486,8 +483,8 @@ class _Context:
                 # template ("Clean the oven", "Clean the sink") look alike without saying the
                 # same thing.
                 items = [u for u in units if u.kind in ("item", "question")]
-                questions = [(anchor(u), u.tokens) for u in items if u.kind == "question"]
-                others = [(anchor(u), u.tokens) for u in items if u.kind != "question"]
+                questions = [(u, u.tokens) for u in items if u.kind == "question"]
+                others = [(u, u.tokens) for u in items if u.kind != "question"]
                 pairs = self._near_level("item", others) + self._near_level("item", questions)
                 return sorted(
                     (p for p in pairs if not _restates_own_title(p)),
@@ -500,7 +497,7 @@ class _Context:
             def near_sentences() -> tuple[NearPair, ...]:
                 boiler = {(m.file, m.pointer, m.span) for c in boilerplate for m in c.occurrences}
                 entries = [
-                    (Anchor(s.file, s.pointer, s.text, s.span, self.position(s)), s.tokens)
+                    (s, s.tokens)
                     for u in units
                     if u.kind in PARAGRAPH_KINDS and self.uid(u) not in copies
                     for s in self.sentences_of.get(self.uid(u), ())
@@ -591,7 +588,7 @@ class _Context:
         return out
 
     def _near_level(
-        self, level: str, entries: list[tuple[Anchor, Sequence[str]]]
+        self, level: str, entries: list[tuple[TextUnit, Sequence[str]]]
     ) -> tuple[NearPair, ...]:
         setting = self.settings.near[level]
         entries = [(a, t) for a, t in entries if len(t) >= setting.min_words]
@@ -606,13 +603,23 @@ class _Context:
         ):
             if _numbers(texts[i]) != _numbers(texts[j]):
                 continue
-            for a in members[i]:
-                for b in members[j]:
-                    first, second = sorted((a, b), key=lambda x: x.order)
-                    pairs.append(NearPair(level, first, second, score))
+            pairs += self._pairs_between(level, members[i], members[j], score)
         return tuple(sorted(pairs, key=lambda p: (p.second.order, p.first.order)))
 
-    def _reused_passages(self, entries: list[tuple[Anchor, Sequence[str]]]) -> list[NearPair]:
+    def _pairs_between(
+        self, level: str, left: list[TextUnit], right: list[TextUnit], score: float
+    ) -> Iterator[NearPair]:
+        """A pair for every holder of one text and every holder of the other, first in
+        document order first. Anchors are made here, for the few texts that pair up."""
+        for a in map(self.anchor, left):
+            for b in map(self.anchor, right):
+                first, second = sorted((a, b), key=lambda x: x.order)
+                yield NearPair(level, first, second, score)
+
+    def anchor(self, unit: TextUnit) -> Anchor:
+        return Anchor(unit.file, unit.pointer, unit.text, unit.span, self.position(unit))
+
+    def _reused_passages(self, entries: list[tuple[TextUnit, Sequence[str]]]) -> list[NearPair]:
         """Paragraph pairs where one reuses a large share of the other's 3-word runs: a
         passage copied into a longer text, or copied and lightly revised, which whole-text
         scores miss when the lengths differ. Score: shared runs over the shorter text's.
@@ -641,10 +648,7 @@ class _Context:
         for i, j, score in zip(
             left[keep].tolist(), right[keep].tolist(), scores[keep].tolist(), strict=True
         ):
-            for a in members[i]:
-                for b in members[j]:
-                    first, second = sorted((a, b), key=lambda x: x.order)
-                    pairs.append(NearPair("passage", first, second, score))
+            pairs += self._pairs_between("passage", members[i], members[j], score)
         return sorted(pairs, key=lambda p: (p.second.order, p.first.order))
 
     def _near_composites(
@@ -954,12 +958,12 @@ def _closest_items(
 
 
 def _distinct(
-    entries: Sequence[tuple[Anchor, Sequence[str]]],
-) -> tuple[list[tuple[str, ...]], dict[int, list[Anchor]], list[set[str]]]:
-    """Each distinct text once (identical texts are the exact layers' business), the anchors
-    holding each, and the files each appears in."""
+    entries: Sequence[tuple[TextUnit, Sequence[str]]],
+) -> tuple[list[tuple[str, ...]], dict[int, list[TextUnit]], list[set[str]]]:
+    """Each distinct text once (identical texts are the exact layers' business), the units
+    (or sentences) holding each, and the files each appears in."""
     distinct: dict[tuple[str, ...], int] = {}
-    members: dict[int, list[Anchor]] = defaultdict(list)
+    members: dict[int, list[TextUnit]] = defaultdict(list)
     for a, tokens in entries:
         members[distinct.setdefault(tuple(tokens), len(distinct))].append(a)
     texts = list(distinct)
