@@ -72,9 +72,14 @@ def score_pairs(
         processor=None,
         score_cutoff=cutoff * 100,
         dtype=np.float64 if exact else None,
-        workers=-1,
+        # Threads on every core pay off for large batches only: starting them costs more
+        # than scoring a step's few pairs.
+        workers=-1 if len(left) >= _THREADED_BATCH else 1,
     )
     return raw.astype(np.float64) / 100.0
+
+
+_THREADED_BATCH = 5_000
 
 
 def score_matrix(name: str, strings: Sequence[str], cutoff: float = 0.0) -> np.ndarray:
