@@ -8,6 +8,7 @@ A rule that crashes on one guide becomes an ``S007 internal-error`` finding for 
 from __future__ import annotations
 
 import hashlib
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -61,7 +62,7 @@ def _restore_guide(
     document: Document,
     units: tuple[TextUnit, ...],
     sentences: tuple[TextUnit, ...],
-    packed: Any,
+    packed: array[int] | None,
     config: Config,
     prepared: dict[str, Any],
 ) -> GuideContext:
