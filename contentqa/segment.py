@@ -9,11 +9,12 @@ sentencizer (no trained model, nothing downloaded), loaded once per process.
 
 from __future__ import annotations
 
+import itertools
 import re
 import sys
 from array import array
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -67,26 +68,40 @@ def segment(file: str, data: dict[str, Any]) -> Segmented:
         # Token attributes as arrays: creating a Token object per token costs more than
         # the tokenizer itself.
         table = doc.to_array([ORTH, IDX, SENT_START])
-        words = [_normalized(orth) for orth in table[:, 0].tolist()]
+        words = _normalized_words(table[:, 0].tolist())
         offsets = [*table[:, 1].tolist(), len(unit.text)]
         starts = [i for i, flag in enumerate(table[:, 2].tolist()) if flag == 1 or i == 0]
+        # kept[i]: how many of the words before word i are tokens (not punctuation).
+        kept = list(itertools.accumulate((1 if w else 0 for w in words), initial=0))
         tokens = tuple(w for w in words if w)
-        units.append(replace(unit, tokens=tokens, words=count_words(unit.text)))
+        text = unit.text
+        units.append(
+            TextUnit(
+                unit.file,
+                unit.pointer,
+                unit.kind,
+                text,
+                unit.part,
+                unit.prose,
+                None,
+                tokens,
+                count_words(text),
+            )
+        )
         for first, stop in zip(starts, [*starts[1:], len(words)], strict=True):
-            start, end = _trim(unit.text, offsets[first], _end_of(unit.text, offsets, stop))
-            if start >= end or not _WORD.search(unit.text[start:end]):
+            start, end = _trim(text, offsets[first], _end_of(text, offsets, stop))
+            if start >= end or not _WORD.search(text, start, end):
                 continue
-            tokens = tuple(w for w in words[first:stop] if w)
             sentences.append(
                 TextUnit(
-                    file=unit.file,
-                    pointer=unit.pointer,
-                    kind="sentence",
-                    text=unit.text[start:end],
-                    part=unit.part,
-                    prose=unit.prose,
-                    span=Span(start, end),
-                    tokens=tokens,
+                    unit.file,
+                    unit.pointer,
+                    "sentence",
+                    text[start:end],
+                    unit.part,
+                    unit.prose,
+                    Span(start, end),
+                    tokens[kept[first] : kept[stop]],
                 )
             )
     return Segmented(tuple(units), tuple(sentences))
@@ -147,11 +162,18 @@ def unpack_sentences(units: Sequence[TextUnit], rows: array[int]) -> tuple[TextU
     return tuple(sentences)
 
 
-def _normalized(orth: int) -> str:
-    value = _NORMALIZED.get(orth)
-    if value is None:
-        value = _NORMALIZED[orth] = normalize_token(sentencizer().vocab.strings[orth])
-    return value
+def _normalized_words(orths: list[int]) -> list[str]:
+    """The normalized form of each token (empty for punctuation), cached per spaCy ID."""
+    words = list(map(_NORMALIZED.get, orths))
+    if None in words:
+        strings = sentencizer().vocab.strings
+        for i, (orth, word) in enumerate(zip(orths, words, strict=True)):
+            if word is None:
+                word = _NORMALIZED.get(orth)
+                if word is None:
+                    word = _NORMALIZED[orth] = normalize_token(strings[orth])
+                words[i] = word
+    return words
 
 
 _NORMALIZED: dict[int, str] = {}
