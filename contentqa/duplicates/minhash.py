@@ -166,20 +166,27 @@ def pair_codes(members: Sequence[int], n: int) -> np.ndarray:
 
 def _bucket_pairs(keys: np.ndarray, n: int) -> np.ndarray:
     """Codes ``i * n + j`` (``i < j``) of texts sharing a key, without a Python loop over the
-    many buckets of two; larger buckets are expanded one by one."""
-    order = np.argsort(keys, kind="stable")
-    sorted_keys = keys[order]
-    starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
-    sizes = np.diff(np.r_[starts, len(keys)])
+    many buckets of two; larger buckets are expanded one by one.
+
+    Keys and text indices are packed into one 64-bit value each and sorted together: that
+    orders every bucket by index and is three times faster than an index sort.
+    """
+    packed = (keys.astype(np.uint64) << np.uint64(32)) | np.arange(len(keys), dtype=np.uint64)
+    packed.sort()
+    sorted_keys = packed >> np.uint64(32)
+    # Most keys are unique: work on the positions whose key equals the next one only.
+    same = np.flatnonzero(sorted_keys[1:] == sorted_keys[:-1])
+    if not len(same):
+        return np.zeros(0, dtype=np.int64)
+    index = (packed & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    run_start = np.r_[True, same[1:] != same[:-1] + 1]
+    starts = same[run_start]
+    sizes = np.diff(np.r_[np.flatnonzero(run_start), len(same)]) + 1
     pairs = starts[sizes == 2]
-    first, second = order[pairs], order[pairs + 1]
-    out = [np.minimum(first, second) * n + np.maximum(first, second)]
-    for start, size in zip(
-        starts[(sizes > 2) & (sizes <= _MAX_BUCKET)].tolist(),
-        sizes[(sizes > 2) & (sizes <= _MAX_BUCKET)].tolist(),
-        strict=True,
-    ):
-        members = np.sort(order[start : start + size])
+    out = [index[pairs] * n + index[pairs + 1]]
+    large = (sizes > 2) & (sizes <= _MAX_BUCKET)
+    for start, size in zip(starts[large].tolist(), sizes[large].tolist(), strict=True):
+        members = index[start : start + size]
         i, j = np.triu_indices(size, k=1)
         out.append(members[i] * n + members[j])
     return np.concatenate(out)
@@ -210,12 +217,23 @@ def pairs_from_keys(keys: np.ndarray) -> np.ndarray:
     if n < 2:
         return np.zeros((0, 2), dtype=np.int64)
     found: list[np.ndarray] = []
-    for band in range(keys.shape[1]):
-        found.append(_bucket_pairs(np.ascontiguousarray(keys[:, band]), n))
+    for band_keys in np.ascontiguousarray(keys.T):
+        found.append(_bucket_pairs(band_keys, n))
         if sum(len(f) for f in found) > _MERGE_CODES:  # bands repeat pairs: keep one copy
-            found = [np.unique(np.concatenate(found))]
+            found = [sorted_unique(np.concatenate(found))]
     found = [f for f in found if len(f)]
     if not found:
         return np.zeros((0, 2), dtype=np.int64)
-    codes = np.unique(np.concatenate(found))
+    codes = sorted_unique(np.concatenate(found))
     return np.stack([codes // n, codes % n], axis=1)
+
+
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted: ``np.unique`` without its hash-table path, which NumPy
+    2.3+ takes for plain integer arrays and which took 5 s for 4 million codes against 0.05 s
+    for a sort (measured with NumPy 2.4)."""
+    values = np.sort(values)
+    keep = np.empty(len(values), dtype=bool)
+    keep[:1] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]

@@ -6,7 +6,8 @@ import random
 import numpy as np
 import pytest
 
-from contentqa.duplicates.minhash import candidate_pairs, lsh_params, signatures
+from contentqa.duplicates import minhash
+from contentqa.duplicates.minhash import candidate_pairs, lsh_params, pairs_from_keys, signatures
 
 
 def _texts(seed: int = 3, n: int = 400) -> list[tuple[str, ...]]:
@@ -71,3 +72,24 @@ def test_small_inputs():
     assert candidate_pairs([("a",)]).shape == (0, 2)
     pairs = candidate_pairs([("one", "two", "three"), ("one", "two", "three"), ()])
     assert pairs.tolist() == [[0, 1]]
+
+
+def test_pairs_from_keys_are_every_pair_sharing_a_key_in_buckets_up_to_the_limit():
+    rng = np.random.default_rng(5)
+    n, bands = 3000, 4
+    keys = rng.integers(0, 2**32, size=(n, bands), dtype=np.uint64).astype(np.uint32)
+    keys[rng.integers(0, n, 200), 0] = 7  # buckets of every size: two, a few, many...
+    keys[:3, 1] = 9
+    keys[10:20, 2] = 11
+    keys[100 : 100 + minhash._MAX_BUCKET + 1, 3] = 13  # ...and one too large to expand
+    keys[2000:2002] = keys[2002]  # the same pair from every band
+    expected = set()
+    for band in range(bands):
+        buckets: dict[int, list[int]] = {}
+        for index, key in enumerate(keys[:, band].tolist()):
+            buckets.setdefault(key, []).append(index)
+        for members in buckets.values():
+            if len(members) <= minhash._MAX_BUCKET:
+                expected.update(itertools.combinations(members, 2))
+    pairs = pairs_from_keys(keys)
+    assert pairs.tolist() == [list(pair) for pair in sorted(expected)]
