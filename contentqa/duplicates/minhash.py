@@ -168,8 +168,8 @@ def _bucket_pairs(keys: np.ndarray, n: int) -> np.ndarray:
     """Codes ``i * n + j`` (``i < j``) of texts sharing a key, without a Python loop over the
     many buckets of two; larger buckets are expanded one by one.
 
-    Keys and text indices are packed into one 64-bit value each and sorted together: that
-    orders every bucket by index and is three times faster than an index sort.
+    Keys and text indices (below 2**32) are packed into one 64-bit value each and sorted
+    together: that orders every bucket by index and is three times faster than an index sort.
     """
     packed = (keys.astype(np.uint64) << np.uint64(32)) | np.arange(len(keys), dtype=np.uint64)
     packed.sort()
@@ -229,9 +229,8 @@ def pairs_from_keys(keys: np.ndarray) -> np.ndarray:
 
 
 def sorted_unique(values: np.ndarray) -> np.ndarray:
-    """The distinct values, sorted: ``np.unique`` without its hash-table path, which NumPy
-    2.3+ takes for plain integer arrays and which took 5 s for 4 million codes against 0.05 s
-    for a sort (measured with NumPy 2.4)."""
+    """The distinct values, sorted, as ``np.unique`` gives them. With NumPy 2.4,
+    ``np.unique`` took 5 s for 4 million int64 codes, and this sort 0.05 s."""
     values = np.sort(values)
     keep = np.empty(len(values), dtype=bool)
     keep[:1] = True

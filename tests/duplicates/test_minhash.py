@@ -82,7 +82,7 @@ def test_pairs_from_keys_are_every_pair_sharing_a_key_in_buckets_up_to_the_limit
     keys[:3, 1] = 9
     keys[10:20, 2] = 11
     keys[100 : 100 + minhash._MAX_BUCKET + 1, 3] = 13  # ...and one too large to expand
-    keys[2000:2002] = keys[2002]  # the same pair from every band
+    keys[2000:2002] = keys[2002]  # three texts with the same keys in every band
     expected = set()
     for band in range(bands):
         buckets: dict[int, list[int]] = {}
