@@ -665,12 +665,11 @@ class _Context:
         item_texts: dict[UnitId, list[str]] = defaultdict(list)
         part_order: dict[UnitId, tuple[int, int]] = {}
         mine = [u for u in units if u.pointer.startswith(f"/{collection}/")]
-        composites = composite_fields(mine, collection, lambda u: masked[self.uid(u)])
+        composites = composite_fields(mine, lambda u: masked[self.uid(u)])
         for unit in mine:
-            part_id = (unit.file, part_of(unit.pointer))
+            part, field_name = _part_and_field(unit.pointer)
+            part_id = (unit.file, part)
             part_order.setdefault(part_id, self.order[self.uid(unit)])
-            field_name = unit.pointer.split("/", 4)[3:4] or [""]
-            field_name = field_name[0]
             if field_name == "action_items" and masked[self.uid(unit)]:
                 item_texts[part_id].append(unit.text)
             if field_name in ("title", "question"):
@@ -756,19 +755,24 @@ class _Context:
 
 
 def composite_fields(
-    units: Iterable[TextUnit], collection: str, tokens_of
+    units: Iterable[TextUnit], tokens_of
 ) -> dict[UnitId, dict[str, list[tuple[str, ...]]]]:
-    """The parts of one collection (``steps``...): per part, its fields' token sequences
-    (``tokens_of(unit)``, empty ones left out) in document order."""
+    """The parts the units of one collection (``steps``...) belong to: per part, its fields'
+    token sequences (``tokens_of(unit)``, empty ones left out) in document order."""
     out: dict[UnitId, dict[str, list[tuple[str, ...]]]] = {}
-    prefix_len = len(collection) + 2
     for unit in units:
-        index, _, field_path = unit.pointer[prefix_len:].partition("/")
-        composite = out.setdefault((unit.file, f"/{collection}/{index}"), defaultdict(list))
+        part, field_name = _part_and_field(unit.pointer)
+        composite = out.setdefault((unit.file, part), defaultdict(list))
         tokens = tokens_of(unit)
         if tokens:
-            composite[field_path.split("/")[0]].append(tuple(tokens))
+            composite[field_name].append(tuple(tokens))
     return out
+
+
+def _part_and_field(pointer: str) -> tuple[str, str]:
+    """``/steps/3/body/0`` -> (``/steps/3``, ``body``), ``/steps/3`` -> (``/steps/3``, "")."""
+    pieces = pointer.split("/", 4)
+    return "/".join(pieces[:3]), pieces[3] if len(pieces) > 3 else ""
 
 
 def _part_scores(
@@ -834,7 +838,7 @@ def part_texts(units: Sequence[TextUnit], levels: Iterable[str]) -> list[tuple[s
     for level, collection, _ in COMPOSITES:
         if level in levels:
             mine = [u for u in units if u.pointer.startswith(f"/{collection}/")]
-            parts += [flatten(f) for f in composite_fields(mine, collection, _tokens).values()]
+            parts += [flatten(f) for f in composite_fields(mine, _tokens).values()]
     return list(dict.fromkeys(p for p in parts if p))
 
 
