@@ -92,19 +92,22 @@ def segment(file: str, data: dict[str, Any]) -> Segmented:
             start, end = _trim(text, offsets[first], _end_of(text, offsets, stop))
             if start >= end or not _WORD.search(text, start, end):
                 continue
-            sentences.append(
-                TextUnit(
-                    unit.file,
-                    unit.pointer,
-                    "sentence",
-                    text[start:end],
-                    unit.part,
-                    unit.prose,
-                    Span(start, end),
-                    tokens[kept[first] : kept[stop]],
-                )
-            )
+            sentences.append(_sentence(unit, start, end, tokens[kept[first] : kept[stop]]))
     return Segmented(tuple(units), tuple(sentences))
+
+
+def _sentence(unit: TextUnit, start: int, end: int, tokens: tuple[str, ...]) -> TextUnit:
+    """The sentence at ``[start, end)`` of ``unit``'s text, with its tokens."""
+    return TextUnit(
+        unit.file,
+        unit.pointer,
+        "sentence",
+        unit.text[start:end],
+        unit.part,
+        unit.prose,
+        Span(start, end),
+        tokens,
+    )
 
 
 def pack_sentences(units: Sequence[TextUnit], sentences: Sequence[TextUnit]) -> array[int] | None:
@@ -147,18 +150,7 @@ def unpack_sentences(units: Sequence[TextUnit], rows: array[int]) -> tuple[TextU
     for k in range(0, len(values), 5):
         index, start, end, first, last = values[k : k + 5]
         unit = units[index]
-        sentences.append(
-            TextUnit(
-                unit.file,
-                unit.pointer,
-                "sentence",
-                unit.text[start:end],
-                unit.part,
-                unit.prose,
-                Span(start, end),
-                unit.tokens[first:last],
-            )
-        )
+        sentences.append(_sentence(unit, start, end, unit.tokens[first:last]))
     return tuple(sentences)
 
 

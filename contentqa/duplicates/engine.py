@@ -916,7 +916,7 @@ COMPOSITE_PREFILTER_MARGIN = 0.3
 def part_of(pointer: str) -> str:
     """The composite part a pointer lies in (``/steps/3/body/0`` -> ``/steps/3``)."""
     if pointer.startswith(_COMPOSITE_COLLECTIONS):
-        return "/".join(pointer.split("/")[:3])
+        return _part_and_field(pointer)[0]
     return pointer
 
 
