@@ -379,12 +379,7 @@ class _Context:
         approvals: list[Approval],
     ) -> dict[UnitId, tuple[str, ...]]:
         """Each unit's tokens without boilerplate, approved passages and filler items."""
-        masked_sentences = {
-            (m.file, m.pointer, m.span)
-            for group in (*boilerplate, *(Cluster(a.passage.key, a.occurrences) for a in approvals))
-            for m in group.occurrences
-            if m.span is not None
-        }
+        masked_sentences = _identities((*boilerplate, *approvals))
         # An action item pasted into many steps is filler; a repeated title is not (it names
         # the part, and a step copied whole must still be recognised as the same step).
         filler_items = {
@@ -404,7 +399,7 @@ class _Context:
                 kept = [
                     s.tokens
                     for s in self.sentences_of.get(uid, ())
-                    if (s.file, s.pointer, s.span) not in masked_sentences
+                    if id(s) not in masked_sentences
                 ]
                 out[uid] = tuple(itertools.chain.from_iterable(kept))
             else:
@@ -450,11 +445,7 @@ class _Context:
             def reused_passages() -> list[NearPair]:
                 # Sentences already reported word for word (and boilerplate) are left out:
                 # what remains shared is reworded reuse.
-                reported = {
-                    (m.file, m.pointer, m.span)
-                    for group in (*boilerplate, *sentence_clusters)
-                    for m in group.occurrences
-                } | {(m.file, m.pointer, m.span) for a in approvals for m in a.occurrences}
+                reported = _identities((*boilerplate, *sentence_clusters, *approvals))
                 entries = [
                     (
                         u,
@@ -462,7 +453,7 @@ class _Context:
                             itertools.chain.from_iterable(
                                 s.tokens
                                 for s in self.sentences_of.get(self.uid(u), ())
-                                if (s.file, s.pointer, s.span) not in reported
+                                if id(s) not in reported
                             )
                         ),
                     )
@@ -495,13 +486,13 @@ class _Context:
         if "sentence" in levels:
 
             def near_sentences() -> tuple[NearPair, ...]:
-                boiler = {(m.file, m.pointer, m.span) for c in boilerplate for m in c.occurrences}
+                boiler = _identities(boilerplate)
                 entries = [
                     (s, s.tokens)
                     for u in units
                     if u.kind in PARAGRAPH_KINDS and self.uid(u) not in copies
                     for s in self.sentences_of.get(self.uid(u), ())
-                    if (s.file, s.pointer, s.span) not in boiler
+                    if id(s) not in boiler
                 ]
                 return self._near_level("sentence", entries)
 
@@ -866,7 +857,11 @@ def sketch_guide(
     parts = part_texts(units, levels)
     # One signature per text, whatever its banding: every banding reads 128 permutations.
     assert settings.lsh.num_perm == settings.sentence_lsh.num_perm
-    sig = minhash.signatures([*unit_refs, *sentence_refs, *parts], settings.lsh.num_perm)
+    texts = [*unit_refs, *sentence_refs, *parts]
+    # A one-sentence paragraph is its own sentence: each distinct text is signed once.
+    distinct: dict[tuple[str, ...], int] = {}
+    rows = [distinct.setdefault(text, len(distinct)) for text in texts]
+    sig = minhash.signatures(list(distinct), settings.lsh.num_perm)[rows]
     units_end, sentences_end = len(unit_refs), len(unit_refs) + len(sentence_refs)
     return (
         Sketches(
@@ -963,7 +958,7 @@ def _closest_items(
 
 def _distinct(
     entries: Sequence[tuple[TextUnit, Sequence[str]]],
-) -> tuple[list[tuple[str, ...]], dict[int, list[TextUnit]], list[set[str]]]:
+) -> tuple[list[tuple[str, ...]], dict[int, list[TextUnit]], list[tuple[str, ...]]]:
     """Each distinct text once (identical texts are the exact layers' business), the units
     (or sentences) holding each, and the files each appears in."""
     distinct: dict[tuple[str, ...], int] = {}
@@ -971,7 +966,18 @@ def _distinct(
     for a, tokens in entries:
         members[distinct.setdefault(tuple(tokens), len(distinct))].append(a)
     texts = list(distinct)
-    return texts, members, [{a.file for a in members[i]} for i in range(len(texts))]
+    # Tuples, not sets: a library's sentence level holds a million of them.
+    return (
+        texts,
+        members,
+        [tuple(dict.fromkeys(a.file for a in members[i])) for i in range(len(texts))],
+    )
+
+
+def _identities(groups: Iterable[Cluster | Approval]) -> set[int]:
+    """The ``id`` of every occurrence in ``groups``: a sentence is one object from the segment
+    stage on, and its identity is far cheaper to hash than its file, pointer and span."""
+    return {id(m) for group in groups for m in group.occurrences}
 
 
 def _by_file(owners: Sequence[Iterable[str]]) -> list[list[int]]:
