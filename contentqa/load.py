@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -124,9 +125,18 @@ def load_text(file: str, path: str, source: str) -> Loaded:
     if not source.strip():
         return _problem(file, "S002", "the file is empty; a guide file holds one JSON object")
     try:
-        data = json.loads(source, object_pairs_hook=_pairs_hook(duplicates))
+        data = json.loads(
+            source, object_pairs_hook=_pairs_hook(duplicates), parse_constant=_not_json
+        )
     except json.JSONDecodeError as exc:
         return _syntax_problem(file, source, exc)
+    except _NotJsonConstant as exc:
+        return _problem(
+            file,
+            "S002",
+            f"invalid JSON: {exc.args[0]} is not a JSON value; write a number, or null",
+            _constant_position(source),
+        )
     except RecursionError:
         return _problem(file, "S002", "invalid JSON: nested too deeply to be a guide")
     if not isinstance(data, dict):
@@ -203,6 +213,30 @@ def _syntax_problem(file: str, source: str, exc: json.JSONDecodeError) -> Loaded
 
 def _json_message(msg: str) -> str:
     return _FRIENDLY_JSON.get(msg, msg[:1].lower() + msg[1:])
+
+
+class _NotJsonConstant(ValueError):
+    pass
+
+
+def _not_json(name: str) -> float:
+    # Python reads NaN and Infinity, which JSON does not have (RFC 8259): other tools
+    # reading the guide would reject it.
+    raise _NotJsonConstant(name)
+
+
+# A string literal, or a bare NaN or Infinity outside one.
+_STRING_OR_CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|(-?(?:NaN|Infinity))')
+
+
+def _constant_position(source: str) -> Position:
+    for match in _STRING_OR_CONSTANT.finditer(source):
+        if match.group(1):
+            offset = match.start(1)
+            return Position(
+                source.count("\n", 0, offset) + 1, offset - source.rfind("\n", 0, offset)
+            )
+    return Position(1, 1)
 
 
 class _DuplicateMarker(dict):

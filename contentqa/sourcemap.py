@@ -2,43 +2,81 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from array import array
 from bisect import bisect_left
-
-from json_source_map import calculate
+from functools import cache
 
 from contentqa.model import Position, Span
+from contentqa.pointers import escape_token
 
 _SIMPLE_ESCAPES = frozenset('"\\/bfnrt')
+
+
+@cache
+def _parser():
+    import tree_sitter_json
+    from tree_sitter import Language, Parser
+
+    return Parser(Language(tree_sitter_json.language()))
 
 
 class SourceMap:
     """Positions of every value (and object key) of one JSON text, by JSON pointer.
 
-    json-source-map computes them; they are kept as seven integers per pointer in one array
-    (0-based line, column and offset of the value, its end offset, the line and column of
-    its key, -1 without one, and 1 for a string value): a small fraction of the size of its
-    entry objects, since every guide's map travels from a worker process to the main one and
-    stays there. The source text does not travel with it.
+    tree-sitter's JSON grammar parses the text in C and gives each node's place; they are
+    kept as seven integers per pointer in one array (0-based line, column and offset of the
+    value, its end offset, the line and column of its key, -1 without one, and 1 for a string
+    value): a small fraction of the size of node objects, since every guide's map travels
+    from a worker process to the main one and stays there. The source text does not travel
+    with it. Offsets and columns count characters, not UTF-8 bytes. The text is expected to
+    be strict JSON (the loader has parsed it); anything tree-sitter cannot parse is left out,
+    and pointers into it fall back to their nearest parent.
     """
 
     def __init__(self, source: str) -> None:
-        entries = sorted(calculate(source).items())
+        raw = source.encode("utf-8", "surrogatepass")
+        chars = None if source.isascii() else _char_offsets(raw)
+        entries: dict[str, tuple[int, ...]] = {}
+        escaped: dict[str, str] = {}
+        root = _parser().parse(raw).root_node
+        # Depth first with a stack: a guide nested hundreds deep must not exhaust recursion.
+        stack = [(child, "", None) for child in reversed(root.named_children)][-1:]
+        while stack:
+            node, pointer, key = stack.pop()
+            line, column, start = _place(node.start_byte, node.start_point, chars)
+            end = node.end_byte if chars is None else chars[node.end_byte]
+            key_place = (-1, -1) if key is None else _place(key.start_byte, key.start_point, chars)
+            is_string = node.type == "string"
+            entries[pointer] = (line, column, start, end, *key_place[:2], int(is_string))
+            if is_string and "\\" in source[start:end]:
+                escaped[pointer] = source[start:end]
+            children = []
+            if node.type == "object":
+                for pair in node.named_children:
+                    # A pair's named children are its key and its value.
+                    if pair.type == "pair" and pair.named_child_count == 2:
+                        name, value = pair.named_children
+                        children.append((value, f"{pointer}/{_member(raw, name)}", name))
+            elif node.type == "array":
+                values = [c for c in node.named_children if c.type not in ("comment", "ERROR")]
+                children = [(value, f"{pointer}/{i}", None) for i, value in enumerate(values)]
+            # A repeated key keeps its last value, as the parsed data does.
+            stack.extend(reversed(children))
+        ordered = sorted(entries.items())
         # Sorted pointers, searched by bisection: a tuple costs a fraction of a dict.
-        self._pointers = tuple(sys.intern(pointer) for pointer, _ in entries)
+        self._pointers = tuple(sys.intern(pointer) for pointer, _ in ordered)
         # The raw text of string values holding escapes: only there do decoded and raw
         # offsets differ (the source itself is not kept).
-        self._escaped: dict[int, str] = {}
+        self._escaped = {
+            index: escaped[pointer]
+            for index, (pointer, _) in enumerate(ordered)
+            if pointer in escaped
+        }
         numbers = array("i")
-        for index, (_, entry) in enumerate(entries):
-            start, end, key = entry.value_start, entry.value_end, entry.key_start
-            is_string = source[start.position : start.position + 1] == '"'
-            if is_string and "\\" in source[start.position : end.position]:
-                self._escaped[index] = source[start.position : end.position]
-            numbers.extend((start.line, start.column, start.position, end.position))
-            numbers.extend((key.line, key.column) if key is not None else (-1, -1))
-            numbers.append(int(is_string))
+        for _, values in ordered:
+            numbers.extend(values)
         self._numbers = numbers
 
     def _entry(self, pointer: str) -> tuple[int, ...] | None:
@@ -99,3 +137,27 @@ def _raw_offset(source: str, begin: int, decoded_offset: int) -> int:
                 i += 6
         decoded += 1
     return i - begin
+
+
+def _member(raw: bytes, key) -> str:
+    """The name of the member whose key node is ``key``, as a JSON pointer token (RFC 6901)."""
+    quoted = raw[key.start_byte : key.end_byte]
+    name = json.loads(quoted) if b"\\" in quoted else quoted[1:-1].decode("utf-8", "surrogatepass")
+    return escape_token(name)
+
+
+def _char_offsets(raw: bytes) -> list[int]:
+    """``offsets[b]``: the character offset of UTF-8 byte ``b`` (a character starts at every
+    byte that is not a continuation byte ``10xxxxxx``)."""
+    import numpy as np
+
+    starts = (np.frombuffer(raw, dtype=np.uint8) & 0xC0) != 0x80
+    return np.concatenate(([0], np.cumsum(starts))).tolist()
+
+
+def _place(byte: int, point, chars: list[int] | None) -> tuple[int, int, int]:
+    """Line, column and offset, in characters, of a node starting at ``byte``."""
+    line, column = point
+    if chars is None:
+        return line, column, byte
+    return line, chars[byte] - chars[byte - column], chars[byte]

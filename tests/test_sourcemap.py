@@ -33,3 +33,26 @@ def test_span_positions_skip_escapes(text, ensure_ascii):
     raw_prefix = json.dumps(text[:word_start], ensure_ascii=ensure_ascii)[1:-1]
     assert position.line == 1
     assert position.column == len('{"t": "') + len(raw_prefix) + 1
+
+
+def test_member_names_become_escaped_pointer_tokens():
+    smap = SourceMap('{"a/b": 1, "m~n": {"x": 2}, "esc\\u0061ped": 3}')
+    assert smap.position("/a~1b").column == 9
+    assert smap.position("/m~0n/x").column == 25
+    assert smap.key_position("/escaped").column == 29
+
+
+def test_a_repeated_key_points_at_its_last_value():
+    smap = SourceMap('{"a": 1,\n "a": 2}')
+    assert smap.position("/a").line == 2
+
+
+def test_columns_count_characters_not_bytes():
+    smap = SourceMap('{"t": "café ☕ 😀", "u": 1}')
+    assert smap.position("/u").column == 24
+
+
+def test_deep_nesting_is_mapped_without_recursion():
+    depth = 3000
+    smap = SourceMap("{" + '"a": [' * depth + "1" + "]" * depth + "}")
+    assert smap.position("/a" + "/0" * depth).column == 6 * depth + 2
