@@ -3,15 +3,14 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import CLEAN_GUIDES, GUIDES, load_json
+from conftest import CLEAN_GUIDES, FIXTURES, GUIDES, load_json
 
 from contentqa.load import load_text
-from contentqa.validate import load_schema, validate
+from contentqa.validate import _validator, is_valid, load_schema, validate
 
 
 def _validate(data: dict) -> list[str]:
-    loaded = load_text("g.json", "g.json", json.dumps(data, indent=2))
-    return [d.message for d in validate(loaded.document)]
+    return [d.message for d in validate(_document(data))]
 
 
 def _minimal(**extra) -> dict:
@@ -93,3 +92,48 @@ def test_schema_has_no_remote_references():
     text = json.dumps(load_json(GUIDES.parent / "schemas" / "guide.schema.json"))
     refs = [part.split('"')[0] for part in text.split('"$ref": "')[1:]]
     assert refs and all(ref.startswith("#/") for ref in refs)
+
+
+def _guide_fixtures() -> list:
+    """Every JSON object under tests/fixtures that looks like a guide, and the shipped guides."""
+    found = []
+    for path in sorted([*FIXTURES.rglob("*.json"), *GUIDES.glob("*.json")]):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            continue
+        if isinstance(data, dict) and ("title" in data or "steps" in data):
+            found.append(pytest.param(data, id=str(path.relative_to(FIXTURES.parent.parent))))
+    return found
+
+
+# Characters that one regex dialect or another counts as whitespace, around the text a
+# title needs: the fast check and jsonschema must agree on each.
+BLANK_OR_NOT = ["\x1c\x1d", "\x85", "\xa0\u3000", "\u2028", "\ufeff", " \ufeff ", "\t\n"]
+BLANK_OR_NOT += ["\u200b", "\u180e", "\x00", "\x1ca", "a", "😀"]
+
+
+def _python_verdict(data: dict) -> bool:
+    return not any(True for _ in _validator().iter_errors(data))
+
+
+@pytest.mark.parametrize("data", _guide_fixtures())
+def test_fast_check_agrees_with_jsonschema_on_every_fixture(data):
+    assert is_valid(data) is _python_verdict(data)
+
+
+@pytest.mark.parametrize("title", BLANK_OR_NOT, ids=ascii)
+def test_fast_check_agrees_with_jsonschema_on_blank_looking_text(title):
+    data = _minimal(title=title, updated="2024-02-29", reading_time_minutes=5.0)
+    assert is_valid(data) is _python_verdict(data)
+
+
+def test_text_the_fast_check_cannot_read_goes_to_jsonschema():
+    assert is_valid(_minimal(title="\ud800 x")) is None
+    assert validate(_document(_minimal(title="\ud800 x"))) == []
+    messages = _validate(_minimal(title="\ud800 x", summary="\ud800", id="Bad Id"))
+    assert any(m.startswith('`id` is "Bad Id"') for m in messages), messages
+
+
+def _document(data: dict):
+    return load_text("g.json", "g.json", json.dumps(data, indent=2)).document
