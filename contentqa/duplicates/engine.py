@@ -271,8 +271,8 @@ class _Context:
         offset = self.sketch_count.get(sketch.params, 0)
         matrices.append(sketch.keys)
         self.sketch_count[sketch.params] = offset + len(sketch.keys)
-        for row, text in enumerate(sketch.texts_in(units, sentences)):
-            rows.setdefault(text, offset + row)
+        # A text met again keeps the later row: equal texts have equal keys.
+        rows.update(zip(sketch.texts_in(units, sentences), itertools.count(offset)))
 
     @staticmethod
     def uid(unit: TextUnit) -> UnitId:
@@ -543,7 +543,7 @@ class _Context:
         2-grams proposes; its recall is measured by ``benchmarks/run.py``. ``owners[i]``
         are the files text ``i`` appears in.
         """
-        strings = [joined(t) for t in seqs]
+        strings = list(map(joined, seqs))
         n = len(strings)
         found: dict[tuple[int, int], float] = {}
         if n <= self.settings.all_pairs_limit:
@@ -568,7 +568,9 @@ class _Context:
         matrices = self.sketch_keys[params]
         if len(matrices) > 1:
             matrices[:] = [np.concatenate(matrices)]
-        rows = np.array([index.get(tuple(s), -1) for s in seqs], dtype=np.int64)
+        rows = np.fromiter(
+            map(index.get, map(tuple, seqs), itertools.repeat(-1)), np.int64, len(seqs)
+        )
         known = rows >= 0
         out = np.empty((len(seqs), params.bands), dtype=np.uint32)
         out[known] = matrices[0][rows[known]]
@@ -760,6 +762,7 @@ def composite_fields(
     return out
 
 
+@functools.cache  # a library repeats the same few thousand pointers in every guide
 def _part_and_field(pointer: str) -> tuple[str, str]:
     """``/steps/3/body/0`` -> (``/steps/3``, ``body``), ``/steps/3`` -> (``/steps/3``, "")."""
     pieces = pointer.split("/", 4)
