@@ -61,11 +61,11 @@ def test_near_duplicate_levels_in_two_processes_give_the_same_report(monkeypatch
 
 
 @pytest.mark.parametrize(
-    ("below", "above", "jobs"),
-    [(1, None, 1), (0, None, 2), (0, -1, 1)],
+    ("below", "above", "forks"),
+    [(1, None, []), (0, None, [2]), (0, -1, [])],
     ids=["small library", "mid-sized library", "large library"],
 )
-def test_levels_fork_only_for_mid_sized_libraries(monkeypatch, below, above, jobs):
+def test_levels_fork_only_for_mid_sized_libraries(monkeypatch, below, above, forks):
     """Small libraries do not pay for starting processes; large ones would copy too much."""
     config = dataclasses.replace(Config(), jobs=2)
     results = [check_file(p, config) for p in discover([FIXTURES / "duplicates" / "guides"])]
@@ -75,4 +75,4 @@ def test_levels_fork_only_for_mid_sized_libraries(monkeypatch, below, above, job
     calls = []
     monkeypatch.setattr(engine, "run_tasks", lambda tasks, jobs: calls.append(jobs) or {})
     build_report(results, config)
-    assert calls == [jobs]
+    assert calls == forks

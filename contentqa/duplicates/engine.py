@@ -274,6 +274,12 @@ class _Context:
         # A text met again keeps the later row: equal texts have equal keys.
         rows.update(zip(sketch.texts_in(units, sentences), itertools.count(offset)))
 
+    def release_sketches(self) -> None:
+        """Forget the band key tables (texts sketched later are sketched afresh)."""
+        self.sketch_rows.clear()
+        self.sketch_keys.clear()
+        self.sketch_count.clear()
+
     @staticmethod
     def uid(unit: TextUnit) -> UnitId:
         return (unit.file, unit.pointer)
@@ -497,10 +503,18 @@ class _Context:
                 return self._near_level("sentence", entries)
 
             tasks["sentence"] = near_sentences
-        # Longest first, so two processes finish at about the same time.
-        tasks = {name: tasks[name] for name in sorted(tasks, key=_LEVEL_COST.index)}
-        forked = PARALLEL_MIN_UNITS <= len(units) <= PARALLEL_MAX_UNITS
-        raw = run_tasks(tasks, self.settings.jobs if forked else 1)
+        if PARALLEL_MIN_UNITS <= len(units) <= PARALLEL_MAX_UNITS and self.settings.jobs > 1:
+            # Longest first, so two processes finish at about the same time.
+            tasks = {name: tasks[name] for name in sorted(tasks, key=_LEVEL_COST.index)}
+            raw = run_tasks(tasks, self.settings.jobs)
+        else:
+            # The passage level looks up no band keys: it runs last, once the key tables are
+            # gone, since it is where the library stage's memory peaks.
+            passages = tasks.pop("passage", None)
+            raw = {name: task() for name, task in tasks.items()}
+            self.release_sketches()
+            if passages is not None:
+                raw["passage"] = passages()
 
         # Coarse levels first: a paragraph, item or sentence pair inside a pair of steps
         # already reported says nothing new (the step finding names its similar items).
@@ -565,15 +579,12 @@ class _Context:
         index = self.sketch_rows.get(params)
         if not index:
             return minhash.band_keys(seqs, params)
-        matrices = self.sketch_keys[params]
-        if len(matrices) > 1:
-            matrices[:] = [np.concatenate(matrices)]
         rows = np.fromiter(
             map(index.get, map(tuple, seqs), itertools.repeat(-1)), np.int64, len(seqs)
         )
         known = rows >= 0
         out = np.empty((len(seqs), params.bands), dtype=np.uint32)
-        out[known] = matrices[0][rows[known]]
+        _gather_rows(self.sketch_keys[params], rows, np.flatnonzero(known), out)
         missing = np.flatnonzero(~known).tolist()
         if missing:
             fresh = [seqs[k] for k in missing]
@@ -975,6 +986,24 @@ def _distinct(
         members,
         [tuple(dict.fromkeys(a.file for a in members[i])) for i in range(len(texts))],
     )
+
+
+def _gather_rows(
+    matrices: Sequence[np.ndarray], rows: np.ndarray, targets: np.ndarray, out: np.ndarray
+) -> None:
+    """``out[t] = stacked[rows[t]]`` for every ``t`` in ``targets``, where ``stacked`` is the
+    matrices one after another. Gathered guide by guide: a stacked copy of every guide's keys
+    would be one more copy of them at the library stage's peak of memory."""
+    starts = np.cumsum([0, *map(len, matrices)])
+    wanted = rows[targets]
+    owner = np.searchsorted(starts, wanted, side="right") - 1
+    order = np.argsort(owner, kind="stable")
+    owner, wanted, targets = owner[order], wanted[order], targets[order]
+    bounds = np.flatnonzero(np.diff(owner)) + 1
+    for lo, hi in zip([0, *bounds.tolist()], [*bounds.tolist(), len(owner)], strict=True):
+        if lo < hi:
+            m = int(owner[lo])
+            out[targets[lo:hi]] = matrices[m][wanted[lo:hi] - starts[m]]
 
 
 def _identities(groups: Iterable[Cluster | Approval]) -> set[int]:
