@@ -40,9 +40,9 @@ class SourceMap:
         chars = None if source.isascii() else _char_offsets(raw)
         entries: dict[str, tuple[int, ...]] = {}
         escaped: dict[str, str] = {}
-        root = _parser().parse(raw).root_node
+        document = _parser().parse(raw).root_node.named_children
         # Depth first with a stack: a guide nested hundreds deep must not exhaust recursion.
-        stack = [(child, "", None) for child in reversed(root.named_children)][-1:]
+        stack = [(document[0], "", None)] if document else []
         while stack:
             node, pointer, key = stack.pop()
             line, column, start = _place(node.start_byte, node.start_point, chars)

@@ -509,7 +509,7 @@ class _Context:
             raw = run_tasks(tasks, self.settings.jobs)
         else:
             # The passage level looks up no band keys: it runs last, once the key tables are
-            # gone, since it is where the library stage's memory peaks.
+            # dropped, so that they and its own large arrays are never held together.
             passages = tasks.pop("passage", None)
             raw = {name: task() for name, task in tasks.items()}
             self.release_sketches()
