@@ -39,8 +39,9 @@ class InvalidJson(_LoaderRule):
     """The file is not valid JSON.
 
     **What it finds.** JSON syntax errors: a missing comma or quote, a trailing comma, a
-    comment, single quotes, an unclosed bracket. The line and column point at the place
-    where the JSON reader gave up, which is usually right after the real mistake.
+    comment, single quotes, an unclosed bracket, and ``NaN`` or ``Infinity``, which some
+    programs write but JSON does not have. The line and column point at the place where the
+    JSON reader gave up, which is usually right after the real mistake.
 
     **Why it matters.** Nothing else can be checked in a file that cannot be read.
 
