@@ -994,16 +994,17 @@ def _gather_rows(
     """``out[t] = stacked[rows[t]]`` for every ``t`` in ``targets``, where ``stacked`` is the
     matrices one after another. Gathered guide by guide: a stacked copy of every guide's keys
     would be one more copy of them at the library stage's peak of memory."""
+    if not len(targets):
+        return
     starts = np.cumsum([0, *map(len, matrices)])
     wanted = rows[targets]
     owner = np.searchsorted(starts, wanted, side="right") - 1
     order = np.argsort(owner, kind="stable")
     owner, wanted, targets = owner[order], wanted[order], targets[order]
-    bounds = np.flatnonzero(np.diff(owner)) + 1
-    for lo, hi in zip([0, *bounds.tolist()], [*bounds.tolist(), len(owner)], strict=True):
-        if lo < hi:
-            m = int(owner[lo])
-            out[targets[lo:hi]] = matrices[m][wanted[lo:hi] - starts[m]]
+    bounds = [0, *(np.flatnonzero(np.diff(owner)) + 1).tolist(), len(owner)]
+    for lo, hi in itertools.pairwise(bounds):
+        m = int(owner[lo])
+        out[targets[lo:hi]] = matrices[m][wanted[lo:hi] - starts[m]]
 
 
 def _identities(groups: Iterable[Cluster | Approval]) -> set[int]:
