@@ -157,16 +157,9 @@ def keys_of(sig: np.ndarray, params: LshParams) -> np.ndarray:
     return ((keys >> np.uint64(32)) ^ keys).astype(np.uint32)
 
 
-def pair_codes(members: Sequence[int], n: int) -> np.ndarray:
-    """Codes ``i * n + j`` of every pair of ``members`` (sorted, ``i < j``)."""
-    ordered = np.sort(np.asarray(members, dtype=np.int64))
-    i, j = np.triu_indices(len(ordered), k=1)
-    return ordered[i] * n + ordered[j]
-
-
 def _bucket_pairs(keys: np.ndarray, n: int) -> np.ndarray:
-    """Codes ``i * n + j`` (``i < j``) of texts sharing a key, without a Python loop over the
-    many buckets of two; larger buckets are expanded one by one.
+    """Codes ``i * n + j`` (``i < j``) of texts sharing a key, without a Python loop over
+    buckets: the buckets of one size are expanded together.
 
     Keys and text indices (below 2**32) are packed into one 64-bit value each and sorted
     together: that orders every bucket by index and is three times faster than an index sort.
@@ -182,13 +175,12 @@ def _bucket_pairs(keys: np.ndarray, n: int) -> np.ndarray:
     run_start = np.r_[True, same[1:] != same[:-1] + 1]
     starts = same[run_start]
     sizes = np.diff(np.r_[np.flatnonzero(run_start), len(same)]) + 1
-    pairs = starts[sizes == 2]
-    out = [index[pairs] * n + index[pairs + 1]]
-    large = (sizes > 2) & (sizes <= _MAX_BUCKET)
-    for start, size in zip(starts[large].tolist(), sizes[large].tolist(), strict=True):
-        members = index[start : start + size]
+    out = []
+    # A library has tens of thousands of buckets of three or more, in a few hundred sizes.
+    for size in sorted_unique(sizes[sizes <= _MAX_BUCKET]).tolist():
+        members = index[starts[sizes == size][:, None] + np.arange(size)]
         i, j = np.triu_indices(size, k=1)
-        out.append(members[i] * n + members[j])
+        out.append((members[:, i] * n + members[:, j]).ravel())
     return np.concatenate(out)
 
 
