@@ -88,7 +88,7 @@ class Diagnostic:
     position: Position | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     code: str
     rule: str
@@ -156,9 +156,29 @@ class TextUnit:
         return (_restore_unit, tuple(getattr(self, name) for name in self.__slots__))
 
 
-def _restore_unit(*values: Any) -> TextUnit:
-    *head, tokens, words = values
-    return TextUnit(*head, tuple(map(sys.intern, tokens)), words)
+def _restore_unit(
+    file: str,
+    pointer: str,
+    kind: str,
+    text: str,
+    part: str,
+    prose: bool,
+    span: Span | None,
+    tokens: tuple[str, ...],
+    words: int,
+) -> TextUnit:
+    # Pointers repeat from guide to guide too ("/steps/3/body/0").
+    return TextUnit(
+        file,
+        sys.intern(pointer),
+        kind,
+        text,
+        sys.intern(part),
+        prose,
+        span,
+        tuple(map(sys.intern, tokens)),
+        words,
+    )
 
 
 @dataclass(frozen=True)
