@@ -13,6 +13,7 @@ import itertools
 import re
 import sys
 from array import array
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -61,16 +62,12 @@ def sentencizer():
 def segment(file: str, data: dict[str, Any]) -> Segmented:
     """Text units of a guide, each with its normalized tokens, and their sentences."""
     raw_units = list(_units(file, data))
-    nlp = sentencizer()
     units: list[TextUnit] = []
     sentences: list[TextUnit] = []
-    for unit, doc in zip(raw_units, nlp.pipe([u.text for u in raw_units]), strict=True):
-        # Token attributes as arrays: creating a Token object per token costs more than
-        # the tokenizer itself.
-        table = doc.to_array([ORTH, IDX, SENT_START])
-        words = _normalized_words(table[:, 0].tolist())
-        offsets = [*table[:, 1].tolist(), len(unit.text)]
-        starts = [i for i, flag in enumerate(table[:, 2].tolist()) if flag == 1 or i == 0]
+    tables = token_tables([u.text for u in raw_units])
+    for unit, (orths, token_offsets, starts) in zip(raw_units, tables, strict=True):
+        words = _normalized_words(orths)
+        offsets = [*token_offsets, len(unit.text)]
         # kept[i]: how many of the words before word i are tokens (not punctuation).
         kept = list(itertools.accumulate((1 if w else 0 for w in words), initial=0))
         tokens = tuple(w for w in words if w)
@@ -94,6 +91,50 @@ def segment(file: str, data: dict[str, Any]) -> Segmented:
                 continue
             sentences.append(_sentence(unit, start, end, tokens[kept[first] : kept[stop]]))
     return Segmented(tuple(units), tuple(sentences))
+
+
+# Between the texts of one guide when they go through spaCy as one document: whitespace, so
+# no token spans two texts, and not a single space, which spaCy folds into the token before.
+_SEPARATOR = "\n\n"
+
+
+def token_tables(texts: Sequence[str]) -> Iterator[tuple[list[int], list[int], list[int]]]:
+    """Per text: its tokens' spaCy IDs, their character offsets, and the indices of the
+    tokens that start a sentence (the first one always does).
+
+    A guide's texts go through the pipeline as one document, joined by ``_SEPARATOR``: one
+    document of a thousand words costs about half of seventy small ones. Each text gets the
+    tokens and sentences it gets alone: spaCy's tokenizer splits at every change between
+    whitespace and other characters, and the sentencizer starts a sentence at the separator
+    after a text ending in a full stop, which leaves it as at the start of a document. Texts
+    that begin or end with whitespace, which would merge with the separator, go one by one.
+    Token attributes are read as arrays: a Token object per token costs more than the
+    tokenizer itself.
+    """
+    nlp = sentencizer()
+    columns = [ORTH, IDX, SENT_START]
+    joinable = all(not t[0].isspace() and not t[-1].isspace() for t in texts)
+    length = sum(map(len, texts)) + len(_SEPARATOR) * len(texts)
+    if not texts or not joinable or length >= nlp.max_length:
+        for doc in nlp.pipe(texts):
+            orths, offsets, flags = doc.to_array(columns).T.tolist()
+            yield orths, offsets, _starts(flags, 0, len(flags))
+        return
+    orths, offsets, flags = nlp(_SEPARATOR.join(texts)).to_array(columns).T.tolist()
+    start = first = 0
+    for text in texts:
+        end = start + len(text)
+        last = bisect_left(offsets, end, lo=first)
+        relative = [offset - start for offset in offsets[first:last]]
+        yield orths[first:last], relative, _starts(flags, first, last)
+        # The separator's own token, if any, lies before the next text's first.
+        start = end + len(_SEPARATOR)
+        first = bisect_left(offsets, start, lo=last)
+
+
+def _starts(flags: list[int], first: int, last: int) -> list[int]:
+    """Indices (from ``first``) of the tokens in ``flags[first:last]`` that start a sentence."""
+    return [i - first for i in range(first, last) if i == first or flags[i] == 1]
 
 
 def _sentence(unit: TextUnit, start: int, end: int, tokens: tuple[str, ...]) -> TextUnit:

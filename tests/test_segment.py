@@ -1,16 +1,19 @@
-"""Sentences travel from worker processes as slices of their units; nothing may change."""
+"""Segmentation: a guide's texts go through spaCy as one document, with the same tokens and
+sentences as one by one; sentences travel from worker processes as slices of their units."""
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import pickle
+import random
 
 import pytest
 from conftest import FIXTURES, GUIDES
 
 from contentqa.config import Config
 from contentqa.pipeline import check_file
-from contentqa.segment import pack_sentences
+from contentqa.segment import _units, pack_sentences, sentencizer, token_tables
 
 GUIDE_FILES = sorted(
     [
@@ -37,3 +40,48 @@ def test_a_sentence_that_is_no_slice_of_its_unit_travels_whole():
     changed = dataclasses.replace(guide, sentences=(odd, *guide.sentences[1:]))
     assert pack_sentences(changed.units, changed.sentences) is None
     assert pickle.loads(pickle.dumps(changed)).sentences == changed.sentences
+
+
+def _one_by_one(texts: list[str]) -> list[tuple[list[int], list[int], list[int]]]:
+    """What spaCy gives for each text alone: the reference for the joined document."""
+    out = []
+    for doc in map(sentencizer(), texts):
+        starts = [token.i for token in doc if token.i == 0 or token.is_sent_start]
+        out.append(([token.orth for token in doc], [token.idx for token in doc], starts))
+    return out
+
+
+def _guide_texts(path) -> list[str]:
+    return [unit.text for unit in _units(path.name, json.loads(path.read_text("utf-8")))]
+
+
+@pytest.mark.parametrize("path", GUIDE_FILES, ids=lambda p: p.name)
+def test_a_guide_as_one_document_tokenizes_like_its_texts_alone(path):
+    texts = _guide_texts(path)
+    assert list(token_tables(texts)) == _one_by_one(texts)
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["Ends with a stop.", "Starts after it. Then two."],
+        ["No stop", "so no new sentence here"],
+        ['He said "hi."', ".Leading stop. Next"],
+        ["Dr. Smith", "e.g. this", "Wait...", "Really?!", "Yes!"],
+        ["one\n\ntwo.", "three\u2028four. five"],
+        # Whitespace at an edge would merge with the separator: sent one by one.
+        [" padded ", "after padding."],
+        ["\u00a0nbsp first. Then.", "trailing newline.\n"],
+    ],
+)
+def test_texts_that_meet_at_the_separator_keep_their_sentences(texts):
+    assert list(token_tables(texts)) == _one_by_one(texts)
+
+
+def test_random_texts_tokenize_alike_joined_or_alone():
+    rng = random.Random(5)
+    pieces = [".", "!", "?", '"', "'", " ", "\n", "\u00a0", "a", "Mr.", "...", "(", "1", "\u3002"]
+    for _ in range(300):
+        texts = ["".join(rng.choices(pieces, k=rng.randint(1, 10))) for _ in range(4)]
+        texts = [t for t in texts if t.strip()]
+        assert list(token_tables(texts)) == _one_by_one(texts), texts
