@@ -311,17 +311,18 @@ class _Context:
         return clusters, approvals
 
     def containments(self, paragraphs: list[TextUnit]) -> list[Containment]:
-        """Paragraphs whose whole text stands inside a longer paragraph.
+        """Paragraphs (given in run order) whose whole text stands inside a longer one.
 
         Candidates share the short paragraph's first sentence; the check is on normalized
-        tokens, so whitespace, case and punctuation differences do not matter.
+        tokens, so whitespace, case and punctuation differences do not matter. The first
+        longer paragraph in run order holding it is reported.
         """
         by_sentence: dict[tuple[str, ...], list[TextUnit]] = defaultdict(list)
         for paragraph in paragraphs:
             for sentence in self.sentences_of.get(self.uid(paragraph), ()):
                 by_sentence[sentence.tokens].append(paragraph)
         found: list[Containment] = []
-        for short in sorted(paragraphs, key=self.position):
+        for short in paragraphs:
             if len(short.tokens) < self.settings.containment_min_words:
                 continue
             first = self.sentences_of.get(self.uid(short), ())
@@ -335,7 +336,7 @@ class _Context:
             if not longer:
                 continue
             needle = f" {tokens_key(short.tokens)} "
-            for long in sorted(longer, key=self.position):
+            for long in longer:
                 if needle in f" {tokens_key(long.tokens)} ":
                     found.append(Containment(short, long, self._span_in(short, long)))
                     break
