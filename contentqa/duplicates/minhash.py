@@ -177,10 +177,15 @@ def _bucket_pairs(keys: np.ndarray, n: int) -> np.ndarray:
     run_start = np.r_[True, same[1:] != same[:-1] + 1]
     starts = same[run_start]
     sizes = np.diff(np.r_[np.flatnonzero(run_start), len(same)]) + 1
-    out = []
+    kept = sizes <= _MAX_BUCKET
     # A library has tens of thousands of buckets of three or more, in a few hundred sizes.
-    for size in sorted_unique(sizes[sizes <= _MAX_BUCKET]).tolist():
-        members = index[starts[sizes == size][:, None] + np.arange(size)]
+    by_size = np.argsort(sizes[kept], kind="stable")
+    starts, sizes = starts[kept][by_size], sizes[kept][by_size]
+    bounds = [0, *(np.flatnonzero(sizes[1:] != sizes[:-1]) + 1).tolist(), len(sizes)]
+    out = [np.zeros(0, dtype=np.int64)]
+    for lo, hi in itertools.pairwise(bounds if len(sizes) else []):
+        size = int(sizes[lo])
+        members = index[starts[lo:hi, None] + np.arange(size)]
         i, j = np.triu_indices(size, k=1)
         out.append((members[:, i] * n + members[:, j]).ravel())
     return np.concatenate(out)

@@ -93,3 +93,9 @@ def test_pairs_from_keys_are_every_pair_sharing_a_key_in_buckets_up_to_the_limit
                 expected.update(itertools.combinations(members, 2))
     pairs = pairs_from_keys(keys)
     assert pairs.tolist() == [list(pair) for pair in sorted(expected)]
+
+
+def test_a_band_whose_only_shared_key_is_too_common_adds_no_pair():
+    keys = np.arange(1000, dtype=np.uint32).reshape(-1, 1)
+    keys[: minhash._MAX_BUCKET + 1, 0] = 5
+    assert pairs_from_keys(keys).shape == (0, 2)
