@@ -570,10 +570,10 @@ class _Context:
         for members in groups:
             matrix = score_matrix(scorer, [strings[k] for k in members], cutoff)
             rows, cols = np.nonzero(matrix >= cutoff)
-            for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
-                if r < c:
-                    i, j = sorted((members[r], members[c]))
-                    found[(i, j)] = float(matrix[r, c])
+            upper = rows < cols
+            for r, c in zip(rows[upper].tolist(), cols[upper].tolist(), strict=True):
+                i, j = sorted((members[r], members[c]))
+                found[(i, j)] = float(matrix[r, c])
         return [(i, j, score) for (i, j), score in sorted(found.items())]
 
     def _band_keys(self, seqs: Sequence[Sequence[str]], params: minhash.LshParams) -> np.ndarray:
