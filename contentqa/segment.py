@@ -99,21 +99,21 @@ _SEPARATOR = "\n\n"
 
 
 def token_tables(texts: Sequence[str]) -> Iterator[tuple[list[int], list[int], list[int]]]:
-    """Per text: its tokens' spaCy IDs, their character offsets, and the indices of the
-    tokens that start a sentence (the first one always does).
+    """Per text (each non-empty): its tokens' spaCy IDs, their character offsets, and the
+    indices of the tokens that start a sentence (the first one always does).
 
     A guide's texts go through the pipeline as one document, joined by ``_SEPARATOR``: one
     document of a thousand words costs about half of seventy small ones. Each text gets the
     tokens and sentences it gets alone: spaCy's tokenizer splits at every change between
-    whitespace and other characters, and the sentencizer starts a sentence at the separator
-    after a text ending in a full stop, which leaves it as at the start of a document. Texts
-    that begin or end with whitespace, which would merge with the separator, go one by one.
-    Token attributes are read as arrays: a Token object per token costs more than the
-    tokenizer itself.
+    whitespace and other characters (and no special case holds a blank line), and the
+    separator's token, neither punctuation nor a sentence end, always puts the sentencizer
+    back in its state at the start of a document. Texts that begin or end with whitespace,
+    which would merge with the separator, go one by one. Token attributes are read as
+    arrays: a Token object per token costs more than the tokenizer itself.
     """
     nlp = sentencizer()
     columns = [ORTH, IDX, SENT_START]
-    joinable = all(not t[0].isspace() and not t[-1].isspace() for t in texts)
+    joinable = all(not t[:1].isspace() and not t[-1:].isspace() for t in texts)
     length = sum(map(len, texts)) + len(_SEPARATOR) * len(texts)
     if not texts or not joinable or length >= nlp.max_length:
         for doc in nlp.pipe(texts):
