@@ -99,8 +99,8 @@ _SEPARATOR = "\n\n"
 
 
 def token_tables(texts: Sequence[str]) -> Iterator[tuple[list[int], list[int], list[int]]]:
-    """Per text (each non-empty): its tokens' spaCy IDs, their character offsets, and the
-    indices of the tokens that start a sentence (the first one always does).
+    """Per text: its tokens' spaCy IDs, their character offsets, and the indices of the
+    tokens that start a sentence (the first one always does).
 
     A guide's texts go through the pipeline as one document, joined by ``_SEPARATOR``: one
     document of a thousand words costs about half of seventy small ones. Each text gets the

@@ -51,7 +51,7 @@ def lsh_params(threshold: float, num_perm: int = 64, recall_weight: float = 0.75
     return LshParams(num_perm, best[1], best[2])
 
 
-@cache  # every guide is signed with the same permutations; drawing them took 0.1 ms
+@cache  # every guide is signed with the same permutations; drawing them took 0.03 ms
 def _permutations(num_perm: int, seed: int = 7) -> tuple[np.ndarray, np.ndarray]:
     """Odd multipliers and offsets of the 32-bit permutations ``x -> a * x + b``."""
     rng = np.random.default_rng(seed)
