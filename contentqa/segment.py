@@ -56,6 +56,9 @@ def sentencizer():
 
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
+    # spaCy's length limit guards the memory of its parser and named-entity models, which are
+    # not used here: a paragraph over a million characters must be checked, not fail.
+    nlp.max_length = sys.maxsize
     return nlp
 
 
@@ -114,8 +117,7 @@ def token_tables(texts: Sequence[str]) -> Iterator[tuple[list[int], list[int], l
     nlp = sentencizer()
     columns = [ORTH, IDX, SENT_START]
     joinable = all(not t[:1].isspace() and not t[-1:].isspace() for t in texts)
-    length = sum(map(len, texts)) + len(_SEPARATOR) * len(texts)
-    if not texts or not joinable or length >= nlp.max_length:
+    if not texts or not joinable:
         for doc in nlp.pipe(texts):
             orths, offsets, flags = doc.to_array(columns).T.tolist()
             yield orths, offsets, _starts(flags, 0, len(flags))
