@@ -568,7 +568,11 @@ class _Context:
             across = minhash.pairs_from_keys(self._band_keys(seqs, params))
             found.update(_score_candidates(scorer, strings, across, cutoff))
         for members in groups:
-            matrix = score_matrix(scorer, [strings[k] for k in members], cutoff)
+            texts = [strings[k] for k in members]
+            if max(map(len, texts), default=0) > MATRIX_MAX_CHARS:
+                found.update(_pairs_one_by_one(scorer, members, texts, cutoff))
+                continue
+            matrix = score_matrix(scorer, texts, cutoff)
             rows, cols = np.nonzero(matrix >= cutoff)
             upper = rows < cols
             for r, c in zip(rows[upper].tolist(), cols[upper].tolist(), strict=True):
@@ -1053,6 +1057,26 @@ def _shared_rare_runs(
             codes.append(group[:, left] * n + group[:, right])
     pair_codes, shared = np.unique(np.concatenate(codes), return_counts=True)
     return sizes, pair_codes // n, pair_codes % n, shared
+
+
+# A score matrix also scores each text against itself, in time quadratic in its length: a
+# guide holding a text longer than this (about 3,000 words) has its pairs scored one by one.
+MATRIX_MAX_CHARS = 20_000
+
+
+def _pairs_one_by_one(
+    scorer: str, members: Sequence[int], texts: Sequence[str], cutoff: float
+) -> Iterator[tuple[tuple[int, int], float]]:
+    """``((i, j), score)`` of every pair of ``texts`` (the texts ``members``) scoring at least
+    ``cutoff``, as :meth:`_Context._similar_pairs`'s matrix gives them."""
+    left, right = np.triu_indices(len(texts), k=1)
+    table = np.empty(len(texts), dtype=object)
+    table[:] = texts
+    scores = score_pairs(scorer, table[left], table[right], cutoff)
+    for r, c, score in zip(left.tolist(), right.tolist(), scores.tolist(), strict=True):
+        if score >= cutoff:
+            i, j = sorted((members[r], members[c]))
+            yield (i, j), score
 
 
 # Candidate pairs scored per batch: a large library proposes tens of millions, and the
