@@ -233,7 +233,9 @@ class UnbalancedDelimiters(_StyleRule):
                 )
 
 
-_REPEATED_WORD = re.compile(r"\b(\w+)(\s+)(\1)\b", re.IGNORECASE)
+# A word and its repeats, as one run: "the the the" is one slip, not three.
+_REPEATED_WORD = re.compile(r"\b(\w+)(?:\s+\1\b)+", re.IGNORECASE)
+_WORDS = re.compile(r"\w+")
 # Doubled words that are grammatical: "that that", "had had".
 _LEGITIMATE_DOUBLES = frozenset({"that", "had", "is", "do", "bye", "no", "very", "so"})
 
@@ -242,9 +244,9 @@ _LEGITIMATE_DOUBLES = frozenset({"that", "had", "is", "do", "bye", "no", "very",
 class RepeatedWord(_StyleRule):
     """The same word twice in a row.
 
-    **What it finds.** ``the the``, ``to to``, across a line break too, ignoring case.
-    Grammatical doubles ("that that", "had had") and emphasis ("very very", "so so") are not
-    reported.
+    **What it finds.** ``the the``, ``to to``, across a line break too, ignoring case. A
+    word repeated many times is one finding, with the count. Grammatical doubles ("that
+    that", "had had") and emphasis ("very very", "so so") are not reported.
 
     **Why it matters.** The classic slip that spell checkers miss and readers stumble over.
 
@@ -260,11 +262,13 @@ class RepeatedWord(_StyleRule):
                 word = match.group(1)
                 if word.lower() in _LEGITIMATE_DOUBLES or word.isdigit():
                     continue
+                count = len(_WORDS.findall(match.group(0)))
+                times = "twice" if count == 2 else f"{count:,} times"
                 yield Diagnostic(
                     pointer=unit.pointer,
                     span=Span(match.start(), match.end()),
                     message=(
-                        f"“{word}” twice in a row in {describe(unit.pointer)}: "
+                        f"“{word}” {times} in a row in {describe(unit.pointer)}: "
                         f"“{_excerpt(unit.text, *match.span())}”"
                     ),
                     key=f"{word.lower()}:{_excerpt(unit.text, *match.span(), 12)}",

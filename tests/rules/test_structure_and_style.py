@@ -61,3 +61,16 @@ def test_seed_guide_editorial_slips():
     assert ("T004", "/related_guides") in got  # empty related guides
     assert ("W002", "/intro/3") in got  # `connection. "`
     assert ("T003", "/takeaways/1") in got  # takeaway repeats the step 1 title
+
+
+def test_a_run_of_one_word_is_one_repeated_word_finding(tmp_path):
+    guide = load_json(RULES / "look-alikes.json")
+    guide["steps"][0]["body"] = ["Loosen the the the roots. " + "word " * 5000 + "end."]
+    path = tmp_path / "g.json"
+    path.write_text(json.dumps(guide), encoding="utf-8")
+    hits = [f for f in findings(path) if f.code == "W005"]
+    assert [h.message.split(" in ")[0] for h in hits] == [
+        "“the” 3 times",
+        "“word” 5,000 times",
+    ]
+    assert hits[1].span.end - hits[1].span.start == len("word " * 5000) - 1
