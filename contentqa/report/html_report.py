@@ -416,14 +416,16 @@ class _Context:
         target = self.view(gi).anchors.get((fi, occ))
         return self.href(file, target) if target else None
 
-    def occurrences(self, fi: int) -> list[tuple[str, str, Span | None]]:
+    def occurrence(self, fi: int, occ: int) -> tuple[str, str, Span | None]:
+        """Place ``occ`` of a finding: 0 is its own, then its related places in order."""
         finding = self.report.findings[fi]
-        out = [(finding.file, finding.pointer, finding.span)]
-        out += [(loc.file, loc.pointer, loc.span) for loc in finding.related]
-        return out
+        if occ == 0:
+            return finding.file, finding.pointer, finding.span
+        loc = finding.related[occ - 1]
+        return loc.file, loc.pointer, loc.span
 
     def where(self, fi: int, occ: int) -> str:
-        file, pointer, span = self.occurrences(fi)[occ]
+        file, pointer, span = self.occurrence(fi, occ)
         finding = self.report.findings[fi]
         text = pointers.describe(pointer)
         if file != finding.file:
@@ -811,9 +813,20 @@ class GuideView:
         for spec in specs:
             starts[spec.start].append(spec)
             ends[spec.end].append(spec)
+        # Swept edge by edge: a text with thousands of marks (a sentence pasted thousands of
+        # times) must not test every mark at every edge.
+        opening: dict[int, list[int]] = defaultdict(list)
+        closing: dict[int, list[int]] = defaultdict(list)
+        for k, spec in enumerate(specs):
+            if spec.start < spec.end:
+                opening[spec.start].append(k)
+                closing[spec.end].append(k)
+        covering: set[int] = set()
         out: list[Segment] = []
         for a, b in itertools.pairwise(edges):
-            active = [s for s in specs if s.start <= a and b <= s.end]
+            covering.difference_update(closing.get(a, ()))
+            covering.update(opening.get(a, ()))
+            active = [specs[k] for k in sorted(covering)]
             seg = Segment(text[a:b], a, b, active)
             if active:
                 self._dress(node, seg, starts.get(a, []), ends.get(b, []))
