@@ -570,7 +570,11 @@ class _Context:
         for members in groups:
             texts = [strings[k] for k in members]
             if max(map(len, texts), default=0) > MATRIX_MAX_CHARS:
-                found.update(_pairs_one_by_one(scorer, members, texts, cutoff))
+                left, right = np.triu_indices(len(texts), k=1)
+                local = _score_candidates(scorer, texts, np.stack([left, right], axis=1), cutoff)
+                found.update(
+                    (tuple(sorted((members[r], members[c]))), score) for (r, c), score in local
+                )
                 continue
             matrix = score_matrix(scorer, texts, cutoff)
             rows, cols = np.nonzero(matrix >= cutoff)
@@ -1062,21 +1066,6 @@ def _shared_rare_runs(
 # A score matrix also scores each text against itself, in time quadratic in its length: a
 # guide holding a text longer than this (about 3,000 words) has its pairs scored one by one.
 MATRIX_MAX_CHARS = 20_000
-
-
-def _pairs_one_by_one(
-    scorer: str, members: Sequence[int], texts: Sequence[str], cutoff: float
-) -> Iterator[tuple[tuple[int, int], float]]:
-    """``((i, j), score)`` of every pair of ``texts`` (the texts ``members``) scoring at least
-    ``cutoff``, as :meth:`_Context._similar_pairs`'s matrix gives them."""
-    left, right = np.triu_indices(len(texts), k=1)
-    table = np.empty(len(texts), dtype=object)
-    table[:] = texts
-    scores = score_pairs(scorer, table[left], table[right], cutoff)
-    for r, c, score in zip(left.tolist(), right.tolist(), scores.tolist(), strict=True):
-        if score >= cutoff:
-            i, j = sorted((members[r], members[c]))
-            yield (i, j), score
 
 
 # Candidate pairs scored per batch: a large library proposes tens of millions, and the

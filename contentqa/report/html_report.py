@@ -808,28 +808,28 @@ class GuideView:
         if not specs:
             return [Segment(text, 0, len(text), [])] if text else []
         edges = sorted({0, len(text), *(s.start for s in specs), *(s.end for s in specs)})
-        starts: dict[int, list[MarkSpec]] = defaultdict(list)
-        ends: dict[int, list[MarkSpec]] = defaultdict(list)
-        for spec in specs:
-            starts[spec.start].append(spec)
-            ends[spec.end].append(spec)
-        # Swept edge by edge: a text with thousands of marks (a sentence pasted thousands of
-        # times) must not test every mark at every edge.
-        opening: dict[int, list[int]] = defaultdict(list)
-        closing: dict[int, list[int]] = defaultdict(list)
+        # Marks by the edge where they start and end, as indices into ``specs``: swept edge by
+        # edge, a text with thousands of marks (a sentence pasted thousands of times) does not
+        # test every mark at every edge.
+        starts: dict[int, list[int]] = defaultdict(list)
+        ends: dict[int, list[int]] = defaultdict(list)
         for k, spec in enumerate(specs):
-            if spec.start < spec.end:
-                opening[spec.start].append(k)
-                closing[spec.end].append(k)
+            starts[spec.start].append(k)
+            ends[spec.end].append(k)
         covering: set[int] = set()
         out: list[Segment] = []
         for a, b in itertools.pairwise(edges):
-            covering.difference_update(closing.get(a, ()))
-            covering.update(opening.get(a, ()))
+            covering.difference_update(ends.get(a, ()))
+            covering.update(k for k in starts.get(a, ()) if specs[k].end > a)
             active = [specs[k] for k in sorted(covering)]
             seg = Segment(text[a:b], a, b, active)
             if active:
-                self._dress(node, seg, starts.get(a, []), ends.get(b, []))
+                self._dress(
+                    node,
+                    seg,
+                    [specs[k] for k in starts.get(a, ())],
+                    [specs[k] for k in ends.get(b, ())],
+                )
             out.append(seg)
         return out
 
