@@ -41,6 +41,7 @@ from contentqa.parallel import run_tasks
 from contentqa.segment import count_words
 
 UnitId = tuple[str, str]  # (file, pointer)
+GuideTexts = tuple[str, Sequence[TextUnit], Sequence[TextUnit]]  # (file, units, sentences)
 
 
 @dataclass(frozen=True)
@@ -166,22 +167,14 @@ ITEM_KINDS = frozenset({"item", "title", "question"})
 
 
 def analyze(
-    guides: Sequence[tuple[str, Sequence[TextUnit], Sequence[TextUnit]]],
+    guides: Sequence[GuideTexts],
     settings: Settings,
     sketches: Sequence[Sequence[Sketches]] = (),
 ) -> Analysis:
     """``guides`` is ``(file, units, sentences)`` per guide, in run order; ``sketches``, when
     given, hold each guide's band keys computed beforehand (other texts are sketched here)."""
-    order: dict[UnitId, tuple[int, int]] = {}
-    units: list[TextUnit] = []
-    sentences_of: dict[UnitId, list[TextUnit]] = defaultdict(list)
-    for file_index, (file, guide_units, guide_sentences) in enumerate(guides):
-        for unit_index, unit in enumerate(guide_units):
-            order[(file, unit.pointer)] = (file_index, unit_index)
-            units.append(unit)
-        for sentence in guide_sentences:
-            sentences_of[(sentence.file, sentence.pointer)].append(sentence)
-    ctx = _Context(settings, order, sentences_of)
+    units = [unit for _, guide_units, _ in guides for unit in guide_units]
+    ctx = _Context(settings, guides)
     for (_, guide_units, guide_sentences), guide_sketches in zip(guides, sketches, strict=False):
         for sketch in guide_sketches:
             ctx.add_sketch(sketch, guide_units, guide_sentences)
@@ -204,7 +197,7 @@ def analyze(
             continue
         if unit.kind in PARAGRAPH_KINDS:
             pool.extend(
-                s for s in sentences_of.get(uid, ()) if len(s.tokens) >= settings.sentence_min_words
+                s for s in ctx.sentences_of(uid) if len(s.tokens) >= settings.sentence_min_words
             )
         elif unit.kind in ITEM_KINDS and len(unit.tokens) >= settings.item_min_words:
             pool.append(unit)
@@ -253,10 +246,19 @@ def analyze(
 
 
 class _Context:
-    def __init__(self, settings: Settings, order, sentences_of) -> None:
+    def __init__(self, settings: Settings, guides: Sequence[GuideTexts]) -> None:
         self.settings = settings
-        self.order = order
-        self.sentences_of = sentences_of
+        # Per guide, not per unit: a library holds a million units and sentences, and keys
+        # made of their file and pointer would cost more than the units' own tables.
+        self.file_index = {file: index for index, (file, _, _) in enumerate(guides)}
+        self.guide_units = [units for _, units, _ in guides]
+        self.guide_sentences: list[dict[str, list[TextUnit]]] = []
+        for _, _, sentences in guides:
+            by_pointer: dict[str, list[TextUnit]] = {}
+            for pointer, group in itertools.groupby(sentences, key=_pointer):
+                by_pointer.setdefault(pointer, []).extend(group)
+            self.guide_sentences.append(by_pointer)
+        self.unit_indices: dict[int, dict[str, int]] = {}
         self.approved_units: set[UnitId] = set()
         # Per banding: each sketched text's row among the guides' key matrices, stacked.
         self.sketch_rows: dict[minhash.LshParams, dict[tuple[str, ...], int]] = {}
@@ -284,8 +286,22 @@ class _Context:
     def uid(unit: TextUnit) -> UnitId:
         return (unit.file, unit.pointer)
 
+    def sentences_of(self, uid: UnitId) -> Sequence[TextUnit]:
+        return self.guide_sentences[self.file_index[uid[0]]].get(uid[1], ())
+
+    def order_of(self, uid: UnitId) -> tuple[int, int]:
+        """The unit's guide, in run order, and its place among the guide's units."""
+        file_index = self.file_index[uid[0]]
+        indices = self.unit_indices.get(file_index)
+        if indices is None:
+            # Made on first use: only guides with findings need one.
+            units = self.guide_units[file_index]
+            indices = {unit.pointer: index for index, unit in enumerate(units)}
+            self.unit_indices[file_index] = indices
+        return file_index, indices[uid[1]]
+
     def position(self, unit: TextUnit) -> tuple:
-        return (*self.order[(unit.file, unit.pointer)], unit.span.start if unit.span else -1)
+        return (*self.order_of(self.uid(unit)), unit.span.start if unit.span else -1)
 
     # -- exact layers -----------------------------------------------------------------
 
@@ -319,13 +335,13 @@ class _Context:
         """
         by_sentence: dict[tuple[str, ...], list[TextUnit]] = defaultdict(list)
         for paragraph in paragraphs:
-            for sentence in self.sentences_of.get(self.uid(paragraph), ()):
+            for sentence in self.sentences_of(self.uid(paragraph)):
                 by_sentence[sentence.tokens].append(paragraph)
         found: list[Containment] = []
         for short in paragraphs:
             if len(short.tokens) < self.settings.containment_min_words:
                 continue
-            first = self.sentences_of.get(self.uid(short), ())
+            first = self.sentences_of(self.uid(short))
             if not first:
                 continue
             longer = [
@@ -343,8 +359,8 @@ class _Context:
         return found
 
     def _span_in(self, short: TextUnit, long: TextUnit) -> Span | None:
-        short_sentences = self.sentences_of.get(self.uid(short), ())
-        long_sentences = self.sentences_of.get(self.uid(long), ())
+        short_sentences = self.sentences_of(self.uid(short))
+        long_sentences = self.sentences_of(self.uid(long))
         keys = [s.tokens for s in short_sentences]
         for i in range(len(long_sentences) - len(keys) + 1):
             window = long_sentences[i : i + len(keys)]
@@ -358,7 +374,7 @@ class _Context:
         """Group boilerplate sentences found in exactly the same units into one passage."""
         by_units: dict[tuple[UnitId, ...], list[Cluster]] = defaultdict(list)
         for cluster in boilerplate:
-            units = tuple(sorted({self.uid(m) for m in cluster.occurrences}, key=self.order.get))
+            units = tuple(sorted({self.uid(m) for m in cluster.occurrences}, key=self.order_of))
             by_units[units].append(cluster)
         passages = []
         for units, clusters in by_units.items():
@@ -403,11 +419,7 @@ class _Context:
             if uid in filler_items or uid in self.approved_units:
                 out[uid] = ()
             elif unit.kind in PARAGRAPH_KINDS:
-                kept = [
-                    s.tokens
-                    for s in self.sentences_of.get(uid, ())
-                    if id(s) not in masked_sentences
-                ]
+                kept = [s.tokens for s in self.sentences_of(uid) if id(s) not in masked_sentences]
                 out[uid] = tuple(itertools.chain.from_iterable(kept))
             else:
                 out[uid] = unit.tokens
@@ -459,7 +471,7 @@ class _Context:
                         tuple(
                             itertools.chain.from_iterable(
                                 s.tokens
-                                for s in self.sentences_of.get(self.uid(u), ())
+                                for s in self.sentences_of(self.uid(u))
                                 if id(s) not in reported
                             )
                         ),
@@ -498,7 +510,7 @@ class _Context:
                     (s, s.tokens)
                     for u in units
                     if u.kind in PARAGRAPH_KINDS and self.uid(u) not in copies
-                    for s in self.sentences_of.get(self.uid(u), ())
+                    for s in self.sentences_of(self.uid(u))
                     if id(s) not in boiler
                 ]
                 return self._near_level("sentence", entries)
@@ -677,18 +689,19 @@ class _Context:
         scorer = get_scorer(setting.scorer)
         labels: dict[UnitId, str] = {}
         item_texts: dict[UnitId, list[str]] = defaultdict(list)
-        part_order: dict[UnitId, tuple[int, int]] = {}
+        first_units: dict[UnitId, UnitId] = {}
         mine = [u for u in units if u.pointer.startswith(f"/{collection}/")]
         composites = composite_fields(mine, lambda u: masked[self.uid(u)])
         for unit in mine:
             part, field_name = _part_and_field(unit.pointer)
             part_id = (unit.file, part)
-            part_order.setdefault(part_id, self.order[self.uid(unit)])
+            first_units.setdefault(part_id, (unit.file, unit.pointer))
             if field_name == "action_items" and masked[self.uid(unit)]:
                 item_texts[part_id].append(unit.text)
             if field_name in ("title", "question"):
                 labels[part_id] = unit.text
-        ids = sorted(composites, key=part_order.__getitem__)
+        # In run order: ``mine`` is, and so are the parts as first met.
+        ids = list(composites)
         flat = [flatten(composites[i]) for i in ids]
         pairs: list[NearPair] = []
         # A cheap first pass on the whole text of each part: pairs far below the threshold
@@ -719,7 +732,7 @@ class _Context:
         for k in np.flatnonzero(keep).tolist():
             i, j = rough[k][0], rough[k][1]
             first, second = (
-                Anchor(uid[0], uid[1], labels.get(uid, ""), None, part_order[uid])
+                Anchor(uid[0], uid[1], labels.get(uid, ""), None, self.order_of(first_units[uid]))
                 for uid in (ids[i], ids[j])
             )
             scored = tuple(
@@ -904,6 +917,10 @@ def sketch_guide(
 
 def _tokens(unit: TextUnit) -> tuple[str, ...]:
     return unit.tokens
+
+
+def _pointer(unit: TextUnit) -> str:
+    return unit.pointer
 
 
 COMPOSITES: tuple[tuple[str, str, tuple[tuple[str, str, float], ...]], ...] = (
