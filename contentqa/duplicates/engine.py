@@ -151,6 +151,7 @@ class Analysis:
     near: dict[str, tuple[NearPair, ...]]
     repeated_words: dict[str, int]
     total_words: dict[str, int]
+    # Units whose comparable words masking reduced: how many are left (others keep all).
     masked_words: dict[UnitId, int]
 
     def duplication_ratio(self, file: str) -> float:
@@ -241,7 +242,11 @@ def analyze(
         near=near,
         repeated_words=dict(repeated),
         total_words=dict(total_words),
-        masked_words={uid: len(tokens) for uid, tokens in masked.items()},
+        masked_words={
+            ctx.uid(unit): len(tokens)
+            for unit, tokens in zip(units, masked, strict=True)
+            if tokens is not unit.tokens
+        },
     )
 
 
@@ -400,8 +405,9 @@ class _Context:
         boilerplate: list[Cluster],
         item_clusters: list[Cluster],
         approvals: list[Approval],
-    ) -> dict[UnitId, tuple[str, ...]]:
-        """Each unit's tokens without boilerplate, approved passages and filler items."""
+    ) -> list[tuple[str, ...]]:
+        """Each unit's tokens without boilerplate, approved passages and filler items, in the
+        order of ``units``: the unit's own tuple when nothing is masked."""
         masked_sentences = _identities((*boilerplate, *approvals))
         # An action item pasted into many steps is filler; a repeated title is not (it names
         # the part, and a step copied whole must still be recognised as the same step).
@@ -413,16 +419,19 @@ class _Context:
             for m in cluster.occurrences
             if m.kind == "item"
         }
-        out: dict[UnitId, tuple[str, ...]] = {}
+        emptied = filler_items | self.approved_units
+        out: list[tuple[str, ...]] = []
         for unit in units:
             uid = self.uid(unit)
-            if uid in filler_items or uid in self.approved_units:
-                out[uid] = ()
+            if uid in emptied:
+                out.append(())
             elif unit.kind in PARAGRAPH_KINDS:
                 kept = [s.tokens for s in self.sentences_of(uid) if id(s) not in masked_sentences]
-                out[uid] = tuple(itertools.chain.from_iterable(kept))
+                tokens = tuple(itertools.chain.from_iterable(kept))
+                # A library holds hundreds of thousands of paragraphs, most with nothing masked.
+                out.append(unit.tokens if tokens == unit.tokens else tokens)
             else:
-                out[uid] = unit.tokens
+                out.append(unit.tokens)
         return out
 
     # -- near-duplicates --------------------------------------------------------------
@@ -430,7 +439,7 @@ class _Context:
     def near_duplicates(
         self,
         units: list[TextUnit],
-        masked: dict[UnitId, tuple[str, ...]],
+        masked: list[tuple[str, ...]],
         paragraph_clusters: list[Cluster],
         containments: list[Containment],
         boilerplate: list[Cluster],
@@ -452,8 +461,8 @@ class _Context:
 
             def near_paragraphs() -> tuple[NearPair, ...]:
                 entries = [
-                    (u, masked[self.uid(u)])
-                    for u in units
+                    (u, tokens)
+                    for u, tokens in zip(units, masked, strict=True)
                     if u.kind in PARAGRAPH_KINDS and self.uid(u) not in copies
                 ]
                 return self._near_level("paragraph", entries)
@@ -683,20 +692,21 @@ class _Context:
         collection: str,
         parts: tuple[tuple[str, str, float], ...],
         units: list[TextUnit],
-        masked: dict[UnitId, tuple[str, ...]],
+        masked: list[tuple[str, ...]],
     ) -> tuple[NearPair, ...]:
         setting = self.settings.near[level]
         scorer = get_scorer(setting.scorer)
         labels: dict[UnitId, str] = {}
         item_texts: dict[UnitId, list[str]] = defaultdict(list)
         first_units: dict[UnitId, UnitId] = {}
-        mine = [u for u in units if u.pointer.startswith(f"/{collection}/")]
-        composites = composite_fields(mine, lambda u: masked[self.uid(u)])
-        for unit in mine:
+        prefix = f"/{collection}/"
+        mine = [(u, t) for u, t in zip(units, masked, strict=True) if u.pointer.startswith(prefix)]
+        composites = composite_fields(mine)
+        for unit, tokens in mine:
             part, field_name = _part_and_field(unit.pointer)
             part_id = (unit.file, part)
             first_units.setdefault(part_id, (unit.file, unit.pointer))
-            if field_name == "action_items" and masked[self.uid(unit)]:
+            if field_name == "action_items" and tokens:
                 item_texts[part_id].append(unit.text)
             if field_name in ("title", "question"):
                 labels[part_id] = unit.text
@@ -782,15 +792,15 @@ class _Context:
 
 
 def composite_fields(
-    units: Iterable[TextUnit], tokens_of
+    entries: Iterable[tuple[TextUnit, Sequence[str]]],
 ) -> dict[UnitId, dict[str, list[tuple[str, ...]]]]:
-    """The parts the units of one collection (``steps``...) belong to: per part, its fields'
-    token sequences (``tokens_of(unit)``, empty ones left out) in document order."""
+    """The parts the units of one collection (``steps``...) belong to, given with the tokens
+    to compare: per part, its fields' token sequences (empty ones left out) in document
+    order."""
     out: dict[UnitId, dict[str, list[tuple[str, ...]]]] = {}
-    for unit in units:
+    for unit, tokens in entries:
         part, field_name = _part_and_field(unit.pointer)
         composite = out.setdefault((unit.file, part), defaultdict(list))
-        tokens = tokens_of(unit)
         if tokens:
             composite[field_name].append(tuple(tokens))
     return out
@@ -866,7 +876,7 @@ def part_texts(units: Sequence[TextUnit], levels: Iterable[str]) -> list[tuple[s
     for level, collection, _ in COMPOSITES:
         if level in levels:
             mine = [u for u in units if u.pointer.startswith(f"/{collection}/")]
-            parts += [flatten(f) for f in composite_fields(mine, _tokens).values()]
+            parts += [flatten(f) for f in composite_fields((u, u.tokens) for u in mine).values()]
     return list(dict.fromkeys(p for p in parts if p))
 
 
@@ -913,10 +923,6 @@ def sketch_guide(
         ),
         Sketches(settings.lsh, minhash.keys_of(sig[sentences_end:], settings.lsh), parts=levels),
     )
-
-
-def _tokens(unit: TextUnit) -> tuple[str, ...]:
-    return unit.tokens
 
 
 def _pointer(unit: TextUnit) -> str:

@@ -448,7 +448,8 @@ class ThinContent(_ReadabilityRule):
                     continue
                 if not unit.pointer.startswith(f"{unit.part}/body/"):
                     continue
-                own[unit.part] = own.get(unit.part, 0) + masked.get((unit.file, unit.pointer), 0)
+                own_words = masked.get((unit.file, unit.pointer), len(unit.tokens))
+                own[unit.part] = own.get(unit.part, 0) + own_words
                 raw[unit.part] = raw.get(unit.part, 0) + len(unit.tokens)
             for part, count in own.items():
                 if count < self.options.min_words and raw[part] > 0:
