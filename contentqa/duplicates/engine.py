@@ -266,26 +266,37 @@ class _Context:
         self.unit_indices: dict[int, dict[str, int]] = {}
         self.approved_units: set[UnitId] = set()
         # Per banding: each sketched text's row among the guides' key matrices, stacked.
-        self.sketch_rows: dict[minhash.LshParams, dict[tuple[str, ...], int]] = {}
         self.sketch_keys: dict[minhash.LshParams, list[np.ndarray]] = defaultdict(list)
         self.sketch_count: dict[minhash.LshParams, int] = {}
+        # Units' and sentences' rows by the identity of their token tuple, which the levels
+        # compare as they are: a million dict keys would cost more than the keys themselves.
+        # Part texts are made afresh by each level, so they are found by value.
+        self.sketch_ids: dict[minhash.LshParams, list[tuple[np.ndarray, int]]] = defaultdict(list)
+        self.sketch_id_index: dict[minhash.LshParams, tuple[np.ndarray, np.ndarray]] = {}
+        self.sketch_rows: dict[minhash.LshParams, dict[tuple[str, ...], int]] = defaultdict(dict)
 
     def add_sketch(
         self, sketch: Sketches, units: Sequence[TextUnit], sentences: Sequence[TextUnit]
     ) -> None:
-        rows = self.sketch_rows.setdefault(sketch.params, {})
-        matrices = self.sketch_keys[sketch.params]
-        offset = self.sketch_count.get(sketch.params, 0)
-        matrices.append(sketch.keys)
-        self.sketch_count[sketch.params] = offset + len(sketch.keys)
-        # A text met again keeps the later row: equal texts have equal keys.
-        rows.update(zip(sketch.texts_in(units, sentences), itertools.count(offset)))
+        params = sketch.params
+        offset = self.sketch_count.get(params, 0)
+        self.sketch_keys[params].append(sketch.keys)
+        self.sketch_count[params] = offset + len(sketch.keys)
+        texts = sketch.texts_in(units, sentences)
+        if sketch.parts:
+            # A text met again keeps the later row: equal texts have equal keys.
+            self.sketch_rows[params].update(zip(texts, itertools.count(offset)))
+        else:
+            ids = np.fromiter(map(id, texts), np.uint64, len(sketch.keys))
+            self.sketch_ids[params].append((ids, offset))
 
     def release_sketches(self) -> None:
         """Forget the band key tables (texts sketched later are sketched afresh)."""
         self.sketch_rows.clear()
         self.sketch_keys.clear()
         self.sketch_count.clear()
+        self.sketch_ids.clear()
+        self.sketch_id_index.clear()
 
     @staticmethod
     def uid(unit: TextUnit) -> UnitId:
@@ -607,12 +618,21 @@ class _Context:
 
     def _band_keys(self, seqs: Sequence[Sequence[str]], params: minhash.LshParams) -> np.ndarray:
         """LSH band keys of ``seqs``: looked up in the guides' sketches, else computed."""
-        index = self.sketch_rows.get(params)
-        if not index:
+        if not self.sketch_count.get(params):
             return minhash.band_keys(seqs, params)
-        rows = np.fromiter(
-            map(index.get, map(tuple, seqs), itertools.repeat(-1)), np.int64, len(seqs)
-        )
+        rows = np.full(len(seqs), -1, dtype=np.int64)
+        ids, id_rows = self._id_index(params)
+        if len(ids):
+            wanted = np.fromiter(map(id, seqs), np.uint64, len(seqs))
+            at = np.minimum(np.searchsorted(ids, wanted), len(ids) - 1)
+            found = ids[at] == wanted
+            rows[found] = id_rows[at[found]]
+        by_value = self.sketch_rows.get(params)
+        if by_value:
+            rest = np.flatnonzero(rows < 0)
+            rows[rest] = np.fromiter(
+                (by_value.get(tuple(seqs[k]), -1) for k in rest.tolist()), np.int64, len(rest)
+            )
         known = rows >= 0
         out = np.empty((len(seqs), params.bands), dtype=np.uint32)
         _gather_rows(self.sketch_keys[params], rows, np.flatnonzero(known), out)
@@ -621,6 +641,18 @@ class _Context:
             fresh = [seqs[k] for k in missing]
             out[missing] = minhash.band_keys(fresh, params)
         return out
+
+    def _id_index(self, params: minhash.LshParams) -> tuple[np.ndarray, np.ndarray]:
+        """The sketched token tuples' identities, sorted, and each one's row."""
+        if params not in self.sketch_id_index:
+            pieces = self.sketch_ids.get(params, [])
+            ids = np.concatenate([i for i, _ in pieces]) if pieces else np.zeros(0, np.uint64)
+            rows = np.concatenate(
+                [np.arange(o, o + len(i), dtype=np.int64) for i, o in pieces] or [ids[:0]]
+            ).astype(np.int64)
+            order = np.argsort(ids, kind="stable")
+            self.sketch_id_index[params] = (ids[order], rows[order])
+        return self.sketch_id_index[params]
 
     def _near_level(
         self, level: str, entries: list[tuple[TextUnit, Sequence[str]]]
