@@ -437,13 +437,17 @@ class _Context:
             if uid in emptied:
                 out.append(())
             elif unit.kind in PARAGRAPH_KINDS:
-                kept = [s.tokens for s in self.sentences_of(uid) if id(s) not in masked_sentences]
-                tokens = tuple(itertools.chain.from_iterable(kept))
-                # A library holds hundreds of thousands of paragraphs, most with nothing masked.
-                out.append(unit.tokens if tokens == unit.tokens else tokens)
+                out.append(self._tokens_without(unit, masked_sentences))
             else:
                 out.append(unit.tokens)
         return out
+
+    def _tokens_without(self, paragraph: TextUnit, sentences: set[int]) -> tuple[str, ...]:
+        """The paragraph's tokens without those of ``sentences`` (identities): its own tuple
+        when none of them is in it, as in most of a library's hundreds of thousands."""
+        kept = [s.tokens for s in self.sentences_of(self.uid(paragraph)) if id(s) not in sentences]
+        tokens = tuple(itertools.chain.from_iterable(kept))
+        return paragraph.tokens if tokens == paragraph.tokens else tokens
 
     # -- near-duplicates --------------------------------------------------------------
 
@@ -486,16 +490,7 @@ class _Context:
                 # what remains shared is reworded reuse.
                 reported = _identities((*boilerplate, *sentence_clusters, *approvals))
                 entries = [
-                    (
-                        u,
-                        tuple(
-                            itertools.chain.from_iterable(
-                                s.tokens
-                                for s in self.sentences_of(self.uid(u))
-                                if id(s) not in reported
-                            )
-                        ),
-                    )
+                    (u, self._tokens_without(u, reported))
                     for u in units
                     if u.kind in PARAGRAPH_KINDS
                     and self.uid(u) not in copies
@@ -577,7 +572,7 @@ class _Context:
     def _similar_pairs(
         self,
         seqs: Sequence[Sequence[str]],
-        owners: Sequence[Iterable[str]],
+        by_file: Iterable[Sequence[int]],
         scorer: str,
         cutoff: float,
         params: minhash.LshParams,
@@ -587,8 +582,8 @@ class _Context:
         Every pair is scored when the pool is small. Otherwise every pair within one guide
         (so within-guide results never depend on the library's size), one guide at a time
         in rapidfuzz's ``cdist``, and across guides the pairs that MinHash LSH over word
-        2-grams proposes; its recall is measured by ``benchmarks/run.py``. ``owners[i]``
-        are the files text ``i`` appears in.
+        2-grams proposes; its recall is measured by ``benchmarks/run.py``. ``by_file`` holds,
+        per file, the indices of the texts it holds, in increasing order.
         """
         strings = list(map(joined, seqs))
         n = len(strings)
@@ -596,7 +591,7 @@ class _Context:
         if n <= self.settings.all_pairs_limit:
             groups = [list(range(n))]
         else:
-            groups = [m for m in _by_file(owners) if len(m) > 1]
+            groups = [m for m in by_file if len(m) > 1]
             across = minhash.pairs_from_keys(self._band_keys(seqs, params))
             found.update(_score_candidates(scorer, strings, across, cutoff))
         for members in groups:
@@ -659,18 +654,19 @@ class _Context:
     ) -> tuple[NearPair, ...]:
         setting = self.settings.near[level]
         entries = [(a, t) for a, t in entries if len(t) >= setting.min_words]
-        texts, members, owners = _distinct(entries)
+        distinct = _Distinct(entries)
+        texts = distinct.texts
         pairs: list[NearPair] = []
         for i, j, score in self._similar_pairs(
             texts,
-            owners,
+            distinct.by_file(),
             setting.scorer,
             setting.threshold,
             self.settings.sentence_lsh if level == "sentence" else self.settings.lsh,
         ):
             if _numbers(texts[i]) != _numbers(texts[j]):
                 continue
-            pairs += self._pairs_between(level, members[i], members[j], score)
+            pairs += self._pairs_between(level, distinct.members(i), distinct.members(j), score)
         return tuple(sorted(pairs, key=lambda p: (p.second.order, p.first.order)))
 
     def _pairs_between(
@@ -697,25 +693,16 @@ class _Context:
         """
         setting = self.settings.near["passage"]
         entries = [(a, t) for a, t in entries if len(t) >= setting.min_words]
-        texts, members, _ = _distinct(entries)
-        # Runs as hashes in one array: only equality matters, and a library holds millions.
-        counts = np.fromiter((max(len(t) - 2, 0) for t in texts), np.int64, len(texts))
-        hashes = np.fromiter(
-            itertools.chain.from_iterable(
-                map(hash, zip(t, t[1:], t[2:], strict=False)) for t in texts
-            ),
-            np.int64,
-            int(counts.sum()),
-        )
-        owners = np.repeat(np.arange(len(texts), dtype=np.int64), counts)
-        sizes, left, right, shared = _shared_rare_runs(hashes, owners, len(texts))
+        distinct = _Distinct(entries)
+        texts = distinct.texts
+        sizes, left, right, shared = _shared_rare_runs(texts)
         scores = shared / np.minimum(sizes[left], sizes[right])
         keep = (shared >= max(1, setting.min_shared)) & (scores >= setting.threshold)
         pairs: list[NearPair] = []
         for i, j, score in zip(
             left[keep].tolist(), right[keep].tolist(), scores[keep].tolist(), strict=True
         ):
-            pairs += self._pairs_between("passage", members[i], members[j], score)
+            pairs += self._pairs_between("passage", distinct.members(i), distinct.members(j), score)
         return sorted(pairs, key=lambda p: (p.second.order, p.first.order))
 
     def _near_composites(
@@ -750,7 +737,11 @@ class _Context:
         # there are not scored part by part.
         rough = self._similar_pairs(
             flat,
-            [(file,) for file, _ in ids],
+            # Parts of one file are consecutive: ``ids`` are in run order.
+            [
+                [k for k, _ in group]
+                for _, group in itertools.groupby(enumerate(ids), key=lambda e: e[1][0])
+            ],
             setting.scorer,
             setting.threshold - COMPOSITE_PREFILTER_MARGIN,
             self.settings.lsh,
@@ -1035,22 +1026,41 @@ def _closest_items(
     return tuple(out)
 
 
-def _distinct(
-    entries: Sequence[tuple[TextUnit, Sequence[str]]],
-) -> tuple[list[tuple[str, ...]], dict[int, list[TextUnit]], list[tuple[str, ...]]]:
-    """Each distinct text once (identical texts are the exact layers' business), the units
-    (or sentences) holding each, and the files each appears in."""
-    distinct: dict[tuple[str, ...], int] = {}
-    members: dict[int, list[TextUnit]] = defaultdict(list)
-    for a, tokens in entries:
-        members[distinct.setdefault(tuple(tokens), len(distinct))].append(a)
-    texts = list(distinct)
-    # Tuples, not sets: a library's sentence level holds a million of them.
-    return (
-        texts,
-        members,
-        [tuple(dict.fromkeys(a.file for a in members[i])) for i in range(len(texts))],
-    )
+class _Distinct:
+    """Each distinct text of ``entries`` once (identical texts are the exact layers'
+    business), with the units (or sentences) holding it and the files it appears in.
+
+    A library's sentence level holds a million texts, nearly all held once: a text's first
+    holder is kept in a list, and only the others in a dict.
+    """
+
+    def __init__(self, entries: Iterable[tuple[TextUnit, Sequence[str]]]) -> None:
+        index: dict[tuple[str, ...], int] = {}
+        self.texts: list[tuple[str, ...]] = []
+        self.first: list[TextUnit] = []
+        self.more: dict[int, list[TextUnit]] = defaultdict(list)
+        self._files: dict[str, list[int]] = defaultdict(list)
+        also_in: set[tuple[int, str]] = set()
+        for holder, tokens in entries:
+            text = tuple(tokens)
+            i = index.setdefault(text, len(self.texts))
+            if i == len(self.texts):
+                self.texts.append(text)
+                self.first.append(holder)
+                self._files[holder.file].append(i)
+                continue
+            self.more[i].append(holder)
+            if holder.file != self.first[i].file and (i, holder.file) not in also_in:
+                also_in.add((i, holder.file))
+                self._files[holder.file].append(i)
+
+    def members(self, i: int) -> list[TextUnit]:
+        return [self.first[i], *self.more.get(i, ())]
+
+    def by_file(self) -> Iterator[list[int]]:
+        """Per file, the indices of the texts it holds, in increasing order."""
+        for indices in self._files.values():
+            yield sorted(indices)
 
 
 def _gather_rows(
@@ -1078,30 +1088,35 @@ def _identities(groups: Iterable[Cluster | Approval]) -> set[int]:
     return {id(m) for group in groups for m in group.occurrences}
 
 
-def _by_file(owners: Sequence[Iterable[str]]) -> list[list[int]]:
-    """Text indices grouped by the file they appear in."""
-    by_file: dict[str, list[int]] = defaultdict(list)
-    for index, files in enumerate(owners):
-        for file in files:
-            by_file[file].append(index)
-    return list(by_file.values())
-
-
 # A 3-word run in this many distinct paragraphs is a stock phrase for reused-passage (D014).
 PHRASE_MIN_TEXTS = 5
 
 
 def _shared_rare_runs(
-    hashes: np.ndarray, owners: np.ndarray, n: int
+    texts: Sequence[Sequence[str]],
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Texts' runs given as ``hashes[k]`` held by text ``owners[k]``, of ``n`` texts: the
-    number of distinct runs of each text, and every pair of texts ``left < right`` sharing
-    runs held by fewer than ``PHRASE_MIN_TEXTS`` texts, with how many such runs they share."""
+    """The number of distinct 3-word runs of each text, and every pair of texts
+    ``left < right`` sharing runs held by fewer than ``PHRASE_MIN_TEXTS`` texts, with how
+    many such runs they share."""
+    n = len(texts)
+    # Runs as hashes in one array: only equality matters, and a library holds millions.
+    # Each array is dropped once sorted: this is the library stage's peak of memory.
+    counts = np.fromiter((max(len(t) - 2, 0) for t in texts), np.int64, n)
+    hashes = np.fromiter(
+        itertools.chain.from_iterable(map(hash, zip(t, t[1:], t[2:], strict=False)) for t in texts),
+        np.int64,
+        int(counts.sum()),
+    )
     if not len(hashes):
         empty = np.zeros(0, dtype=np.int64)
         return np.zeros(n, dtype=np.int64), empty, empty, empty
-    order = np.lexsort((owners, hashes))
-    hashes, owners = hashes[order], owners[order]
+    owners = np.repeat(np.arange(n, dtype=np.int32 if n < 2**31 else np.int64), counts)
+    del counts
+    # By run, then by owner: owners already increase, and the sort is stable.
+    order = np.argsort(hashes, kind="stable")
+    hashes = hashes[order]
+    owners = owners[order]
+    del order
     # A text repeating a run holds it once.
     first = np.r_[True, (hashes[1:] != hashes[:-1]) | (owners[1:] != owners[:-1])]
     hashes, owners = hashes[first], owners[first]
@@ -1111,7 +1126,7 @@ def _shared_rare_runs(
     codes = [np.zeros(0, dtype=np.int64)]
     for size in range(2, PHRASE_MIN_TEXTS):
         # One row per run held by ``size`` texts: its owners, in increasing order.
-        group = owners[starts[held_by == size][:, None] + np.arange(size)]
+        group = owners[starts[held_by == size][:, None] + np.arange(size)].astype(np.int64)
         for left, right in itertools.combinations(range(size), 2):
             codes.append(group[:, left] * n + group[:, right])
     pair_codes, shared = np.unique(np.concatenate(codes), return_counts=True)

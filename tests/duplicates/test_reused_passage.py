@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 
-import numpy as np
-
 from contentqa.config import Config
 from contentqa.duplicates.engine import _shared_rare_runs
 from contentqa.pipeline import run
@@ -89,14 +87,17 @@ def test_runs_shared_by_many_paragraphs_are_stock_phrases(tmp_path):
 
 
 def test_shared_rare_runs_counts_each_run_once_and_skips_stock_phrases():
-    # Text 0 holds run 7 twice; run 9 is held by all five texts, a stock phrase.
-    hashes = np.array([7, 7, 8, 9, 7, 8, 9, 9, 9, 9, 5], dtype=np.int64)
-    owners = np.array([0, 0, 0, 0, 1, 1, 1, 2, 3, 4, 4], dtype=np.int64)
-    sizes, left, right, shared = _shared_rare_runs(hashes, owners, 5)
-    assert sizes.tolist() == [3, 3, 1, 1, 2]
-    assert (left.tolist(), right.tolist(), shared.tolist()) == ([0], [1], [2])
+    # Text 0 holds the run "a b c" twice; "s t u" is held by five texts, a stock phrase.
+    texts = [
+        ("a", "b", "c", "a", "b", "c"),
+        ("a", "b", "c", "x"),
+        *[("s", "t", "u")] * 5,
+    ]
+    sizes, left, right, shared = _shared_rare_runs(texts)
+    assert sizes.tolist() == [3, 2, 1, 1, 1, 1, 1]
+    assert (left.tolist(), right.tolist(), shared.tolist()) == ([0], [1], [1])
 
 
 def test_shared_rare_runs_of_texts_without_runs():
-    sizes, left, right, shared = _shared_rare_runs(np.zeros(0, np.int64), np.zeros(0, np.int64), 2)
+    sizes, left, right, shared = _shared_rare_runs([("a", "b"), ()])
     assert sizes.tolist() == [0, 0] and not len(left) and not len(right) and not len(shared)
