@@ -50,9 +50,23 @@ def test_sketches_made_in_the_workers_change_nothing(tmp_path):
     assert '"code": "D006"' in with_sketches and '"code": "D009"' in with_sketches
 
 
+def test_pairs_scored_one_by_one_match_the_score_matrix(tmp_path, monkeypatch):
+    """Guides holding a very long text have their within-guide pairs scored one by one
+    instead of in a matrix (which also scores each text against itself): same report."""
+    from contentqa.duplicates import engine
+
+    paths = _library(tmp_path, copies=3) + discover([DUPLICATE_FIXTURES])
+    config = dataclasses.replace(Config(), all_pairs_limit=0)
+    results = [check_file(path, config) for path in paths]
+    in_matrices = _bytes(build_report(results, config))
+    monkeypatch.setattr(engine, "MATRIX_MAX_CHARS", 0)
+    assert _bytes(build_report(results, config)) == in_matrices
+    assert '"code": "D006"' in in_matrices and '"code": "D011"' in in_matrices
+
+
 def test_a_paragraph_of_a_million_characters_is_checked(tmp_path):
-    """spaCy refuses texts over its max_length (1,000,000) unless told otherwise, and
-    scoring the paragraph against itself would take most of a minute."""
+    """spaCy refuses texts over its max_length (1,000,000) unless told otherwise, and a
+    score matrix would compare the paragraph with itself for most of a minute."""
     guide = load_json(SEED_GUIDE)
     guide["intro"].append("Breathe in slowly. " * 60_000)
     guide["intro"].append("Breathe in slowly. " * 60_000 + "Then rest.")

@@ -32,6 +32,7 @@ from contentqa.duplicates.similarity import (
     best_match_means,
     get_scorer,
     joined,
+    score_matrix,
     score_pairs,
 )
 from contentqa.model import Span, TextUnit
@@ -584,18 +585,30 @@ class _Context:
         2-grams proposes; its recall is measured by ``benchmarks/run.py``. ``by_file`` holds,
         per file, the indices of the texts it holds, in increasing order.
         """
-        table = np.empty(len(seqs), dtype=object)
-        table[:] = list(map(joined, seqs))
-        n = len(table)
+        strings = list(map(joined, seqs))
+        n = len(strings)
         found: dict[tuple[int, int], float] = {}
         if n <= self.settings.all_pairs_limit:
-            groups: Iterable[Sequence[int]] = [range(n)]
+            groups = [list(range(n))]
         else:
-            groups = by_file
+            groups = [m for m in by_file if len(m) > 1]
             across = minhash.pairs_from_keys(self._band_keys(seqs, params))
-            found.update(_score_candidates(scorer, table, across, cutoff))
-        for within in _pairs_within(groups):
-            found.update(_score_candidates(scorer, table, within, cutoff))
+            found.update(_score_candidates(scorer, strings, across, cutoff))
+        for members in groups:
+            texts = [strings[k] for k in members]
+            if max(map(len, texts), default=0) > MATRIX_MAX_CHARS:
+                left, right = np.triu_indices(len(texts), k=1)
+                local = _score_candidates(scorer, texts, np.stack([left, right], axis=1), cutoff)
+                found.update(
+                    (tuple(sorted((members[r], members[c]))), score) for (r, c), score in local
+                )
+                continue
+            matrix = score_matrix(scorer, texts, cutoff)
+            rows, cols = np.nonzero(matrix >= cutoff)
+            upper = rows < cols
+            for r, c in zip(rows[upper].tolist(), cols[upper].tolist(), strict=True):
+                i, j = sorted((members[r], members[c]))
+                found[(i, j)] = float(matrix[r, c])
         return [(i, j, score) for (i, j), score in sorted(found.items())]
 
     def _band_keys(self, seqs: Sequence[Sequence[str]], params: minhash.LshParams) -> np.ndarray:
@@ -1120,43 +1133,27 @@ def _shared_rare_runs(
     return sizes, pair_codes // n, pair_codes % n, shared
 
 
+# A score matrix also scores each text against itself, in time quadratic in its length: a
+# guide holding a text longer than this (about 3,000 words) has its pairs scored one by one.
+MATRIX_MAX_CHARS = 20_000
+
+
 # Candidate pairs scored per batch: a large library proposes tens of millions, and the
 # strings of all of them at once would take gigabytes.
 _SCORE_BATCH = 1 << 20
 
 
 def _score_candidates(
-    scorer: str, table: np.ndarray, pairs: np.ndarray, cutoff: float
+    scorer: str, strings: Sequence[str], pairs: np.ndarray, cutoff: float
 ) -> Iterator[tuple[tuple[int, int], float]]:
-    """``((i, j), score)`` of the candidate ``pairs`` of strings in ``table`` (an object
-    array) scoring at least ``cutoff``."""
+    """``((i, j), score)`` of the candidate ``pairs`` scoring at least ``cutoff``."""
+    table = np.empty(len(strings), dtype=object)
+    table[:] = strings
     for start in range(0, len(pairs), _SCORE_BATCH):
         batch = pairs[start : start + _SCORE_BATCH]
         scores = score_pairs(scorer, table[batch[:, 0]], table[batch[:, 1]], cutoff)
         keep = scores >= cutoff
         yield from zip(map(tuple, batch[keep].tolist()), scores[keep].tolist(), strict=True)
-
-
-def _pairs_within(groups: Iterable[Sequence[int]]) -> Iterator[np.ndarray]:
-    """Every pair ``(i, j)``, ``i < j``, of texts in one group (indices in increasing order),
-    in batches of about ``_SCORE_BATCH``.
-
-    Scored as candidates, not as one matrix per guide: a matrix also scores each pair
-    twice and each text against itself (a guide's longest text against itself can take
-    most of a minute), and ten thousand small calls cannot use more than one core. Groups
-    of one size are expanded together.
-    """
-    by_size: dict[int, list[Sequence[int]]] = defaultdict(list)
-    for members in groups:
-        if len(members) > 1:
-            by_size[len(members)].append(members)
-    for size in sorted(by_size):
-        left, right = np.triu_indices(size, k=1)
-        per_batch = max(1, _SCORE_BATCH // len(left))
-        rows = by_size[size]
-        for start in range(0, len(rows), per_batch):
-            block = np.array(rows[start : start + per_batch], dtype=np.int64)
-            yield np.stack([block[:, left].ravel(), block[:, right].ravel()], axis=1)
 
 
 def _numbers(tokens: Sequence[str]) -> list[str]:
