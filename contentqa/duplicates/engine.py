@@ -576,8 +576,9 @@ class _Context:
         scorer: str,
         cutoff: float,
         params: minhash.LshParams,
-    ) -> list[tuple[int, int, float]]:
-        """Index pairs ``(i, j, score)``, ``i < j``, scoring at least ``cutoff``.
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Index pairs ``i < j`` scoring at least ``cutoff``, sorted, as three arrays (``i``,
+        ``j`` and the score): a large level finds hundreds of thousands.
 
         Every pair is scored when the pool is small. Otherwise every pair within one guide
         (so within-guide results never depend on the library's size), one guide at a time
@@ -587,29 +588,33 @@ class _Context:
         """
         strings = list(map(joined, seqs))
         n = len(strings)
-        found: dict[tuple[int, int], float] = {}
+        found: list[tuple[np.ndarray, np.ndarray]] = []  # (pairs, scores), later ones win
         if n <= self.settings.all_pairs_limit:
-            groups = [list(range(n))]
+            groups: Iterable[Sequence[int]] = [range(n)]
         else:
-            groups = [m for m in by_file if len(m) > 1]
+            groups = by_file
             across = minhash.pairs_from_keys(self._band_keys(seqs, params))
-            found.update(_score_candidates(scorer, strings, across, cutoff))
+            found.extend(_score_candidates(scorer, strings, across, cutoff))
         for members in groups:
+            if len(members) < 2:
+                continue
             texts = [strings[k] for k in members]
             if max(map(len, texts), default=0) > MATRIX_MAX_CHARS:
                 left, right = np.triu_indices(len(texts), k=1)
-                local = _score_candidates(scorer, texts, np.stack([left, right], axis=1), cutoff)
-                found.update(
-                    (tuple(sorted((members[r], members[c]))), score) for (r, c), score in local
-                )
+                local = np.stack([left, right], axis=1)
+                for pairs, scores in _score_candidates(scorer, texts, local, cutoff):
+                    found.append((np.asarray(members)[pairs], scores))
                 continue
             matrix = score_matrix(scorer, texts, cutoff)
             rows, cols = np.nonzero(matrix >= cutoff)
             upper = rows < cols
-            for r, c in zip(rows[upper].tolist(), cols[upper].tolist(), strict=True):
-                i, j = sorted((members[r], members[c]))
-                found[(i, j)] = float(matrix[r, c])
-        return [(i, j, score) for (i, j), score in sorted(found.items())]
+            if upper.any():
+                rows, cols = rows[upper], cols[upper]
+                # Members increase, so each pair comes out as (lower, higher) index.
+                indices = np.asarray(members)
+                pairs = np.stack([indices[rows], indices[cols]], axis=1)
+                found.append((pairs, matrix[rows, cols]))
+        return _sorted_pairs(found, n)
 
     def _band_keys(self, seqs: Sequence[Sequence[str]], params: minhash.LshParams) -> np.ndarray:
         """LSH band keys of ``seqs``: looked up in the guides' sketches, else computed."""
@@ -657,13 +662,14 @@ class _Context:
         distinct = _Distinct(entries)
         texts = distinct.texts
         pairs: list[NearPair] = []
-        for i, j, score in self._similar_pairs(
+        left, right, scores = self._similar_pairs(
             texts,
             distinct.by_file(),
             setting.scorer,
             setting.threshold,
             self.settings.sentence_lsh if level == "sentence" else self.settings.lsh,
-        ):
+        )
+        for i, j, score in zip(left.tolist(), right.tolist(), scores.tolist(), strict=True):
             if _numbers(texts[i]) != _numbers(texts[j]):
                 continue
             pairs += self._pairs_between(level, distinct.members(i), distinct.members(j), score)
@@ -735,7 +741,7 @@ class _Context:
         pairs: list[NearPair] = []
         # A cheap first pass on the whole text of each part: pairs far below the threshold
         # there are not scored part by part.
-        rough = self._similar_pairs(
+        left, right, _ = self._similar_pairs(
             flat,
             # Parts of one file are consecutive: ``ids`` are in run order.
             [
@@ -746,24 +752,22 @@ class _Context:
             setting.threshold - COMPOSITE_PREFILTER_MARGIN,
             self.settings.lsh,
         )
-        if not rough:
+        if not len(left):
             return ()
-        left = np.array([i for i, _, _ in rough], dtype=np.int64)
-        right = np.array([j for _, j, _ in rough], dtype=np.int64)
         part_scores = _part_scores([composites[i] for i in ids], parts, setting.scorer, left, right)
         # Weighted mean over the parts both sides have, summed in the order of ``parts``.
-        weighted = np.zeros(len(rough))
-        weights = np.zeros(len(rough))
-        present = np.zeros(len(rough), dtype=np.int64)
+        weighted = np.zeros(len(left))
+        weights = np.zeros(len(left))
+        present = np.zeros(len(left), dtype=np.int64)
         for (_, _, weight), scores in zip(parts, part_scores, strict=True):
             has = ~np.isnan(scores)
             weighted[has] += weight * scores[has]
             weights[has] += weight
             present += has
-        total = np.divide(weighted, weights, out=np.zeros(len(rough)), where=weights > 0)
+        total = np.divide(weighted, weights, out=np.zeros(len(left)), where=weights > 0)
         keep = (weights > 0) & (present >= min(2, len(parts))) & (total >= setting.threshold)
         for k in np.flatnonzero(keep).tolist():
-            i, j = rough[k][0], rough[k][1]
+            i, j = int(left[k]), int(right[k])
             first, second = (
                 Anchor(uid[0], uid[1], labels.get(uid, ""), None, self.order_of(first_units[uid]))
                 for uid in (ids[i], ids[j])
@@ -1145,15 +1149,31 @@ _SCORE_BATCH = 1 << 20
 
 def _score_candidates(
     scorer: str, strings: Sequence[str], pairs: np.ndarray, cutoff: float
-) -> Iterator[tuple[tuple[int, int], float]]:
-    """``((i, j), score)`` of the candidate ``pairs`` scoring at least ``cutoff``."""
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """The candidate ``pairs`` scoring at least ``cutoff``, with their scores, by batch."""
     table = np.empty(len(strings), dtype=object)
     table[:] = strings
     for start in range(0, len(pairs), _SCORE_BATCH):
         batch = pairs[start : start + _SCORE_BATCH]
         scores = score_pairs(scorer, table[batch[:, 0]], table[batch[:, 1]], cutoff)
         keep = scores >= cutoff
-        yield from zip(map(tuple, batch[keep].tolist()), scores[keep].tolist(), strict=True)
+        yield batch[keep], scores[keep]
+
+
+def _sorted_pairs(
+    found: Sequence[tuple[np.ndarray, np.ndarray]], n: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs ``(i, j)`` of ``n`` texts with their scores, each once, sorted; where a pair
+    was found twice, its later score."""
+    pairs = np.concatenate([np.zeros((0, 2)), *(p for p, _ in found)]).astype(np.int64)
+    scores = np.concatenate([np.zeros(0), *(s for _, s in found)]).astype(np.float64)
+    if not len(pairs):
+        return pairs[:, 0], pairs[:, 1], scores
+    codes = pairs[:, 0] * n + pairs[:, 1]
+    order = np.argsort(codes, kind="stable")
+    codes = codes[order]
+    last = order[np.r_[codes[1:] != codes[:-1], True]]
+    return pairs[last, 0], pairs[last, 1], scores[last]
 
 
 def _numbers(tokens: Sequence[str]) -> list[str]:

@@ -32,12 +32,12 @@ def test_within_guide_pairs_are_every_pair_over_the_cutoff(scorer):
         groups.append(list(range(start, start + len(sentences))))
         start += len(sentences)
     context = _Context(Settings(all_pairs_limit=0), [])
-    found = {
-        (i, j): score
-        for i, j, score in context._similar_pairs(
-            texts, groups, scorer, CUTOFF, context.settings.lsh
-        )
-    }
+    left, right, scores = context._similar_pairs(
+        texts, groups, scorer, CUTOFF, context.settings.lsh
+    )
+    pairs = zip(left.tolist(), right.tolist(), strict=True)
+    found = dict(zip(pairs, scores.tolist(), strict=True))
+    assert len(found) == len(left)  # each pair once
     score = get_scorer(scorer)
     checked = 0
     for group in groups:
