@@ -290,13 +290,20 @@ class _Context:
             ids = np.fromiter(map(id, texts), np.uint64, len(sketch.keys))
             self.sketch_ids[params].append((ids, offset))
 
-    def release_sketches(self) -> None:
-        """Forget the band key tables (texts sketched later are sketched afresh)."""
-        self.sketch_rows.clear()
-        self.sketch_keys.clear()
-        self.sketch_count.clear()
-        self.sketch_ids.clear()
-        self.sketch_id_index.clear()
+    def release_sketches(self, params: minhash.LshParams | None = None) -> None:
+        """Forget the band key tables of one banding, or of all (texts sketched later are
+        sketched afresh)."""
+        for table in (
+            self.sketch_rows,
+            self.sketch_keys,
+            self.sketch_count,
+            self.sketch_ids,
+            self.sketch_id_index,
+        ):
+            if params is None:
+                table.clear()
+            else:
+                table.pop(params, None)
 
     @staticmethod
     def uid(unit: TextUnit) -> UnitId:
@@ -536,10 +543,17 @@ class _Context:
             tasks = {name: tasks[name] for name in sorted(tasks, key=_LEVEL_COST.index)}
             raw = run_tasks(tasks, self.settings.jobs)
         else:
-            # The passage level looks up no band keys: it runs last, once the key tables are
-            # dropped, so that they and its own large arrays are never held together.
+            # Each banding's key tables are dropped once the levels using them are done, so
+            # that they and a later level's large arrays are never held together: sentences
+            # first (they have their own banding), passages last (they look up no keys).
+            raw = {}
+            sentences = tasks.pop("sentence", None)
             passages = tasks.pop("passage", None)
-            raw = {name: task() for name, task in tasks.items()}
+            if sentences is not None:
+                raw["sentence"] = sentences()
+                if self.settings.sentence_lsh != self.settings.lsh:
+                    self.release_sketches(self.settings.sentence_lsh)
+            raw.update((name, task()) for name, task in tasks.items())
             self.release_sketches()
             if passages is not None:
                 raw["passage"] = passages()
