@@ -99,23 +99,51 @@ def best_match_means(
     side is empty. All pairs of strings are scored in one batch."""
     out = np.full(len(left), np.nan)
     sizes = np.fromiter(map(len, groups), np.int64, len(groups))
-    rows, cols = sizes[left], sizes[right]
-    pairs = np.flatnonzero((rows > 0) & (cols > 0))
+    pairs = np.flatnonzero((sizes[left] > 0) & (sizes[right] > 0))
     if not pairs.size:
         return out
-    rows, cols = rows[pairs], cols[pairs]
     starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
     strings = np.empty(int(sizes.sum()), dtype=object)
     strings[:] = [s for group in groups for s in group]
+    # In slices of about _CELLS_PER_BATCH cells: a library's step level asks for millions,
+    # and each costs several arrays' worth of index bookkeeping.
+    cells = np.cumsum(sizes[left[pairs]] * sizes[right[pairs]])
+    bounds = np.searchsorted(cells, np.arange(_CELLS_PER_BATCH, int(cells[-1]), _CELLS_PER_BATCH))
+    for batch in np.split(pairs, np.unique(bounds)):
+        if batch.size:
+            out[batch] = _best_match_means(
+                name,
+                strings,
+                starts[left[batch]],
+                sizes[left[batch]],
+                starts[right[batch]],
+                sizes[right[batch]],
+            )
+    return out
+
+
+_CELLS_PER_BATCH = 1 << 20
+
+
+def _best_match_means(
+    name: str,
+    strings: np.ndarray,
+    left_starts: np.ndarray,
+    rows: np.ndarray,
+    right_starts: np.ndarray,
+    cols: np.ndarray,
+) -> np.ndarray:
+    """:func:`best_match_means` of pairs of non-empty groups, each group given as its first
+    string's place in ``strings`` and its size."""
     # One cell per (string of the left group, string of the right group), pair by pair.
     cells = rows * cols
-    pair = np.repeat(np.arange(len(pairs)), cells)
+    pair = np.repeat(np.arange(len(rows)), cells)
     offset = np.arange(int(cells.sum())) - np.repeat(np.cumsum(cells) - cells, cells)
     row, col = offset // cols[pair], offset % cols[pair]
     scores = score_pairs(
         name,
-        strings[starts[left[pairs]][pair] + row],
-        strings[starts[right[pairs]][pair] + col],
+        strings[left_starts[pair] + row],
+        strings[right_starts[pair] + col],
         exact=True,
     )
     row_base = np.cumsum(rows) - rows
@@ -126,8 +154,7 @@ def best_match_means(
     np.maximum.at(col_best, col_base[pair] + col, scores)
     forward = _ordered_sums(row_best, row_base, rows) / rows
     backward = _ordered_sums(col_best, col_base, cols) / cols
-    out[pairs] = (forward + backward) / 2.0
-    return out
+    return (forward + backward) / 2.0
 
 
 def _ordered_sums(values: np.ndarray, starts: np.ndarray, counts: np.ndarray) -> np.ndarray:

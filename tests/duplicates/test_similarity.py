@@ -7,6 +7,7 @@ import random
 import numpy as np
 import pytest
 
+from contentqa.duplicates import similarity
 from contentqa.duplicates.similarity import SCORERS, best_match_means, get_scorer, score_pairs
 
 WORDS = [
@@ -50,8 +51,12 @@ def test_exact_batch_scores_equal_single_scores(name: str) -> None:
     assert score_pairs(name, left, right, exact=True).tolist() == expected
 
 
+@pytest.mark.parametrize("cells_per_batch", [1 << 20, 7])
 @pytest.mark.parametrize("name", ["ratio", "set-and-sort"])
-def test_best_match_means_equal_the_definition(name: str) -> None:
+def test_best_match_means_equal_the_definition(
+    name: str, cells_per_batch: int, monkeypatch
+) -> None:
+    monkeypatch.setattr(similarity, "_CELLS_PER_BATCH", cells_per_batch)
     rng = random.Random(3)
     # Empty groups, single strings and groups long enough for numpy's pairwise sums (> 8).
     groups = [[_text(rng) for _ in range(rng.choice([0, 1, 2, 3, 5, 12]))] for _ in range(60)]
