@@ -79,6 +79,12 @@ class SourceMap:
             numbers.extend(values)
         self._numbers = numbers
 
+    def __setstate__(self, state: dict) -> None:
+        # Maps travel from worker processes to the main one, where every guide's copy of
+        # "/steps/3/body/0" would otherwise stay a separate string.
+        state["_pointers"] = tuple(map(sys.intern, state["_pointers"]))
+        self.__dict__.update(state)
+
     def _entry(self, pointer: str) -> tuple[int, ...] | None:
         index = bisect_left(self._pointers, pointer)
         if index == len(self._pointers) or self._pointers[index] != pointer:

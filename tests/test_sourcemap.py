@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import pickle
+import sys
 
 import pytest
 
@@ -56,3 +58,13 @@ def test_deep_nesting_is_mapped_without_recursion():
     depth = 3000
     smap = SourceMap("{" + '"a": [' * depth + "1" + "]" * depth + "}")
     assert smap.position("/a" + "/0" * depth).column == 6 * depth + 2
+
+
+def test_a_map_sent_to_another_process_keeps_its_positions_and_shares_its_pointers():
+    source = '{\n  "steps": [{"title": "Tab\\there", "body": ["One. Two."]}]\n}'
+    smap = SourceMap(source)
+    copy = pickle.loads(pickle.dumps(smap))
+    for pointer in ("/steps/0/title", "/steps/0/body/0", "/steps/0", "/nowhere"):
+        assert copy.position(pointer, Span(2, 4)) == smap.position(pointer, Span(2, 4))
+        assert copy.key_position(pointer) == smap.key_position(pointer)
+    assert all(p is sys.intern(p) for p in copy._pointers)
