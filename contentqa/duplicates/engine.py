@@ -270,10 +270,10 @@ class _Context:
         self.sketch_count: dict[minhash.LshParams, int] = {}
         # Units' and sentences' rows by the identity of their token tuple, which the levels
         # compare as they are: a million dict keys would cost more than the keys themselves.
-        # Part texts are made afresh by each level, so they are found by value.
+        # Part texts are made afresh by each level, so their rows are kept by guide and level.
         self.sketch_ids: dict[minhash.LshParams, list[tuple[np.ndarray, int]]] = defaultdict(list)
         self.sketch_id_index: dict[minhash.LshParams, tuple[np.ndarray, np.ndarray]] = {}
-        self.sketch_rows: dict[minhash.LshParams, dict[tuple[str, ...], int]] = defaultdict(dict)
+        self.part_rows: dict[tuple[str, str], tuple[int, tuple[int, ...]]] = {}
 
     def add_sketch(
         self, sketch: Sketches, units: Sequence[TextUnit], sentences: Sequence[TextUnit]
@@ -282,19 +282,21 @@ class _Context:
         offset = self.sketch_count.get(params, 0)
         self.sketch_keys[params].append(sketch.keys)
         self.sketch_count[params] = offset + len(sketch.keys)
-        texts = sketch.texts_in(units, sentences)
-        if sketch.parts:
-            # A text met again keeps the later row: equal texts have equal keys.
-            self.sketch_rows[params].update(zip(texts, itertools.count(offset)))
+        if sketch.part_rows:
+            file = units[0].file if units else ""
+            for level, rows in sketch.part_rows.items():
+                self.part_rows[(file, level)] = (offset, rows)
         else:
+            texts = sketch.texts_in(units, sentences)
             ids = np.fromiter(map(id, texts), np.uint64, len(sketch.keys))
             self.sketch_ids[params].append((ids, offset))
 
     def release_sketches(self, params: minhash.LshParams | None = None) -> None:
         """Forget the band key tables of one banding, or of all (texts sketched later are
         sketched afresh)."""
+        if params is None or params == self.settings.lsh:
+            self.part_rows.clear()
         for table in (
-            self.sketch_rows,
             self.sketch_keys,
             self.sketch_count,
             self.sketch_ids,
@@ -590,6 +592,7 @@ class _Context:
         scorer: str,
         cutoff: float,
         params: minhash.LshParams,
+        sketch_rows: np.ndarray | None = None,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Index pairs ``i < j`` scoring at least ``cutoff``, sorted, as three arrays (``i``,
         ``j`` and the score): a large level finds hundreds of thousands.
@@ -598,7 +601,8 @@ class _Context:
         (so within-guide results never depend on the library's size), one guide at a time
         in rapidfuzz's ``cdist``, and across guides the pairs that MinHash LSH over word
         2-grams proposes; its recall is measured by ``benchmarks/run.py``. ``by_file`` holds,
-        per file, the indices of the texts it holds, in increasing order.
+        per file, the indices of the texts it holds, in increasing order; ``sketch_rows``, the
+        row of each text's band keys among the sketches, if known (-1 where not).
         """
         strings = list(map(joined, seqs))
         n = len(strings)
@@ -607,7 +611,7 @@ class _Context:
             groups: Iterable[Sequence[int]] = [range(n)]
         else:
             groups = by_file
-            across = minhash.pairs_from_keys(self._band_keys(seqs, params))
+            across = minhash.pairs_from_keys(self._band_keys(seqs, params, sketch_rows))
             found.extend(_score_candidates(scorer, strings, across, cutoff))
         for members in groups:
             if len(members) < 2:
@@ -630,23 +634,21 @@ class _Context:
                 found.append((pairs, matrix[rows, cols]))
         return _sorted_pairs(found, n)
 
-    def _band_keys(self, seqs: Sequence[Sequence[str]], params: minhash.LshParams) -> np.ndarray:
-        """LSH band keys of ``seqs``: looked up in the guides' sketches, else computed."""
+    def _band_keys(
+        self, seqs: Sequence[Sequence[str]], params: minhash.LshParams, rows: np.ndarray | None
+    ) -> np.ndarray:
+        """LSH band keys of ``seqs``: their sketches' ``rows`` if given (-1 where unknown),
+        else looked up by identity; computed where not found."""
         if not self.sketch_count.get(params):
             return minhash.band_keys(seqs, params)
-        rows = np.full(len(seqs), -1, dtype=np.int64)
-        ids, id_rows = self._id_index(params)
-        if len(ids):
-            wanted = np.fromiter(map(id, seqs), np.uint64, len(seqs))
-            at = np.minimum(np.searchsorted(ids, wanted), len(ids) - 1)
-            found = ids[at] == wanted
-            rows[found] = id_rows[at[found]]
-        by_value = self.sketch_rows.get(params)
-        if by_value:
-            rest = np.flatnonzero(rows < 0)
-            rows[rest] = np.fromiter(
-                (by_value.get(tuple(seqs[k]), -1) for k in rest.tolist()), np.int64, len(rest)
-            )
+        if rows is None:
+            rows = np.full(len(seqs), -1, dtype=np.int64)
+            ids, id_rows = self._id_index(params)
+            if len(ids):
+                wanted = np.fromiter(map(id, seqs), np.uint64, len(seqs))
+                at = np.minimum(np.searchsorted(ids, wanted), len(ids) - 1)
+                found = ids[at] == wanted
+                rows[found] = id_rows[at[found]]
         known = rows >= 0
         out = np.empty((len(seqs), params.bands), dtype=np.uint32)
         _gather_rows(self.sketch_keys[params], rows, np.flatnonzero(known), out)
@@ -738,6 +740,7 @@ class _Context:
         labels: dict[UnitId, str] = {}
         item_texts: dict[UnitId, list[str]] = defaultdict(list)
         first_units: dict[UnitId, UnitId] = {}
+        masked_parts: set[UnitId] = set()
         prefix = f"/{collection}/"
         mine = [(u, t) for u, t in zip(units, masked, strict=True) if u.pointer.startswith(prefix)]
         composites = composite_fields(mine)
@@ -745,26 +748,29 @@ class _Context:
             part, field_name = _part_and_field(unit.pointer)
             part_id = (unit.file, part)
             first_units.setdefault(part_id, (unit.file, unit.pointer))
+            if tokens is not unit.tokens:
+                masked_parts.add(part_id)
             if field_name == "action_items" and tokens:
                 item_texts[part_id].append(unit.text)
             if field_name in ("title", "question"):
                 labels[part_id] = unit.text
         # In run order: ``mine`` is, and so are the parts as first met.
         ids = list(composites)
-        flat = [flatten(composites[i]) for i in ids]
+        # Parts of one file are consecutive: ``ids`` are in run order.
+        by_file = {
+            file: [k for k, _ in group]
+            for file, group in itertools.groupby(enumerate(ids), key=lambda e: e[1][0])
+        }
         pairs: list[NearPair] = []
         # A cheap first pass on the whole text of each part: pairs far below the threshold
         # there are not scored part by part.
         left, right, _ = self._similar_pairs(
-            flat,
-            # Parts of one file are consecutive: ``ids`` are in run order.
-            [
-                [k for k, _ in group]
-                for _, group in itertools.groupby(enumerate(ids), key=lambda e: e[1][0])
-            ],
+            [flatten(composites[i]) for i in ids],
+            by_file.values(),
             setting.scorer,
             setting.threshold - COMPOSITE_PREFILTER_MARGIN,
             self.settings.lsh,
+            self._part_sketch_rows(level, ids, by_file, masked_parts),
         )
         if not len(left):
             return ()
@@ -795,6 +801,27 @@ class _Context:
             examples = _closest_items(a, b, item_texts[ids[i]], item_texts[ids[j]], scorer)
             pairs.append(NearPair(level, first, second, float(total[k]), scored, examples))
         return tuple(sorted(pairs, key=lambda p: (p.second.order, p.first.order)))
+
+    def _part_sketch_rows(
+        self,
+        level: str,
+        ids: Sequence[UnitId],
+        by_file: dict[str, list[int]],
+        masked_parts: set[UnitId],
+    ) -> np.ndarray | None:
+        """The sketch row of each part of ``ids`` whose text masking left as it was, else -1:
+        a guide's parts of one level come in the order they were sketched in."""
+        if not self.part_rows:
+            return None
+        rows = np.full(len(ids), -1, dtype=np.int64)
+        for file, members in by_file.items():
+            offset, part_rows = self.part_rows.get((file, level), (0, ()))
+            if len(part_rows) != len(members):
+                continue
+            for k, row in zip(members, part_rows, strict=True):
+                if row >= 0 and ids[k] not in masked_parts:
+                    rows[k] = offset + row
+        return rows
 
     # -- duplication ratio ------------------------------------------------------------
 
@@ -892,33 +919,29 @@ class Sketches:
     is checked (in a worker process) so the library stage only looks them up.
 
     Row ``k`` of ``keys`` is the text of the guide's unit or sentence number ``refs[k]``
-    (units first), or with ``parts``, of the composite part number ``k`` of those levels:
-    the texts are not stored twice.
+    (units first), or, in the sketch of composite parts, the row of the guide's ``k``-th part
+    of a level is ``part_rows[level][k]`` (-1 for a part without text): the texts are not
+    stored twice.
     """
 
     params: minhash.LshParams
     keys: np.ndarray
     refs: tuple[int, ...] = ()
-    parts: tuple[str, ...] = ()
+    part_rows: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     def texts_in(
         self, units: Sequence[TextUnit], sentences: Sequence[TextUnit]
     ) -> Iterator[tuple[str, ...]]:
-        if self.parts:
-            yield from part_texts(units, self.parts)
-            return
+        """The token tuples of the units and sentences sketched, in row order."""
         for ref in self.refs:
             yield units[ref].tokens if ref < len(units) else sentences[ref - len(units)].tokens
 
 
-def part_texts(units: Sequence[TextUnit], levels: Iterable[str]) -> list[tuple[str, ...]]:
-    """The whole (unmasked) text of each composite part of ``levels``, distinct."""
-    parts: list[tuple[str, ...]] = []
-    for level, collection, _ in COMPOSITES:
-        if level in levels:
-            mine = [u for u in units if u.pointer.startswith(f"/{collection}/")]
-            parts += [flatten(f) for f in composite_fields((u, u.tokens) for u in mine).values()]
-    return list(dict.fromkeys(p for p in parts if p))
+def part_texts(units: Sequence[TextUnit], level: str) -> list[tuple[str, ...]]:
+    """The whole (unmasked) text of each composite part of ``level``, in document order."""
+    collection = next(c for name, c, _ in COMPOSITES if name == level)
+    mine = [(u, u.tokens) for u in units if u.pointer.startswith(f"/{collection}/")]
+    return [flatten(f) for f in composite_fields(mine).values()]
 
 
 def sketch_guide(
@@ -942,10 +965,15 @@ def sketch_guide(
     for ref, sentence in enumerate(sentences, start=len(units)):
         if long_enough("sentence", sentence.tokens):
             sentence_refs.setdefault(sentence.tokens, ref)
-    parts = part_texts(units, levels)
+    parts = {level: part_texts(units, level) for level in levels}
     # One signature per text, whatever its banding: every banding reads 128 permutations.
     assert settings.lsh.num_perm == settings.sentence_lsh.num_perm
-    texts = [*unit_refs, *sentence_refs, *parts]
+    part_index: dict[tuple[str, ...], int] = {}
+    part_rows = {
+        level: tuple(part_index.setdefault(t, len(part_index)) if t else -1 for t in texts)
+        for level, texts in parts.items()
+    }
+    texts = [*unit_refs, *sentence_refs, *part_index]
     # A one-sentence paragraph is its own sentence: each distinct text is signed once.
     distinct: dict[tuple[str, ...], int] = {}
     rows = [distinct.setdefault(text, len(distinct)) for text in texts]
@@ -962,7 +990,9 @@ def sketch_guide(
             minhash.keys_of(sig[units_end:sentences_end], settings.sentence_lsh),
             refs=tuple(sentence_refs.values()),
         ),
-        Sketches(settings.lsh, minhash.keys_of(sig[sentences_end:], settings.lsh), parts=levels),
+        Sketches(
+            settings.lsh, minhash.keys_of(sig[sentences_end:], settings.lsh), part_rows=part_rows
+        ),
     )
 
 
