@@ -257,11 +257,11 @@ class _Context:
         # made of their file and pointer would cost more than the units' own tables.
         self.file_index = {file: index for index, (file, _, _) in enumerate(guides)}
         self.guide_units = [units for _, units, _ in guides]
-        self.guide_sentences: list[dict[str, list[TextUnit]]] = []
+        self.guide_sentences: list[dict[str, tuple[TextUnit, ...]]] = []
         for _, _, sentences in guides:
-            by_pointer: dict[str, list[TextUnit]] = {}
+            by_pointer: dict[str, tuple[TextUnit, ...]] = {}
             for pointer, group in itertools.groupby(sentences, key=_pointer):
-                by_pointer.setdefault(pointer, []).extend(group)
+                by_pointer[pointer] = by_pointer.get(pointer, ()) + tuple(group)
             self.guide_sentences.append(by_pointer)
         self.unit_indices: dict[int, dict[str, int]] = {}
         self.approved_units: set[UnitId] = set()
