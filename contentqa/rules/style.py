@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -273,3 +274,101 @@ class RepeatedWord(_StyleRule):
                     ),
                     key=f"{word.lower()}:{_excerpt(unit.text, *match.span(), 12)}",
                 )
+
+
+def _names(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# Elements whose tags make text active (run code, load or embed something, take input):
+# raw HTML that a page might render as it is.
+_ACTIVE_ELEMENTS = _names(
+    "script style iframe frame frameset object embed applet form input button textarea "
+    "select svg math link meta base"
+)
+# Tags of these elements (the active ones and the common formatting and structure ones) are
+# markup; other words in angle brackets ("press <Enter>", "<your name>") are left alone.
+_HTML_ELEMENTS = _ACTIVE_ELEMENTS | _names(
+    "a abbr b big blockquote body br center cite code dd del div dl dt em font h1 h2 h3 h4 "
+    "h5 h6 head hr html i img ins kbd li mark ol p pre q s small span strike strong sub sup "
+    "table tbody td tfoot th thead title tr tt u ul video audio source picture"
+)
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b([^<>]*)>|<!--.*?-->", re.DOTALL)
+_ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
+_EVENT_ATTRIBUTE = re.compile(r"\bon[a-z]+\s*=|javascript:", re.IGNORECASE)
+
+
+@register
+class MarkupInText(_StyleRule):
+    """HTML tags, comments or character entities in guide text.
+
+    **What it finds.** Tags of HTML elements (``<b>``, ``</p>``, ``<br/>``, ``<script>``),
+    HTML comments and character entities (``&amp;``, ``&nbsp;``, ``&#8217;``) in any text of
+    the guide. Tags that can run code or embed or load something (``<script>``,
+    ``<iframe>``, ``<style>``, ``<form>``..., or any tag with an ``on...=`` handler or a
+    ``javascript:`` address) are errors; the rest are warnings. Words in angle brackets
+    that are not HTML elements ("press <Enter>", "<your name>") and comparisons ("under
+    < 5 kg") are not reported.
+
+    **Why it matters.** Guide text is plain text. Markup pasted from a web page or a CMS
+    export shows up as literal tags and entities ("Salt &amp; pepper") wherever the text
+    is escaped, and where a page inserts it unescaped, a ``<script>`` runs in the reader's
+    browser.
+
+    **Example.** ``"Add salt &amp; pepper <b>to taste</b>."`` (an entity and a tag), or a
+    title ``"<script>alert(1)</script> Fix a tap"`` (an error).
+    """
+
+    code = "W006"
+    name = "markup-in-text"
+
+    def check(self, guide: GuideContext) -> Iterator[Diagnostic]:
+        for unit in guide.units:
+            text = unit.text
+            if "<" not in text and "&" not in text:
+                continue
+            opened: set[str] = set()
+            for match in _TAG.finditer(text):
+                closing, element, attributes = match.groups()
+                name = (element or "!--").lower()
+                if element is not None and name not in _HTML_ELEMENTS:
+                    continue
+                # One finding per element: its closing tag says nothing new.
+                if closing and name in opened:
+                    continue
+                opened.add(name)
+                active = element is not None and (
+                    element.lower() in _ACTIVE_ELEMENTS
+                    or bool(_EVENT_ATTRIBUTE.search(attributes or ""))
+                )
+                what = "an HTML comment" if element is None else f"HTML tag “{_short(match)}”"
+                yield Diagnostic(
+                    pointer=unit.pointer,
+                    span=Span(match.start(), match.end()),
+                    message=(
+                        f"{what} in {describe(unit.pointer)}: guide text is plain text"
+                        + (", and this tag can run code or load content" if active else "")
+                        + f"; remove it: “{_excerpt(text, *match.span())}”"
+                    ),
+                    key=f"tag:{closing}{name}",
+                    severity=Severity.ERROR if active else None,
+                )
+            for match in _ENTITY.finditer(text):
+                character = html.unescape(match.group())
+                if character == match.group():
+                    continue  # not an entity HTML knows
+                yield Diagnostic(
+                    pointer=unit.pointer,
+                    span=Span(match.start(), match.end()),
+                    message=(
+                        f"HTML entity “{match.group()}” in {describe(unit.pointer)}; write the "
+                        f"character itself (“{character.strip() or 'a space'}”): "
+                        f"“{_excerpt(text, *match.span())}”"
+                    ),
+                    key=f"entity:{match.group()}",
+                )
+
+
+def _short(match: re.Match[str], limit: int = 40) -> str:
+    tag = " ".join(match.group().split())
+    return tag if len(tag) <= limit else tag[: limit - 1] + "…"

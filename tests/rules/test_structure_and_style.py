@@ -74,3 +74,15 @@ def test_a_run_of_one_word_is_one_repeated_word_finding(tmp_path):
         "“word” 5,000 times",
     ]
     assert hits[1].span.end - hits[1].span.start == len("word " * 5000) - 1
+
+
+def test_active_markup_is_an_error_and_a_closed_element_one_finding():
+    hits = [f for f in findings(RULES / "style-slips.json") if f.code == "W006"]
+    by_severity = {
+        (f.pointer, f.severity.value, f.message.split("“")[1].split("”")[0]) for f in hits
+    }
+    assert by_severity == {
+        ("/steps/4/title", "warning", "<b>"),
+        ("/steps/4/body/0", "warning", "&amp;"),
+        ("/steps/4/body/0", "error", "<script>"),
+    }
