@@ -284,7 +284,7 @@ class _Context:
         self.sketch_count[params] = offset + len(sketch.keys)
         if sketch.part_rows:
             file = units[0].file if units else ""
-            for level, rows in sketch.part_rows.items():
+            for level, rows in sketch.part_rows:
                 self.part_rows[(file, level)] = (offset, rows)
         else:
             texts = sketch.texts_in(units, sentences)
@@ -754,9 +754,8 @@ class _Context:
                 item_texts[part_id].append(unit.text)
             if field_name in ("title", "question"):
                 labels[part_id] = unit.text
-        # In run order: ``mine`` is, and so are the parts as first met.
+        # In run order, as ``mine`` is: the parts as first met, those of one file together.
         ids = list(composites)
-        # Parts of one file are consecutive: ``ids`` are in run order.
         by_file = {
             file: [k for k, _ in group]
             for file, group in itertools.groupby(enumerate(ids), key=lambda e: e[1][0])
@@ -920,14 +919,14 @@ class Sketches:
 
     Row ``k`` of ``keys`` is the text of the guide's unit or sentence number ``refs[k]``
     (units first), or, in the sketch of composite parts, the row of the guide's ``k``-th part
-    of a level is ``part_rows[level][k]`` (-1 for a part without text): the texts are not
-    stored twice.
+    of a level is ``rows[k]`` for its ``(level, rows)`` in ``part_rows`` (-1 for a part
+    without text): the texts are not stored twice.
     """
 
     params: minhash.LshParams
     keys: np.ndarray
     refs: tuple[int, ...] = ()
-    part_rows: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    part_rows: tuple[tuple[str, tuple[int, ...]], ...] = ()
 
     def texts_in(
         self, units: Sequence[TextUnit], sentences: Sequence[TextUnit]
@@ -969,10 +968,10 @@ def sketch_guide(
     # One signature per text, whatever its banding: every banding reads 128 permutations.
     assert settings.lsh.num_perm == settings.sentence_lsh.num_perm
     part_index: dict[tuple[str, ...], int] = {}
-    part_rows = {
-        level: tuple(part_index.setdefault(t, len(part_index)) if t else -1 for t in texts)
+    part_rows = tuple(
+        (level, tuple(part_index.setdefault(t, len(part_index)) if t else -1 for t in texts))
         for level, texts in parts.items()
-    }
+    )
     texts = [*unit_refs, *sentence_refs, *part_index]
     # A one-sentence paragraph is its own sentence: each distinct text is signed once.
     distinct: dict[tuple[str, ...], int] = {}
