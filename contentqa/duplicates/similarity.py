@@ -96,7 +96,7 @@ def best_match_means(
 ) -> np.ndarray:
     """How well ``groups[left[k]]`` matches ``groups[right[k]]`` (joined token strings), for
     every k: the symmetric mean of each string's best score on the other side; NaN where a
-    side is empty. All pairs of strings are scored in one batch."""
+    side is empty. The pairs of strings are scored in batches."""
     out = np.full(len(left), np.nan)
     sizes = np.fromiter(map(len, groups), np.int64, len(groups))
     pairs = np.flatnonzero((sizes[left] > 0) & (sizes[right] > 0))
