@@ -293,7 +293,7 @@ _HTML_ELEMENTS = _ACTIVE_ELEMENTS | _names(
     "h5 h6 head hr html i img ins kbd li mark ol p pre q s small span strike strong sub sup "
     "table tbody td tfoot th thead title tr tt u ul video audio source picture"
 )
-_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b([^<>]*)>|<!--.*?-->", re.DOTALL)
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b([^<>]*)>")
 _ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
 _EVENT_ATTRIBUTE = re.compile(r"\bon[a-z]+\s*=|javascript:", re.IGNORECASE)
 
@@ -327,30 +327,16 @@ class MarkupInText(_StyleRule):
             text = unit.text
             if "<" not in text and "&" not in text:
                 continue
-            opened: set[str] = set()
-            for match in _TAG.finditer(text):
-                closing, element, attributes = match.groups()
-                name = (element or "!--").lower()
-                if element is not None and name not in _HTML_ELEMENTS:
-                    continue
-                # One finding per element: its closing tag says nothing new.
-                if closing and name in opened:
-                    continue
-                opened.add(name)
-                active = element is not None and (
-                    element.lower() in _ACTIVE_ELEMENTS
-                    or bool(_EVENT_ATTRIBUTE.search(attributes or ""))
-                )
-                what = "an HTML comment" if element is None else f"HTML tag “{_short(match)}”"
+            for start, end, what, active, key in _markup(text):
                 yield Diagnostic(
                     pointer=unit.pointer,
-                    span=Span(match.start(), match.end()),
+                    span=Span(start, end),
                     message=(
                         f"{what} in {describe(unit.pointer)}: guide text is plain text"
                         + (", and this tag can run code or load content" if active else "")
-                        + f"; remove it: “{_excerpt(text, *match.span())}”"
+                        + f"; remove it: “{_excerpt(text, start, end)}”"
                     ),
-                    key=f"tag:{closing}{name}",
+                    key=key,
                     severity=Severity.ERROR if active else None,
                 )
             for match in _ENTITY.finditer(text):
@@ -367,6 +353,29 @@ class MarkupInText(_StyleRule):
                     ),
                     key=f"entity:{match.group()}",
                 )
+
+
+def _markup(text: str) -> Iterator[tuple[int, int, str, bool, str]]:
+    """``(start, end, what, active, key)`` of each HTML tag and comment in ``text``."""
+    opened: set[str] = set()
+    for match in _TAG.finditer(text):
+        closing, element, attributes = match.groups()
+        name = element.lower()
+        # One finding per element: its closing tag says nothing new.
+        if name not in _HTML_ELEMENTS or (closing and name in opened):
+            continue
+        opened.add(name)
+        active = name in _ACTIVE_ELEMENTS or bool(_EVENT_ATTRIBUTE.search(attributes))
+        yield (*match.span(), f"HTML tag “{_short(match)}”", active, f"tag:{closing}{name}")
+    # Found with str.find, not a lazy regex: a text of many unclosed "<!--" would make the
+    # regex search to its end from each of them.
+    start = text.find("<!--")
+    while start >= 0:
+        end = text.find("-->", start + 4)
+        if end < 0:
+            break
+        yield start, end + 3, "an HTML comment", False, "tag:!--"
+        start = text.find("<!--", end + 3)
 
 
 def _short(match: re.Match[str], limit: int = 40) -> str:

@@ -86,3 +86,17 @@ def test_active_markup_is_an_error_and_a_closed_element_one_finding():
         ("/steps/4/body/0", "warning", "&amp;"),
         ("/steps/4/body/0", "error", "<script>"),
     }
+
+
+def test_markup_comments_closed_and_unclosed(tmp_path):
+    guide = load_json(RULES / "look-alikes.json")
+    guide["steps"][0]["body"] = [
+        "Rinse the pot. <!-- photo here --> Dry it.",
+        # Many unclosed comment starts: each is not searched to the end of the text again.
+        "Stir well. " + "<!-- " * 50_000,
+    ]
+    path = tmp_path / "g.json"
+    path.write_text(json.dumps(guide), encoding="utf-8")
+    hits = [f for f in findings(path) if f.code == "W006"]
+    assert [(f.pointer, f.span.start, f.span.end) for f in hits] == [("/steps/0/body/0", 15, 34)]
+    assert hits[0].message.startswith("an HTML comment in")
