@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import html.entities
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -286,29 +287,35 @@ _ACTIVE_ELEMENTS = _names(
     "script style iframe frame frameset object embed applet form input button textarea "
     "select svg math link meta base"
 )
-# Tags of these elements (the active ones and the common formatting and structure ones) are
-# markup; other words in angle brackets ("press <Enter>", "<your name>") are left alone.
 _HTML_ELEMENTS = _ACTIVE_ELEMENTS | _names(
-    "a abbr b big blockquote body br center cite code dd del div dl dt em font h1 h2 h3 h4 "
-    "h5 h6 head hr html i img ins kbd li mark ol p pre q s small span strike strong sub sup "
-    "table tbody td tfoot th thead title tr tt u ul video audio source picture"
+    "a abbr b big blockquote body br center cite code dd del details dialog div dl dt em "
+    "font h1 h2 h3 h4 h5 h6 head hr html i img ins kbd label li mark marquee noscript ol p "
+    "pre q s small source span strike strong sub summary sup table tbody td template tfoot "
+    "th thead title tr tt u ul video audio picture wbr"
 )
-_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b([^<>]*)>")
-_ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
+# Written alone, with nothing to close: "line one<br>line two".
+_VOID_ELEMENTS = _names("br hr wbr")
+# An unquoted value runs to whitespace or ">", as browsers read it: onload=alert('x').
+_ATTRIBUTE = r"""\s+[A-Za-z_:][-\w:.]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`][^\s>]*))?"""
+_TAG = re.compile(rf"<(/?)([A-Za-z][A-Za-z0-9]*)((?:{_ATTRIBUTE})*)\s*/?>")
+_VALUED_ATTRIBUTE = re.compile(r"=")
 _EVENT_ATTRIBUTE = re.compile(r"\bon[a-z]+\s*=|javascript:", re.IGNORECASE)
+_ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
 
 
 @register
 class MarkupInText(_StyleRule):
     """HTML tags, comments or character entities in guide text.
 
-    **What it finds.** Tags of HTML elements (``<b>``, ``</p>``, ``<br/>``, ``<script>``),
-    HTML comments and character entities (``&amp;``, ``&nbsp;``, ``&#8217;``) in any text of
-    the guide. Tags that can run code or embed or load something (``<script>``,
+    **What it finds.** HTML markup in any text of the guide: a tag with an attribute
+    (``<a href="...">``), an element opened and closed (``<b>...</b>``), a closing tag of an
+    HTML element, ``<br>``, an HTML comment, or a character entity HTML defines (``&amp;``,
+    ``&nbsp;``, ``&#8217;``). Tags that can run code or load something (``<script>``,
     ``<iframe>``, ``<style>``, ``<form>``..., or any tag with an ``on...=`` handler or a
-    ``javascript:`` address) are errors; the rest are warnings. Words in angle brackets
-    that are not HTML elements ("press <Enter>", "<your name>") and comparisons ("under
-    < 5 kg") are not reported.
+    ``javascript:`` address) are errors; the rest are warnings. Each kind of tag or entity
+    is one finding per text, with its count. Key names and placeholders in angle brackets
+    ("press <Ctrl>+<S>", "the <source> folder"), comparisons ("< 5 litres") and words
+    that only start like an entity ("&section;") are not reported.
 
     **Why it matters.** Guide text is plain text. Markup pasted from a web page or a CMS
     export shows up as literal tags and entities ("Salt &amp; pepper") wherever the text
@@ -327,46 +334,51 @@ class MarkupInText(_StyleRule):
             text = unit.text
             if "<" not in text and "&" not in text:
                 continue
-            for start, end, what, active, key in _markup(text):
+            found: dict[str, list] = {}  # key -> [start, end, what, active, count]
+            for start, end, what, active, key in (*_markup(text), *_entities(text)):
+                if key in found:
+                    found[key][4] += 1
+                    found[key][3] |= active
+                else:
+                    found[key] = [start, end, what, active, 1]
+            for key, (start, end, what, active, count) in found.items():
+                times = "" if count == 1 else f" ({count:,} times)"
+                advice = "remove it" if key.startswith("tag:") else what.split(": ", 1)[1]
                 yield Diagnostic(
                     pointer=unit.pointer,
                     span=Span(start, end),
                     message=(
-                        f"{what} in {describe(unit.pointer)}: guide text is plain text"
+                        f"{what.split(': ', 1)[0]}{times} in {describe(unit.pointer)}: guide "
+                        "text is plain text"
                         + (", and this tag can run code or load content" if active else "")
-                        + f"; remove it: “{_excerpt(text, start, end)}”"
+                        + f"; {advice}: “{_excerpt(text, start, end)}”"
                     ),
                     key=key,
                     severity=Severity.ERROR if active else None,
-                )
-            for match in _ENTITY.finditer(text):
-                character = html.unescape(match.group())
-                if character == match.group():
-                    continue  # not an entity HTML knows
-                yield Diagnostic(
-                    pointer=unit.pointer,
-                    span=Span(match.start(), match.end()),
-                    message=(
-                        f"HTML entity “{match.group()}” in {describe(unit.pointer)}; write the "
-                        f"character itself (“{character.strip() or 'a space'}”): "
-                        f"“{_excerpt(text, *match.span())}”"
-                    ),
-                    key=f"entity:{match.group()}",
                 )
 
 
 def _markup(text: str) -> Iterator[tuple[int, int, str, bool, str]]:
     """``(start, end, what, active, key)`` of each HTML tag and comment in ``text``."""
-    opened: set[str] = set()
-    for match in _TAG.finditer(text):
+    tags = list(_TAG.finditer(text))
+    closed = {m.group(2).lower() for m in tags if m.group(1)}
+    opened = {m.group(2).lower() for m in tags if not m.group(1)}
+    for match in tags:
         closing, element, attributes = match.groups()
         name = element.lower()
-        # One finding per element: its closing tag says nothing new.
-        if name not in _HTML_ELEMENTS or (closing and name in opened):
+        if closing and name in opened:
+            continue  # one finding per element: its closing tag says nothing new
+        active = bool(_EVENT_ATTRIBUTE.search(attributes))
+        markup = (
+            active
+            or bool(_VALUED_ATTRIBUTE.search(attributes))
+            or (name in _HTML_ELEMENTS and (closing or name in closed or name in _VOID_ELEMENTS))
+        )
+        if not markup:
             continue
-        opened.add(name)
-        active = name in _ACTIVE_ELEMENTS or bool(_EVENT_ATTRIBUTE.search(attributes))
-        yield (*match.span(), f"HTML tag “{_short(match)}”", active, f"tag:{closing}{name}")
+        active = active or name in _ACTIVE_ELEMENTS
+        what = f"HTML tag “{_short(match)}”: remove it"
+        yield (*match.span(), what, active, f"tag:{name}")
     # Found with str.find, not a lazy regex: a text of many unclosed "<!--" would make the
     # regex search to its end from each of them.
     start = text.find("<!--")
@@ -374,8 +386,25 @@ def _markup(text: str) -> Iterator[tuple[int, int, str, bool, str]]:
         end = text.find("-->", start + 4)
         if end < 0:
             break
-        yield start, end + 3, "an HTML comment", False, "tag:!--"
+        yield start, end + 3, "an HTML comment: remove it", False, "tag:!--"
         start = text.find("<!--", end + 3)
+
+
+def _entities(text: str) -> Iterator[tuple[int, int, str, bool, str]]:
+    """``(start, end, what, active, key)`` of each character entity HTML defines."""
+    for match in _ENTITY.finditer(text):
+        entity = match.group()
+        if entity[1] == "#":
+            character = html.unescape(entity)
+            if character == entity:
+                continue
+        elif entity[1:] in html.entities.html5:
+            character = html.entities.html5[entity[1:]]
+        else:
+            continue  # "&section;": not an entity, whatever it starts with
+        shown = character.strip() or "a space"
+        what = f"HTML entity “{entity}”: write the character itself (“{shown}”)"
+        yield (*match.span(), what, False, f"entity:{entity}")
 
 
 def _short(match: re.Match[str], limit: int = 40) -> str:

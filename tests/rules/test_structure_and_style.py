@@ -100,3 +100,35 @@ def test_markup_comments_closed_and_unclosed(tmp_path):
     hits = [f for f in findings(path) if f.code == "W006"]
     assert [(f.pointer, f.span.start, f.span.end) for f in hits] == [("/steps/0/body/0", 15, 34)]
     assert hits[0].message.startswith("an HTML comment in")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "<details open ontoggle=alert(1)>Open</details>",
+            [("error", "<details open ontoggle=alert(1)>")],
+        ),
+        ("<x onclick=alert(1)>", [("error", "<x onclick=alert(1)>")]),
+        ("<SCRIPT>alert(1)</SCRIPT>", [("error", "<SCRIPT>")]),
+        ("Line one<br>line two", [("warning", "<br>")]),
+        ("<p>One</p><p>Two</p>", [("warning", "<p>")]),
+        ("Salt &amp; pepper, &amp; more", [("warning", "&amp;")]),
+        # Key names, placeholders, comparisons and words that only look like entities.
+        ("Press <Ctrl>+<S> to save and <Ctrl>+<Alt>+<Del> to restart.", []),
+        ("On the TV remote, press <Select> twice.", []),
+        ("Name the file <title>.txt in the <source> folder.", []),
+        ("Keep the gap <a finger's width, and never >2 mm.", []),
+        ("See &section; 4, and use 30 &degrees; &c.", []),
+    ],
+)
+def test_markup_in_text_and_its_look_alikes(tmp_path, text, expected):
+    guide = load_json(RULES / "look-alikes.json")
+    guide["steps"][0]["body"] = [text]
+    path = tmp_path / "g.json"
+    path.write_text(json.dumps(guide), encoding="utf-8")
+    hits = [f for f in findings(path) if f.code == "W006"]
+    got = [(f.severity.value, f.message.split("“")[1].split("”")[0]) for f in hits]
+    assert sorted(got) == sorted(expected)
+    if text.startswith("Salt"):
+        assert "(2 times)" in hits[0].message
