@@ -5,9 +5,11 @@ from __future__ import annotations
 import html
 import html.entities
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 from contentqa.analyze import GuideContext
 from contentqa.model import Category, Diagnostic, Severity, Span
@@ -298,7 +300,6 @@ _VOID_ELEMENTS = _names("br hr wbr")
 # An unquoted value runs to whitespace or ">", as browsers read it: onload=alert('x').
 _ATTRIBUTE = r"""\s+[A-Za-z_:][-\w:.]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`][^\s>]*))?"""
 _TAG = re.compile(rf"<(/?)([A-Za-z][A-Za-z0-9]*)((?:{_ATTRIBUTE})*)\s*/?>")
-_VALUED_ATTRIBUTE = re.compile(r"=")
 _EVENT_ATTRIBUTE = re.compile(r"\bon[a-z]+\s*=|javascript:", re.IGNORECASE)
 _ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
 
@@ -334,32 +335,42 @@ class MarkupInText(_StyleRule):
             text = unit.text
             if "<" not in text and "&" not in text:
                 continue
-            found: dict[str, list] = {}  # key -> [start, end, what, active, count]
-            for start, end, what, active, key in (*_markup(text), *_entities(text)):
-                if key in found:
-                    found[key][4] += 1
-                    found[key][3] |= active
-                else:
-                    found[key] = [start, end, what, active, 1]
-            for key, (start, end, what, active, count) in found.items():
-                times = "" if count == 1 else f" ({count:,} times)"
-                advice = "remove it" if key.startswith("tag:") else what.split(": ", 1)[1]
+            # One finding per kind of tag or entity: the first, with the count of all.
+            first: dict[str, _Markup] = {}
+            counts: Counter[str] = Counter()
+            active: set[str] = set()
+            for markup in (*_markup(text), *_entities(text)):
+                first.setdefault(markup.key, markup)
+                counts[markup.key] += 1
+                if markup.active:
+                    active.add(markup.key)
+            for key, markup in first.items():
+                times = "" if counts[key] == 1 else f" ({counts[key]:,} times)"
                 yield Diagnostic(
                     pointer=unit.pointer,
-                    span=Span(start, end),
+                    span=Span(markup.start, markup.end),
                     message=(
-                        f"{what.split(': ', 1)[0]}{times} in {describe(unit.pointer)}: guide "
-                        "text is plain text"
-                        + (", and this tag can run code or load content" if active else "")
-                        + f"; {advice}: “{_excerpt(text, start, end)}”"
+                        f"{markup.label}{times} in {describe(unit.pointer)}: guide text is "
+                        "plain text"
+                        + (", and this tag can run code or load content" if key in active else "")
+                        + f"; {markup.advice}: “{_excerpt(text, markup.start, markup.end)}”"
                     ),
                     key=key,
-                    severity=Severity.ERROR if active else None,
+                    severity=Severity.ERROR if key in active else None,
                 )
 
 
-def _markup(text: str) -> Iterator[tuple[int, int, str, bool, str]]:
-    """``(start, end, what, active, key)`` of each HTML tag and comment in ``text``."""
+class _Markup(NamedTuple):
+    start: int
+    end: int
+    label: str
+    advice: str
+    active: bool
+    key: str
+
+
+def _markup(text: str) -> Iterator[_Markup]:
+    """Each HTML tag and comment in ``text``."""
     tags = list(_TAG.finditer(text))
     closed = {m.group(2).lower() for m in tags if m.group(1)}
     opened = {m.group(2).lower() for m in tags if not m.group(1)}
@@ -369,16 +380,15 @@ def _markup(text: str) -> Iterator[tuple[int, int, str, bool, str]]:
         if closing and name in opened:
             continue  # one finding per element: its closing tag says nothing new
         active = bool(_EVENT_ATTRIBUTE.search(attributes))
-        markup = (
+        if not (
             active
-            or bool(_VALUED_ATTRIBUTE.search(attributes))
+            or "=" in attributes
             or (name in _HTML_ELEMENTS and (closing or name in closed or name in _VOID_ELEMENTS))
-        )
-        if not markup:
+        ):
             continue
+        label = f"HTML tag “{_short(match)}”"
         active = active or name in _ACTIVE_ELEMENTS
-        what = f"HTML tag “{_short(match)}”: remove it"
-        yield (*match.span(), what, active, f"tag:{name}")
+        yield _Markup(*match.span(), label, "remove it", active, f"tag:{name}")
     # Found with str.find, not a lazy regex: a text of many unclosed "<!--" would make the
     # regex search to its end from each of them.
     start = text.find("<!--")
@@ -386,12 +396,12 @@ def _markup(text: str) -> Iterator[tuple[int, int, str, bool, str]]:
         end = text.find("-->", start + 4)
         if end < 0:
             break
-        yield start, end + 3, "an HTML comment: remove it", False, "tag:!--"
+        yield _Markup(start, end + 3, "an HTML comment", "remove it", False, "tag:!--")
         start = text.find("<!--", end + 3)
 
 
-def _entities(text: str) -> Iterator[tuple[int, int, str, bool, str]]:
-    """``(start, end, what, active, key)`` of each character entity HTML defines."""
+def _entities(text: str) -> Iterator[_Markup]:
+    """Each character entity HTML defines in ``text``."""
     for match in _ENTITY.finditer(text):
         entity = match.group()
         if entity[1] == "#":
@@ -402,9 +412,8 @@ def _entities(text: str) -> Iterator[tuple[int, int, str, bool, str]]:
             character = html.entities.html5[entity[1:]]
         else:
             continue  # "&section;": not an entity, whatever it starts with
-        shown = character.strip() or "a space"
-        what = f"HTML entity “{entity}”: write the character itself (“{shown}”)"
-        yield (*match.span(), what, False, f"entity:{entity}")
+        advice = f"write the character itself (“{character.strip() or 'a space'}”)"
+        yield _Markup(*match.span(), f"HTML entity “{entity}”", advice, False, f"entity:{entity}")
 
 
 def _short(match: re.Match[str], limit: int = 40) -> str:
