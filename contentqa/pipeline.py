@@ -7,6 +7,7 @@ can be checked in any order or process; library rules then run over all guides a
 from __future__ import annotations
 
 import gc
+import pickle
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
@@ -56,9 +57,39 @@ class FileResult:
     stats: dict[str, RuleStats] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class StowedResult:
+    """A file's result while the run goes on: its guide stays as objects, for the library
+    rules, and what only the report needs (the findings and the guide's metrics) waits as
+    one pickle, a fifth of its size as objects, made in the worker process."""
+
+    file: str
+    guide: GuideContext | None
+    packed: bytes
+    stats: dict[str, RuleStats] = field(default_factory=dict)
+
+    def restore(self) -> FileResult:
+        report, findings = pickle.loads(self.packed)
+        if report.data is None and self.guide is not None:
+            report = replace(report, data=self.guide.data)
+        return FileResult(self.file, self.guide, report, findings, self.stats)
+
+
+def stow(result: FileResult) -> StowedResult:
+    report = result.report
+    if result.guide is not None and report.data is result.guide.data:
+        report = replace(report, data=None)  # library rules read the parsed guide: it stays
+    packed = pickle.dumps((report, result.findings), protocol=pickle.HIGHEST_PROTOCOL)
+    return StowedResult(result.file, result.guide, packed, result.stats)
+
+
 def check_file(path: Path, config: Config, prepare: bool = True) -> FileResult:
     loaded = load_file(path, config.max_file_size)
     return check_loaded(loaded, config, prepare)
+
+
+def _check_and_stow(path: Path, config: Config, prepare: bool) -> StowedResult:
+    return stow(check_file(path, config, prepare))
 
 
 def check_loaded(loaded: Loaded, config: Config, prepare: bool = True) -> FileResult:
@@ -121,18 +152,18 @@ def guide_metrics(guide: GuideContext) -> dict:
 def run(
     paths: Sequence[Path],
     config: Config,
-    on_file: Callable[[FileResult], None] | None = None,
+    on_file: Callable[[StowedResult], None] | None = None,
     baseline: Baseline | None = None,
     only: set[str] | None = None,
 ) -> Report:
     """Check ``paths`` and build the report; per-file work is spread over ``config.jobs``
     processes. Results come back in path order, so the report never depends on the count."""
     jobs = effective_jobs(config.jobs, len(paths))
-    results: list[FileResult] = []
+    results: list[StowedResult] = []
     stats: dict[str, RuleStats] = {}
     prepare = len(paths) >= PREPARE_MIN_FILES
 
-    def keep(result: FileResult) -> None:
+    def keep(result: StowedResult) -> None:
         # Counted now rather than kept per file until the report: 4 KB a guide.
         _add_stats(stats, result.stats)
         results.append(replace(result, stats={}))
@@ -146,7 +177,7 @@ def run(
     try:
         if jobs == 1:
             for path in paths:
-                keep(check_file(path, config, prepare))
+                keep(_check_and_stow(path, config, prepare))
         else:
             _check_in_pool(paths, config, prepare, jobs, keep)
         # The library stage makes millions of short-lived objects and few reference cycles;
@@ -163,7 +194,7 @@ def _check_in_pool(
     config: Config,
     prepare: bool,
     jobs: int,
-    keep: Callable[[FileResult], None],
+    keep: Callable[[StowedResult], None],
 ) -> None:
     """Check ``paths`` in ``jobs`` worker processes; results reach ``keep`` in path order."""
     from concurrent.futures import ProcessPoolExecutor
@@ -171,7 +202,7 @@ def _check_in_pool(
     chunksize = max(1, min(64, len(paths) // (jobs * 8)))
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         for result in pool.map(
-            check_file,
+            _check_and_stow,
             paths,
             [config] * len(paths),
             [prepare] * len(paths),
@@ -181,7 +212,7 @@ def _check_in_pool(
 
 
 def build_report(
-    results: Sequence[FileResult],
+    results: Sequence[FileResult | StowedResult],
     config: Config,
     today: date | None = None,
     baseline: Baseline | None = None,
@@ -197,11 +228,15 @@ def build_report(
             _add_stats(stats, result.stats)
     else:
         stats = {code: replace(entry) for code, entry in stats.items()}
-    findings: list[Finding] = [f for r in results for f in r.findings]
     guides = tuple(r.guide for r in results if r.guide is not None)
     documents: dict[str, Document] = {g.file: g.document for g in guides}
     library = LibraryContext(guides, config)
-    findings += to_findings(run_library_rules(library, config, stats), "", documents, config)
+    library_findings = list(
+        to_findings(run_library_rules(library, config, stats), "", documents, config)
+    )
+    # Unpacked once the library stage has freed its tables, whose memory they reuse.
+    results = [r.restore() if isinstance(r, StowedResult) else r for r in results]
+    findings: list[Finding] = [f for r in results for f in r.findings] + library_findings
     guide_reports, library_metrics = _library_metrics(results, library)
     findings, suppressed = _apply_suppressions(findings, guide_reports, documents, config, today)
     findings += _duplication_limits(guide_reports, config)

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import pickle
 
 from conftest import FIXTURES, GUIDES, SEED_GUIDE, load_json
 
 from contentqa.config import Config, parse_config
 from contentqa.load import discover
-from contentqa.pipeline import build_report, check_file, effective_jobs, run
+from contentqa.pipeline import build_report, check_file, effective_jobs, run, stow
 from contentqa.report.json_report import render
 
 DUPLICATE_FIXTURES = FIXTURES / "duplicates" / "guides"
@@ -34,6 +35,22 @@ def test_output_is_identical_for_any_process_count(tmp_path):
     two = _bytes(run(paths, dataclasses.replace(Config(), jobs=2)))
     assert one == two
     assert '"code": "D001"' in one
+
+
+def test_stowed_results_give_the_same_report(tmp_path):
+    """Results held packed while the library stage runs: the same report, the parsed guide
+    kept once (by the guide, for library rules) and given back to the guide report."""
+    paths = [*_library(tmp_path, copies=2), FIXTURES / "load" / "syntax-error.json"]
+    config = Config()
+    results = [check_file(path, config) for path in paths]
+    stowed = [stow(result) for result in results]
+    restored = stowed[0].restore()
+    assert restored.findings == results[0].findings
+    assert restored.report.metrics == results[0].report.metrics
+    assert restored.report.data is stowed[0].guide.data
+    assert pickle.loads(stowed[0].packed)[0].data is None  # not pickled a second time
+    assert stowed[-1].guide is None and stowed[-1].restore().findings == results[-1].findings
+    assert _bytes(build_report(stowed, config)) == _bytes(build_report(results, config))
 
 
 def test_sketches_made_in_the_workers_change_nothing(tmp_path):
