@@ -11,6 +11,7 @@ from contentqa.config import Config
 from contentqa.duplicates.engine import (
     COMPOSITE_LEVELS,
     Analysis,
+    Anchor,
     ApprovedPassage,
     Cluster,
     NearLevel,
@@ -385,7 +386,40 @@ MATCHING_PART = 0.6
 _SCORER_HELP = f"rapidfuzz scorer: one of {', '.join(SCORERS)}"
 
 
-def near_diagnostic(pair: NearPair, severity: Severity | None = None) -> Diagnostic:
+@dataclass(frozen=True)
+class _NearOptions:
+    max_matches: int = option(
+        3,
+        "most near-duplicates reported for one text, its closest earlier ones (0: all); the "
+        "last finding says how many more there are",
+    )
+
+
+def closest_matches(pairs: Sequence[NearPair], limit: int) -> Iterator[tuple[NearPair, int]]:
+    """Each pair with the number of its text's matches left unreported: for every later
+    text, its ``limit`` closest earlier matches (highest score, then earliest), in the order
+    of ``pairs``. A guide of templated steps can hold a hundred thousand near pairs, and a
+    writer needs each step's closest ones, not every combination."""
+    if limit <= 0:
+        yield from ((pair, 0) for pair in pairs)
+        return
+    by_text: dict[Anchor, list[NearPair]] = {}
+    for pair in pairs:
+        by_text.setdefault(pair.second, []).append(pair)
+    kept: dict[int, int] = {}
+    for matches in by_text.values():
+        best = sorted(matches, key=lambda pair: (-pair.score, pair.first.order))[:limit]
+        for pair in best:
+            kept[id(pair)] = 0
+        kept[id(best[-1])] = len(matches) - len(best)
+    for pair in pairs:
+        if id(pair) in kept:
+            yield pair, kept[id(pair)]
+
+
+def near_diagnostic(
+    pair: NearPair, severity: Severity | None = None, unreported: int = 0
+) -> Diagnostic:
     first, second = pair.first, pair.second
     label_second = f" {quote(second.label, 50)}" if pair.level in COMPOSITE_LEVELS else ""
     label_first = f" {quote(first.label, 50)}" if pair.level in COMPOSITE_LEVELS else ""
@@ -404,6 +438,8 @@ def near_diagnostic(pair: NearPair, severity: Severity | None = None) -> Diagnos
         detail += "; rewrite or link"
     else:
         relation, similarity = "nearly duplicates", f" (similarity {pair.score:.2f})"
+    if unreported:
+        detail += f"; {unreported} more earlier matches not listed (max-matches)"
     return Diagnostic(
         pointer=second.pointer,
         file=second.file,
@@ -426,9 +462,9 @@ class _NearRule(_DuplicateRule):
     def check_library(self, library: LibraryContext) -> Iterator[Diagnostic]:
         pairs = duplicate_analysis(library).near.get(self.level, ())
         identical = [p for p in pairs if _identical(p)]
-        for pair in pairs:
-            if not _identical(pair):
-                yield near_diagnostic(pair, self.pair_severity(pair))
+        similar = [p for p in pairs if not _identical(p)]
+        for pair, unreported in closest_matches(similar, self.options.max_matches):
+            yield near_diagnostic(pair, self.pair_severity(pair), unreported)
         # Parts copied whole (a step reused in five guides) are one cluster, not ten pairs.
         for members in _clusters(identical):
             first, *copies = members
@@ -501,7 +537,7 @@ class NearDuplicateStep(_NearRule):
     level = "step"
 
     @dataclass(frozen=True)
-    class Options:
+    class Options(_NearOptions):
         threshold: float = option(0.55, "lowest similarity (0..1) reported, as a warning")
         error_threshold: float = option(0.62, "similarity from which the finding is an error")
         scorer: str = option("ratio", _SCORER_HELP)
@@ -529,7 +565,7 @@ class NearDuplicateStrategy(_NearRule):
     level = "strategy"
 
     @dataclass(frozen=True)
-    class Options:
+    class Options(_NearOptions):
         threshold: float = option(0.62, "lowest similarity (0..1) reported")
         scorer: str = option("ratio", _SCORER_HELP)
 
@@ -553,7 +589,7 @@ class NearDuplicateFaq(_NearRule):
     level = "faq"
 
     @dataclass(frozen=True)
-    class Options:
+    class Options(_NearOptions):
         threshold: float = option(0.62, "lowest similarity (0..1) reported")
         scorer: str = option("ratio", _SCORER_HELP)
 
@@ -577,7 +613,7 @@ class NearDuplicateParagraph(_NearRule):
     level = "paragraph"
 
     @dataclass(frozen=True)
-    class Options:
+    class Options(_NearOptions):
         threshold: float = option(0.78, "lowest similarity (0..1) reported")
         min_words: int = option(6, "shortest paragraph, in words, that is compared")
         scorer: str = option("ratio", _SCORER_HELP)
@@ -602,7 +638,7 @@ class NearDuplicateItem(_NearRule):
     level = "item"
 
     @dataclass(frozen=True)
-    class Options:
+    class Options(_NearOptions):
         threshold: float = option(0.8, "lowest similarity (0..1) reported")
         min_words: int = option(4, "shortest item, in words, that is compared")
         scorer: str = option("ratio", _SCORER_HELP)
@@ -627,7 +663,7 @@ class NearDuplicateSentence(_NearRule):
     level = "sentence"
 
     @dataclass(frozen=True)
-    class Options:
+    class Options(_NearOptions):
         threshold: float = option(0.78, "lowest similarity (0..1) reported")
         min_words: int = option(6, "shortest sentence, in words, that is compared")
         scorer: str = option("ratio", _SCORER_HELP)
@@ -661,14 +697,15 @@ class ReusedPassage(_DuplicateRule):
     level = "passage"
 
     @dataclass(frozen=True)
-    class Options:
+    class Options(_NearOptions):
         threshold: float = option(0.15, "lowest share (0..1) of the shorter text's 3-word runs")
         min_shared: int = option(10, "fewest distinct 3-word runs the two texts share")
         min_words: int = option(12, "shortest paragraph, in words, that is compared")
 
     def check_library(self, library: LibraryContext) -> Iterator[Diagnostic]:
-        for pair in duplicate_analysis(library).near.get(self.level, ()):
-            yield near_diagnostic(pair)
+        pairs = duplicate_analysis(library).near.get(self.level, ())
+        for pair, unreported in closest_matches(pairs, self.options.max_matches):
+            yield near_diagnostic(pair, unreported=unreported)
 
 
 NEAR_LEVELS = {

@@ -1,0 +1,60 @@
+"""Near-duplicate rules report each text's closest earlier matches, not every combination:
+a guide of templated steps would otherwise give a finding per pair of steps."""
+
+from __future__ import annotations
+
+import json
+
+from contentqa.config import parse_config
+from contentqa.pipeline import run
+
+PARTS = ("hinge", "latch", "panel", "cover", "bolt", "clamp", "strap")
+
+
+def _templated_guide(tmp_path):
+    steps = [
+        {
+            "title": f"Tighten the {part} on the left side",
+            "body": [f"Tighten the {part} on the left side of the case until it stops moving."],
+        }
+        for part in PARTS
+    ]
+    guide = {"schema_version": 1, "id": "templated", "title": "Tighten the case", "steps": steps}
+    path = tmp_path / "templated.json"
+    path.write_text(json.dumps(guide, indent=1), encoding="utf-8")
+    return path
+
+
+def _near_steps(path, table: dict):
+    report = run([path], parse_config(table))
+    return [f for f in report.findings if f.code == "D006"]
+
+
+def test_each_step_reports_its_three_closest_earlier_steps(tmp_path):
+    path = _templated_guide(tmp_path)
+    every_pair = _near_steps(path, {"rules": {"near-duplicate-step": {"max-matches": 0}}})
+    assert len(every_pair) == len(PARTS) * (len(PARTS) - 1) // 2  # 21: all alike
+
+    capped = _near_steps(path, {})
+    per_step: dict[str, list] = {}
+    for finding in capped:
+        per_step.setdefault(finding.pointer, []).append(finding)
+    assert {pointer: len(found) for pointer, found in per_step.items()} == {
+        "/steps/1": 1,
+        "/steps/2": 2,
+        **{f"/steps/{k}": 3 for k in range(3, len(PARTS))},
+    }
+    last = per_step[f"/steps/{len(PARTS) - 1}"]
+    more = [f for f in last if "more earlier matches not listed" in f.message]
+    assert len(more) == 1 and more[0].message.endswith(
+        "3 more earlier matches not listed (max-matches)"
+    )
+    # The ones kept are the closest: none left out scores higher than one kept.
+    for pointer, found in per_step.items():
+        kept = min(f.score for f in found)
+        left_out = [
+            f.score
+            for f in every_pair
+            if f.pointer == pointer and f.related[0] not in {g.related[0] for g in found}
+        ]
+        assert all(score <= kept for score in left_out)
