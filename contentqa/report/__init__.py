@@ -8,20 +8,24 @@ from __future__ import annotations
 import importlib
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from contentqa.model import Report
 
 
-def json_text(value: object) -> str:
-    """``value`` as indented JSON text (the layout of ``json.dumps(indent=2)``, UTF-8 left
-    as is), made by orjson: a 10,000-guide report takes 5 s with the standard encoder,
-    whose indenting form is pure Python."""
+def json_bytes(value: object) -> bytes:
+    """``value`` as indented JSON in UTF-8 (the layout of ``json.dumps(indent=2)``), made by
+    orjson: a 10,000-guide report takes 5 s with the standard encoder, whose indenting form
+    is pure Python."""
     import orjson
 
-    return orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE).decode()
+    return orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+
+
+def json_text(value: object) -> str:
+    return json_bytes(value).decode()
 
 
 @dataclass(frozen=True)
@@ -36,13 +40,15 @@ class Format:
     def renderer(self) -> Callable[[Report], str]:
         return importlib.import_module(self.module).render
 
-    def pages(self, report: Report, target: Path) -> dict[Path, str]:
+    def pages(self, report: Report, target: Path) -> dict[Path, str | Iterable[bytes]]:
         """The files of this format for ``target``: one, or an index with its pages (the
-        HTML report of a large library)."""
+        HTML report of a large library); a file's content is text, or UTF-8 pieces."""
         module = importlib.import_module(self.module)
         if hasattr(module, "render_pages"):
             pages = module.render_pages(report, index_name=target.name)
             return {target.parent / name: text for name, text in pages.items()}
+        if hasattr(module, "render_chunks"):
+            return {target: module.render_chunks(report)}
         return {target: module.render(report)}
 
 
@@ -64,15 +70,19 @@ def default_path(fmt: str, output_dir: str) -> Path:
     return Path(output_dir) / f"contentqa.{FORMATS[fmt].extension}"
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename, so a reader never
-    sees a half-written report and a crash never leaves one behind."""
+def write_atomic(path: Path, content: str | Iterable[bytes]) -> None:
+    """Write ``content`` (text, or UTF-8 pieces) to ``path`` through a temporary file and a
+    rename, so a reader never sees a half-written report and a crash never leaves one
+    behind."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, 0o644)  # a report is for sharing; mkstemp makes it private
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            if isinstance(content, str):
+                handle.write(content.encode("utf-8"))
+            else:
+                handle.writelines(content)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)

@@ -71,3 +71,23 @@ def test_fingerprints_survive_edits_elsewhere(tmp_path):
     (first / "g.json").write_text(json.dumps(source, indent=4))
     after = {f["message"]: f["fingerprint"] for f in _report(tmp_path, str(first))["findings"]}
     assert before == after
+
+
+def test_report_written_in_pieces_is_the_whole_document(tmp_path):
+    """The file is written a batch of findings at a time: its bytes are still those of the
+    whole document, with non-ASCII text and with no findings at all."""
+    from dataclasses import replace
+
+    from contentqa.config import Config
+    from contentqa.load import discover
+    from contentqa.pipeline import run
+    from contentqa.report import json_text
+    from contentqa.report.json_report import render_chunks, to_json
+
+    report = run(discover([GUIDES, ROOT / "tests" / "fixtures" / "load"]), Config())
+    assert len(report.findings) > 7 and any("“" in f.message for f in report.findings)
+    for batch in (1, 3, 7, len(report.findings)):
+        assert b"".join(render_chunks(report, batch)) == json_text(to_json(report)).encode()
+    empty = replace(report, findings=())
+    assert json.loads(b"".join(render_chunks(empty)))["findings"] == []
+    assert b"".join(render_chunks(empty)) == json_text(to_json(empty)).encode()
