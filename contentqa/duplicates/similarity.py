@@ -122,7 +122,7 @@ def best_match_means(
     return out
 
 
-_CELLS_PER_BATCH = 1 << 20
+_CELLS_PER_BATCH = 1 << 18
 
 
 def _best_match_means(
