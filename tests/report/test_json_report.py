@@ -74,8 +74,8 @@ def test_fingerprints_survive_edits_elsewhere(tmp_path):
 
 
 def test_report_written_in_pieces_is_the_whole_document(tmp_path):
-    """The file is written a batch of findings at a time: its bytes are still those of the
-    whole document, with non-ASCII text and with no findings at all."""
+    """The file is written a batch of guides and findings at a time: its bytes are still
+    those of the whole document, with non-ASCII text and with no guides or findings."""
     from dataclasses import replace
 
     from contentqa.config import Config
@@ -85,9 +85,9 @@ def test_report_written_in_pieces_is_the_whole_document(tmp_path):
     from contentqa.report.json_report import render_chunks, to_json
 
     report = run(discover([GUIDES, ROOT / "tests" / "fixtures" / "load"]), Config())
-    assert len(report.findings) > 7 and any("“" in f.message for f in report.findings)
+    assert len(report.guides) > 7 and any("“" in f.message for f in report.findings)
     for batch in (1, 3, 7, len(report.findings)):
         assert b"".join(render_chunks(report, batch)) == json_text(to_json(report)).encode()
-    empty = replace(report, findings=())
-    assert json.loads(b"".join(render_chunks(empty)))["findings"] == []
-    assert b"".join(render_chunks(empty)) == json_text(to_json(empty)).encode()
+    for empty in (replace(report, findings=()), replace(report, guides=(), findings=())):
+        assert b"".join(render_chunks(empty)) == json_text(to_json(empty)).encode()
+        assert json.loads(b"".join(render_chunks(empty)))["findings"] == []
