@@ -1147,22 +1147,40 @@ def _shared_rare_runs(
     many such runs they share."""
     n = len(texts)
     # Runs as hashes in one array: only equality matters, and a library holds millions.
-    # Each array is dropped once sorted: this is the library stage's peak of memory.
     counts = np.fromiter((max(len(t) - 2, 0) for t in texts), np.int64, n)
     hashes = np.fromiter(
         itertools.chain.from_iterable(map(hash, zip(t, t[1:], t[2:], strict=False)) for t in texts),
         np.int64,
         int(counts.sum()),
     )
-    if not len(hashes):
-        empty = np.zeros(0, dtype=np.int64)
-        return np.zeros(n, dtype=np.int64), empty, empty, empty
     owners = np.repeat(np.arange(n, dtype=np.int32 if n < 2**31 else np.int64), counts)
     del counts
+    sizes = np.zeros(n, dtype=np.int64)
+    codes = [np.zeros(0, dtype=np.int64)]
+    # A run's copies share their hash's top bits: sorted an eighth at a time, the sorting
+    # copies stay small (this was the library stage's peak of memory).
+    part_of = (hashes >> 61).astype(np.int8)
+    for part in range(-4, 4):
+        chosen = part_of == part
+        part_sizes, part_codes = _rare_run_pairs(hashes[chosen], owners[chosen], n)
+        sizes += part_sizes
+        codes.append(part_codes)
+    del hashes, owners, part_of
+    pair_codes, shared = np.unique(np.concatenate(codes), return_counts=True)
+    return sizes, pair_codes // n, pair_codes % n, shared
+
+
+def _rare_run_pairs(
+    hashes: np.ndarray, owners: np.ndarray, n: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """For runs given as hashes and their texts (``owners``, increasing): each text's
+    number of distinct runs, and a code ``left * n + right`` for every run two texts share
+    that fewer than ``PHRASE_MIN_TEXTS`` texts hold."""
+    if not len(hashes):
+        return np.zeros(n, dtype=np.int64), np.zeros(0, dtype=np.int64)
     # By run, then by owner: owners already increase, and the sort is stable.
     order = np.argsort(hashes, kind="stable")
-    hashes = hashes[order]
-    owners = owners[order]
+    hashes, owners = hashes[order], owners[order]
     del order
     # A text repeating a run holds it once.
     first = np.r_[True, (hashes[1:] != hashes[:-1]) | (owners[1:] != owners[:-1])]
@@ -1176,8 +1194,7 @@ def _shared_rare_runs(
         group = owners[starts[held_by == size][:, None] + np.arange(size)].astype(np.int64)
         for left, right in itertools.combinations(range(size), 2):
             codes.append(group[:, left] * n + group[:, right])
-    pair_codes, shared = np.unique(np.concatenate(codes), return_counts=True)
-    return sizes, pair_codes // n, pair_codes % n, shared
+    return sizes, np.concatenate(codes)
 
 
 # A score matrix also scores each text against itself, in time quadratic in its length: a

@@ -4,6 +4,7 @@ are not reuse."""
 from __future__ import annotations
 
 import json
+import random
 
 from contentqa.config import Config
 from contentqa.duplicates.engine import _shared_rare_runs
@@ -101,3 +102,27 @@ def test_shared_rare_runs_counts_each_run_once_and_skips_stock_phrases():
 def test_shared_rare_runs_of_texts_without_runs():
     sizes, left, right, shared = _shared_rare_runs([("a", "b"), ()])
     assert sizes.tolist() == [0, 0] and not len(left) and not len(right) and not len(shared)
+
+
+def test_shared_rare_runs_match_counting_pair_by_pair():
+    """Runs are sorted in parts by their hash; the counts are those of the definition."""
+    from collections import Counter
+    from itertools import combinations
+
+    from contentqa.duplicates.engine import PHRASE_MIN_TEXTS
+
+    rng = random.Random(5)
+    words = [f"w{k}" for k in range(12)]
+    texts = [tuple(rng.choice(words) for _ in range(rng.randint(0, 14))) for _ in range(120)]
+    runs = [set(zip(t, t[1:], t[2:], strict=False)) for t in texts]
+    holders = Counter(run for held in runs for run in held)
+    expected = Counter()
+    for i, j in combinations(range(len(texts)), 2):
+        rare = [run for run in runs[i] & runs[j] if holders[run] < PHRASE_MIN_TEXTS]
+        if rare:
+            expected[(i, j)] = len(rare)
+    sizes, left, right, shared = _shared_rare_runs(texts)
+    assert sizes.tolist() == [len(held) for held in runs]
+    found = dict(zip(zip(left.tolist(), right.tolist(), strict=True), shared.tolist(), strict=True))
+    assert found == dict(expected) and len(found) > 20
+    assert len({hash(run) >> 61 for run in holders}) == 8  # every part of the sort is used
