@@ -216,8 +216,9 @@ def pairs_from_keys(keys: np.ndarray) -> np.ndarray:
     if n < 2:
         return np.zeros((0, 2), dtype=np.int64)
     found: list[np.ndarray] = []
-    for band_keys in np.ascontiguousarray(keys.T):
-        found.append(_bucket_pairs(band_keys, n))
+    # Column by column: a transposed copy of a million texts' keys would be 100 MB.
+    for band in range(keys.shape[1]):
+        found.append(_bucket_pairs(keys[:, band], n))
         if sum(len(f) for f in found) > _MERGE_CODES:  # bands repeat pairs: keep one copy
             found = [sorted_unique(np.concatenate(found))]
     found = [f for f in found if len(f)]
