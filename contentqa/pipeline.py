@@ -234,10 +234,18 @@ def build_report(
     library_findings = list(
         to_findings(run_library_rules(library, config, stats), "", documents, config)
     )
-    # Unpacked once the library stage has freed its tables, whose memory they reuse.
+    per_file, library_metrics = _library_metrics(library)
+    # The library stage's results (the duplicate analysis) go before the per-file results
+    # are unpacked, which then reuse their memory.
+    del library, guides
     results = [r.restore() if isinstance(r, StowedResult) else r for r in results]
     findings: list[Finding] = [f for r in results for f in r.findings] + library_findings
-    guide_reports, library_metrics = _library_metrics(results, library)
+    guide_reports = tuple(
+        replace(r.report, metrics={**r.report.metrics, **per_file[r.file]})
+        if r.file in per_file
+        else r.report
+        for r in results
+    )
     findings, suppressed = _apply_suppressions(findings, guide_reports, documents, config, today)
     findings += _duplication_limits(guide_reports, config)
     if only is not None:
@@ -358,9 +366,7 @@ def _apply_suppressions(
     return outcome.kept + list(to_findings(hygiene, "", documents, config)), outcome.suppressed
 
 
-def _library_metrics(
-    results: Sequence[FileResult], library: LibraryContext
-) -> tuple[tuple[GuideReport, ...], dict]:
+def _library_metrics(library: LibraryContext) -> tuple[dict[str, dict], dict]:
     """Per-guide and library figures that need the whole run (duplication ratio, say)."""
     per_file: dict[str, dict] = {}
     totals: dict = {}
@@ -370,10 +376,4 @@ def _library_metrics(
             for file, values in files.items():
                 per_file.setdefault(file, {}).update(values)
             totals.update(overall)
-    reports = tuple(
-        replace(r.report, metrics={**r.report.metrics, **per_file.get(r.file, {})})
-        if r.file in per_file
-        else r.report
-        for r in results
-    )
-    return reports, totals
+    return per_file, totals
