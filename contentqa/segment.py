@@ -16,7 +16,7 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from spacy.attrs import IDX, ORTH, SENT_START
@@ -148,9 +148,14 @@ def _sentence(unit: TextUnit, start: int, end: int, tokens: tuple[str, ...]) -> 
         unit.text[start:end],
         unit.part,
         unit.prose,
-        Span(start, end),
+        _span(start, end),
         tokens,
     )
+
+
+# A library's million sentences hold far fewer distinct spans: (0, 57) recurs in guide after
+# guide, and spans are immutable, so each is made once (50 bytes a sentence).
+_span = lru_cache(maxsize=1 << 17)(Span)
 
 
 def pack_sentences(units: Sequence[TextUnit], sentences: Sequence[TextUnit]) -> array[int] | None:
