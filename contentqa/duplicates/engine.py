@@ -333,14 +333,21 @@ class _Context:
     def clusters(
         self, units: Iterable[TextUnit], approved: dict[str, ApprovedPassage]
     ) -> tuple[list[Cluster], list[Approval]]:
-        groups: dict[tuple[str, ...], list[TextUnit]] = defaultdict(list)
+        # Nearly every text is held once: a list for each would double the tables' size.
+        first: dict[tuple[str, ...], TextUnit] = {}
+        more: dict[tuple[str, ...], list[TextUnit]] = {}
         for unit in units:
-            groups[unit.tokens].append(unit)
+            holder = first.setdefault(unit.tokens, unit)
+            if holder is not unit:
+                more.setdefault(unit.tokens, [holder]).append(unit)
         clusters: list[Cluster] = []
         approvals: list[Approval] = []
-        for tokens, members in groups.items():
-            if len(members) < 2 and not approved:
-                continue
+        for tokens, holder in first.items():
+            members = more.get(tokens)
+            if members is None:
+                if not approved:
+                    continue
+                members = [holder]
             key = text_hash(tokens)
             members.sort(key=self.position)
             if key in approved:
