@@ -132,8 +132,6 @@ class NearPair:
     parts: tuple[tuple[str, float], ...] = ()
     # Matching action items, best first, as (first's text, second's text).
     examples: tuple[tuple[str, str], ...] = ()
-    # How many more near-duplicates of the later text were left out (MAX_PAIRS_PER_TEXT).
-    more: int = 0
 
 
 @dataclass(frozen=True)
@@ -694,38 +692,21 @@ class _Context:
             setting.threshold,
             self.settings.sentence_lsh if level == "sentence" else self.settings.lsh,
         )
-        # Texts whose numbers differ are different instructions, never near-duplicates.
-        involved = minhash.sorted_unique(np.concatenate([left, right])).tolist()
-        numbers = np.zeros(len(texts), dtype=np.int64)
-        numbers[involved] = [hash(tuple(_numbers(texts[k]))) for k in involved]
-        same = numbers[left] == numbers[right]
-        left, right, scores = left[same], right[same], scores[same]
-        keep, dropped = _closest_per_text(left, right, scores, MAX_PAIRS_PER_TEXT)
-        for i, j, score, more in zip(
-            left[keep].tolist(),
-            right[keep].tolist(),
-            scores[keep].tolist(),
-            dropped[keep].tolist(),
-            strict=True,
-        ):
-            members = distinct.members(i), distinct.members(j)
-            pairs += self._pairs_between(level, *members, score, more)
+        for i, j, score in zip(left.tolist(), right.tolist(), scores.tolist(), strict=True):
+            if _numbers(texts[i]) != _numbers(texts[j]):
+                continue
+            pairs += self._pairs_between(level, distinct.members(i), distinct.members(j), score)
         return tuple(sorted(pairs, key=lambda p: (p.second.order, p.first.order)))
 
     def _pairs_between(
-        self,
-        level: str,
-        left: list[TextUnit],
-        right: list[TextUnit],
-        score: float,
-        more: int = 0,
+        self, level: str, left: list[TextUnit], right: list[TextUnit], score: float
     ) -> Iterator[NearPair]:
         """A pair for every holder of one text and every holder of the other, first in
         document order first. Anchors are made here, for the few texts that pair up."""
         for a in map(self.anchor, left):
             for b in map(self.anchor, right):
                 first, second = sorted((a, b), key=lambda x: x.order)
-                yield NearPair(level, first, second, score, more=more)
+                yield NearPair(level, first, second, score)
 
     def anchor(self, unit: TextUnit) -> Anchor:
         return Anchor(unit.file, unit.pointer, unit.text, unit.span, self.position(unit))
@@ -811,11 +792,7 @@ class _Context:
             present += has
         total = np.divide(weighted, weights, out=np.zeros(len(left)), where=weights > 0)
         keep = (weights > 0) & (present >= min(2, len(parts))) & (total >= setting.threshold)
-        kept = np.flatnonzero(keep)
-        closest, dropped = _closest_per_text(
-            left[kept], right[kept], total[kept], MAX_PAIRS_PER_TEXT
-        )
-        for k, more in zip(kept[closest].tolist(), dropped[closest].tolist(), strict=True):
+        for k in np.flatnonzero(keep).tolist():
             i, j = int(left[k]), int(right[k])
             first, second = (
                 Anchor(uid[0], uid[1], labels.get(uid, ""), None, self.order_of(first_units[uid]))
@@ -828,7 +805,7 @@ class _Context:
             )
             a, b = composites[ids[i]], composites[ids[j]]
             examples = _closest_items(a, b, item_texts[ids[i]], item_texts[ids[j]], scorer)
-            pairs.append(NearPair(level, first, second, float(total[k]), scored, examples, more))
+            pairs.append(NearPair(level, first, second, float(total[k]), scored, examples))
         return tuple(sorted(pairs, key=lambda p: (p.second.order, p.first.order)))
 
     def _part_sketch_rows(
@@ -1264,28 +1241,6 @@ def _sorted_pairs(
     codes = codes[order]
     last = order[np.r_[codes[1:] != codes[:-1], True]]
     return pairs[last, 0], pairs[last, 1], scores[last]
-
-
-# A text keeps at most this many near-duplicates, its closest: a guide of 3,000 templated
-# steps held millions of pairs, and took 218 s and 10 GB before the limit.
-MAX_PAIRS_PER_TEXT = 100
-
-
-def _closest_per_text(
-    left: np.ndarray, right: np.ndarray, scores: np.ndarray, limit: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Which pairs ``(left[k], right[k])`` to keep: each right text's ``limit`` best (highest
-    score, then lowest left); and for every pair, how many its right text lost."""
-    order = np.lexsort((left, -scores, right))
-    ordered = right[order]
-    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(order) else order
-    sizes = np.diff(np.r_[starts, len(order)])
-    rank = np.arange(len(order)) - np.repeat(starts, sizes)
-    keep = np.zeros(len(order), dtype=bool)
-    keep[order[rank < limit]] = True
-    dropped = np.zeros(len(order), dtype=np.int64)
-    dropped[order] = np.repeat(np.maximum(sizes - limit, 0), sizes)
-    return keep, dropped
 
 
 def _numbers(tokens: Sequence[str]) -> list[str]:

@@ -397,21 +397,21 @@ class _NearOptions:
 
 def closest_matches(pairs: Sequence[NearPair], limit: int) -> Iterator[tuple[NearPair, int]]:
     """Each pair with the number of its text's matches left unreported: for every later
-    text, its ``limit`` closest earlier matches (highest score, then earliest; 0: all), in
-    the order of ``pairs``. A guide of templated steps can hold a hundred thousand near pairs, and a
+    text, its ``limit`` closest earlier matches (highest score, then earliest), in the order
+    of ``pairs``. A guide of templated steps can hold a hundred thousand near pairs, and a
     writer needs each step's closest ones, not every combination."""
+    if limit <= 0:
+        yield from ((pair, 0) for pair in pairs)
+        return
     by_text: dict[Anchor, list[NearPair]] = {}
     for pair in pairs:
         by_text.setdefault(pair.second, []).append(pair)
     kept: dict[int, int] = {}
     for matches in by_text.values():
-        best = sorted(matches, key=lambda pair: (-pair.score, pair.first.order))
-        if limit > 0:
-            best = best[:limit]
+        best = sorted(matches, key=lambda pair: (-pair.score, pair.first.order))[:limit]
         for pair in best:
             kept[id(pair)] = 0
-        # The engine may have left out some already (MAX_PAIRS_PER_TEXT).
-        kept[id(best[-1])] = len(matches) - len(best) + matches[0].more
+        kept[id(best[-1])] = len(matches) - len(best)
     for pair in pairs:
         if id(pair) in kept:
             yield pair, kept[id(pair)]

@@ -58,38 +58,3 @@ def test_each_step_reports_its_three_closest_earlier_steps(tmp_path):
             if f.pointer == pointer and f.related[0] not in {g.related[0] for g in found}
         ]
         assert all(score <= kept for score in left_out)
-
-
-def test_the_engine_keeps_each_texts_closest_pairs_and_counts_the_rest(tmp_path, monkeypatch):
-    """However many near-duplicates a text has, the engine keeps its closest few (a guide of
-    templated steps held millions of pairs); the findings still say how many there were."""
-    from contentqa.duplicates import engine
-
-    monkeypatch.setattr(engine, "MAX_PAIRS_PER_TEXT", 4)
-    findings = _near_steps(
-        _templated_guide(tmp_path), {"rules": {"near-duplicate-step": {"max-matches": 0}}}
-    )
-    per_step: dict[str, list] = {}
-    for finding in findings:
-        per_step.setdefault(finding.pointer, []).append(finding)
-    assert max(len(found) for found in per_step.values()) == 4
-    last = per_step[f"/steps/{len(PARTS) - 1}"]  # 6 earlier steps, 4 kept
-    assert (
-        sum(f.message.endswith("; 2 more earlier matches not listed (max-matches)") for f in last)
-        == 1
-    )
-
-
-def test_closest_pairs_per_text_by_score_then_earliest():
-    import numpy as np
-
-    from contentqa.duplicates.engine import _closest_per_text
-
-    left = np.array([0, 1, 2, 0, 1, 3])
-    right = np.array([3, 3, 3, 4, 4, 4])
-    scores = np.array([0.8, 0.9, 0.9, 0.7, 0.7, 0.6])
-    keep, dropped = _closest_per_text(left, right, scores, 2)
-    assert keep.tolist() == [False, True, True, True, True, False]
-    assert dropped.tolist() == [1, 1, 1, 1, 1, 1]
-    keep, dropped = _closest_per_text(left[:0], right[:0], scores[:0], 2)
-    assert not len(keep) and not len(dropped)
