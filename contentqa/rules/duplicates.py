@@ -390,8 +390,8 @@ _SCORER_HELP = f"rapidfuzz scorer: one of {', '.join(SCORERS)}"
 class _NearOptions:
     max_matches: int = option(
         3,
-        "most near-duplicates reported for one text, its closest earlier ones (0: all); the "
-        "last finding says how many more there are",
+        "most near-duplicates reported for one text, its closest earlier ones (0: all); each "
+        "of its findings says how many more there are",
     )
 
 
@@ -410,8 +410,7 @@ def closest_matches(pairs: Sequence[NearPair], limit: int) -> Iterator[tuple[Nea
     for matches in by_text.values():
         best = sorted(matches, key=lambda pair: (-pair.score, pair.first.order))[:limit]
         for pair in best:
-            kept[id(pair)] = 0
-        kept[id(best[-1])] = len(matches) - len(best)
+            kept[id(pair)] = len(matches) - len(best)
     for pair in pairs:
         if id(pair) in kept:
             yield pair, kept[id(pair)]
@@ -439,7 +438,8 @@ def near_diagnostic(
     else:
         relation, similarity = "nearly duplicates", f" (similarity {pair.score:.2f})"
     if unreported:
-        detail += f"; {unreported} more earlier matches not listed (max-matches)"
+        matches = "match" if unreported == 1 else "matches"
+        detail += f"; {unreported} more earlier {matches} not listed (max-matches)"
     return Diagnostic(
         pointer=second.pointer,
         file=second.file,

@@ -44,10 +44,18 @@ def test_each_step_reports_its_three_closest_earlier_steps(tmp_path):
         "/steps/2": 2,
         **{f"/steps/{k}": 3 for k in range(3, len(PARTS))},
     }
-    last = per_step[f"/steps/{len(PARTS) - 1}"]
-    more = [f for f in last if "more earlier matches not listed" in f.message]
-    assert len(more) == 1 and more[0].message.endswith(
-        "3 more earlier matches not listed (max-matches)"
+    # Each finding of a step says how many of its matches are not listed.
+    for k in range(3, len(PARTS)):
+        unlisted = k - 3
+        for finding in per_step[f"/steps/{k}"]:
+            assert ("not listed" in finding.message) == (unlisted > 0)
+    assert all(
+        f.message.endswith("; 3 more earlier matches not listed (max-matches)")
+        for f in per_step[f"/steps/{len(PARTS) - 1}"]
+    )
+    assert all(
+        f.message.endswith("; 1 more earlier match not listed (max-matches)")
+        for f in per_step["/steps/4"]
     )
     # The ones kept are the closest: none left out scores higher than one kept.
     for pointer, found in per_step.items():
