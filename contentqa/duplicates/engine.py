@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -170,10 +171,11 @@ ITEM_KINDS = frozenset({"item", "title", "question"})
 def analyze(
     guides: Sequence[GuideTexts],
     settings: Settings,
-    sketches: Sequence[Sequence[Sketches]] = (),
+    sketches: Iterable[Sequence[Sketches]] = (),
 ) -> Analysis:
     """``guides`` is ``(file, units, sentences)`` per guide, in run order; ``sketches``, when
-    given, hold each guide's band keys computed beforehand (other texts are sketched here)."""
+    given, hold each guide's band keys computed beforehand (other texts are sketched here).
+    They are read once, and their keys released as soon as no level needs them."""
     units = [unit for _, guide_units, _ in guides for unit in guide_units]
     ctx = _Context(settings, guides)
     for (_, guide_units, guide_sentences), guide_sketches in zip(guides, sketches, strict=False):
@@ -257,13 +259,24 @@ class _Context:
         # made of their file and pointer would cost more than the units' own tables.
         self.file_index = {file: index for index, (file, _, _) in enumerate(guides)}
         self.guide_units = [units for _, units, _ in guides]
-        self.guide_sentences: list[dict[str, tuple[TextUnit, ...]]] = []
-        for _, _, sentences in guides:
-            by_pointer: dict[str, tuple[TextUnit, ...]] = {}
-            for pointer, group in itertools.groupby(sentences, key=_pointer):
-                by_pointer[pointer] = by_pointer.get(pointer, ()) + tuple(group)
-            self.guide_sentences.append(by_pointer)
-        self.unit_indices: dict[int, dict[str, int]] = {}
+        self.unit_indices = [
+            {unit.pointer: index for index, unit in enumerate(units)} for units in self.guide_units
+        ]
+        # Per guide, its sentences in the order of their units, and where each unit's begin
+        # (and, last, where they end): a dict of tuples per guide took 5 KB a guide.
+        self.guide_sentences: list[Sequence[TextUnit]] = []
+        self.sentence_starts: list[array[int]] = []
+        for (_, units, sentences), indices in zip(guides, self.unit_indices, strict=True):
+            owners = [indices.get(s.pointer, -1) for s in sentences]
+            if any(a > b for a, b in itertools.pairwise(owners)) or -1 in owners:
+                kept = sorted((o, k) for k, o in enumerate(owners) if o >= 0)
+                sentences = tuple(sentences[k] for _, k in kept)
+                owners = [o for o, _ in kept]
+            counts = [0] * len(units)
+            for owner in owners:
+                counts[owner] += 1
+            self.guide_sentences.append(sentences)
+            self.sentence_starts.append(array("i", itertools.accumulate(counts, initial=0)))
         self.approved_units: set[UnitId] = set()
         # Per banding: each sketched text's row among the guides' key matrices, stacked.
         self.sketch_keys: dict[minhash.LshParams, list[np.ndarray]] = defaultdict(list)
@@ -312,18 +325,17 @@ class _Context:
         return (unit.file, unit.pointer)
 
     def sentences_of(self, uid: UnitId) -> Sequence[TextUnit]:
-        return self.guide_sentences[self.file_index[uid[0]]].get(uid[1], ())
+        file_index = self.file_index[uid[0]]
+        index = self.unit_indices[file_index].get(uid[1])
+        if index is None:
+            return ()
+        starts = self.sentence_starts[file_index]
+        return self.guide_sentences[file_index][starts[index] : starts[index + 1]]
 
     def order_of(self, uid: UnitId) -> tuple[int, int]:
         """The unit's guide, in run order, and its place among the guide's units."""
         file_index = self.file_index[uid[0]]
-        indices = self.unit_indices.get(file_index)
-        if indices is None:
-            # Made on first use: only guides with findings need one.
-            units = self.guide_units[file_index]
-            indices = {unit.pointer: index for index, unit in enumerate(units)}
-            self.unit_indices[file_index] = indices
-        return file_index, indices[uid[1]]
+        return file_index, self.unit_indices[file_index][uid[1]]
 
     def position(self, unit: TextUnit) -> tuple:
         return (*self.order_of(self.uid(unit)), unit.span.start if unit.span else -1)
@@ -491,11 +503,11 @@ class _Context:
         if "paragraph" in levels:
 
             def near_paragraphs() -> tuple[NearPair, ...]:
-                entries = [
+                entries = (
                     (u, tokens)
                     for u, tokens in zip(units, masked, strict=True)
                     if u.kind in PARAGRAPH_KINDS and self.uid(u) not in copies
-                ]
+                )
                 return self._near_level("paragraph", entries)
 
             tasks["paragraph"] = near_paragraphs
@@ -505,13 +517,13 @@ class _Context:
                 # Sentences already reported word for word (and boilerplate) are left out:
                 # what remains shared is reworded reuse.
                 reported = _identities((*boilerplate, *sentence_clusters, *approvals))
-                entries = [
+                entries = (
                     (u, self._tokens_without(u, reported))
                     for u in units
                     if u.kind in PARAGRAPH_KINDS
                     and self.uid(u) not in copies
                     and self.uid(u) not in self.approved_units
-                ]
+                )
                 return self._reused_passages(entries)
 
             tasks["passage"] = reused_passages
@@ -524,8 +536,8 @@ class _Context:
                 # template ("Clean the oven", "Clean the sink") look alike without saying the
                 # same thing.
                 items = [u for u in units if u.kind in ("item", "question")]
-                questions = [(u, u.tokens) for u in items if u.kind == "question"]
-                others = [(u, u.tokens) for u in items if u.kind != "question"]
+                questions = ((u, u.tokens) for u in items if u.kind == "question")
+                others = ((u, u.tokens) for u in items if u.kind != "question")
                 pairs = self._near_level("item", others) + self._near_level("item", questions)
                 return sorted(
                     (p for p in pairs if not _restates_own_title(p)),
@@ -537,13 +549,13 @@ class _Context:
 
             def near_sentences() -> tuple[NearPair, ...]:
                 boiler = _identities(boilerplate)
-                entries = [
+                entries = (
                     (s, s.tokens)
                     for u in units
                     if u.kind in PARAGRAPH_KINDS and self.uid(u) not in copies
                     for s in self.sentences_of(self.uid(u))
                     if id(s) not in boiler
-                ]
+                )
                 return self._near_level("sentence", entries)
 
             tasks["sentence"] = near_sentences
@@ -611,15 +623,20 @@ class _Context:
         per file, the indices of the texts it holds, in increasing order; ``sketch_rows``, the
         row of each text's band keys among the sketches, if known (-1 where not).
         """
-        strings = list(map(joined, seqs))
-        n = len(strings)
+        n = len(seqs)
         found: list[tuple[np.ndarray, np.ndarray]] = []  # (pairs, scores), later ones win
+        across = None
         if n <= self.settings.all_pairs_limit:
             groups: Iterable[Sequence[int]] = [range(n)]
         else:
             groups = by_file
+            # Candidates before strings: a level's band keys and its strings are each about
+            # a tenth of the library stage's memory, and need not be held together.
             across = minhash.pairs_from_keys(self._band_keys(seqs, params, sketch_rows))
+        strings = list(map(joined, seqs))
+        if across is not None:
             found.extend(_score_candidates(scorer, strings, across, cutoff))
+            del across
         for members in groups:
             if len(members) < 2:
                 continue
@@ -678,11 +695,12 @@ class _Context:
         return self.sketch_id_index[params]
 
     def _near_level(
-        self, level: str, entries: list[tuple[TextUnit, Sequence[str]]]
+        self, level: str, entries: Iterable[tuple[TextUnit, Sequence[str]]]
     ) -> tuple[NearPair, ...]:
+        """Near-duplicate pairs among ``entries`` (holder, tokens), read once: a generator
+        spares the level a list of a million pairs."""
         setting = self.settings.near[level]
-        entries = [(a, t) for a, t in entries if len(t) >= setting.min_words]
-        distinct = _Distinct(entries)
+        distinct = _Distinct((a, t) for a, t in entries if len(t) >= setting.min_words)
         texts = distinct.texts
         pairs: list[NearPair] = []
         left, right, scores = self._similar_pairs(
@@ -711,7 +729,7 @@ class _Context:
     def anchor(self, unit: TextUnit) -> Anchor:
         return Anchor(unit.file, unit.pointer, unit.text, unit.span, self.position(unit))
 
-    def _reused_passages(self, entries: list[tuple[TextUnit, Sequence[str]]]) -> list[NearPair]:
+    def _reused_passages(self, entries: Iterable[tuple[TextUnit, Sequence[str]]]) -> list[NearPair]:
         """Paragraph pairs where one reuses a large share of the other's 3-word runs: a
         passage copied into a longer text, or copied and lightly revised, which whole-text
         scores miss when the lengths differ. Score: shared runs over the shorter text's.
@@ -721,8 +739,7 @@ class _Context:
         are counted per pair from the runs' owners.
         """
         setting = self.settings.near["passage"]
-        entries = [(a, t) for a, t in entries if len(t) >= setting.min_words]
-        distinct = _Distinct(entries)
+        distinct = _Distinct((a, t) for a, t in entries if len(t) >= setting.min_words)
         texts = distinct.texts
         sizes, left, right, shared = _shared_rare_runs(texts)
         scores = shared / np.minimum(sizes[left], sizes[right])
@@ -749,9 +766,15 @@ class _Context:
         first_units: dict[UnitId, UnitId] = {}
         masked_parts: set[UnitId] = set()
         prefix = f"/{collection}/"
-        mine = [(u, t) for u, t in zip(units, masked, strict=True) if u.pointer.startswith(prefix)]
-        composites = composite_fields(mine)
-        for unit, tokens in mine:
+
+        def mine() -> Iterator[tuple[TextUnit, tuple[str, ...]]]:
+            # Read twice rather than listed: a library's steps hold hundreds of thousands.
+            return (
+                (u, t) for u, t in zip(units, masked, strict=True) if u.pointer.startswith(prefix)
+            )
+
+        composites = composite_fields(mine())
+        for unit, tokens in mine():
             part, field_name = _part_and_field(unit.pointer)
             part_id = (unit.file, part)
             first_units.setdefault(part_id, (unit.file, unit.pointer))
@@ -771,7 +794,7 @@ class _Context:
         # A cheap first pass on the whole text of each part: pairs far below the threshold
         # there are not scored part by part.
         left, right, _ = self._similar_pairs(
-            [flatten(composites[i]) for i in ids],
+            _WholeTexts(composites, ids),
             by_file.values(),
             setting.scorer,
             setting.threshold - COMPOSITE_PREFILTER_MARGIN,
@@ -919,6 +942,23 @@ def flatten(fields: dict[str, list[tuple[str, ...]]]) -> tuple[str, ...]:
     return tuple(itertools.chain.from_iterable(itertools.chain.from_iterable(fields.values())))
 
 
+class _WholeTexts(Sequence[tuple[str, ...]]):
+    """The whole text of each part of ``ids``, made each time it is read: listed, a level's
+    texts would hold every token of its parts once more."""
+
+    def __init__(
+        self, composites: dict[UnitId, dict[str, list[tuple[str, ...]]]], ids: list[UnitId]
+    ):
+        self._composites = composites
+        self._ids = ids
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __getitem__(self, index: int) -> tuple[str, ...]:  # type: ignore[override]
+        return flatten(self._composites[self._ids[index]])
+
+
 @dataclass(frozen=True)
 class Sketches:
     """MinHash LSH band keys of one guide's texts under one banding, computed where the guide
@@ -1000,10 +1040,6 @@ def sketch_guide(
             settings.lsh, minhash.keys_of(sig[sentences_end:], settings.lsh), part_rows=part_rows
         ),
     )
-
-
-def _pointer(unit: TextUnit) -> str:
-    return unit.pointer
 
 
 COMPOSITES: tuple[tuple[str, str, tuple[tuple[str, str, float], ...]], ...] = (
