@@ -32,7 +32,8 @@ class GuideContext:
     sentences: tuple[TextUnit, ...]
     config: Config = field(default_factory=Config, compare=False, repr=False)
     memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
-    # Results of the registered preparers, made in the per-file stage for library rules.
+    # Results of the registered preparers, made in the per-file stage for library rules, which
+    # may take them out once read (a run's library stage reads them once).
     prepared: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property

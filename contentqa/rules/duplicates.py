@@ -76,7 +76,10 @@ def engine_settings(config: Config, files: int = 1) -> Settings:
 def duplicate_analysis(library: LibraryContext) -> Analysis:
     def compute() -> Analysis:
         guides = [(g.file, g.units, g.sentences) for g in library.guides]
-        sketches = [g.prepared.get("duplicates.sketches") or () for g in library.guides]
+        # Handed over rather than shared: the engine drops a banding's keys once the levels
+        # reading them are done (a fifth of the library stage's memory), which it could not
+        # while the guides still held them.
+        sketches = (g.prepared.pop("duplicates.sketches", None) or () for g in library.guides)
         return analyze(guides, engine_settings(library.config, len(guides)), sketches)
 
     return library.shared("duplicates", compute)
