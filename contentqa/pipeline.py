@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gc
 import pickle
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -68,11 +68,14 @@ class StowedResult:
     packed: bytes
     stats: dict[str, RuleStats] = field(default_factory=dict)
 
-    def restore(self) -> FileResult:
+    def restore(self, with_guide: bool = True) -> FileResult:
+        """The file's result, with its guide unless ``with_guide`` is False (the report
+        needs only its parsed data)."""
         report, findings = pickle.loads(self.packed)
         if report.data is None and self.guide is not None:
             report = replace(report, data=self.guide.data)
-        return FileResult(self.file, self.guide, report, findings, self.stats)
+        guide = self.guide if with_guide else None
+        return FileResult(self.file, guide, report, findings, self.stats)
 
 
 def stow(result: FileResult) -> StowedResult:
@@ -183,7 +186,9 @@ def run(
         # The library stage makes millions of short-lived objects and few reference cycles;
         # the collector would walk them over and over (17% of the stage on 1,000 guides).
         gc.disable()
-        return build_report(results, config, baseline=baseline, only=only, stats=stats)
+        return build_report(
+            results, config, baseline=baseline, only=only, stats=stats, hand_over=True
+        )
     finally:
         gc.enable()
         gc.unfreeze()
@@ -218,10 +223,13 @@ def build_report(
     baseline: Baseline | None = None,
     only: set[str] | None = None,
     stats: dict[str, RuleStats] | None = None,
+    hand_over: bool = False,
 ) -> Report:
     """The report of a run. ``only``: report findings in these files (and findings whose
     other copies are in them) while every file still takes part in cross-guide checks.
-    ``stats``: the per-file rule counts already summed (else summed from ``results``)."""
+    ``stats``: the per-file rule counts already summed (else summed from ``results``).
+    ``hand_over``: ``results`` (a list) is emptied as it is read, so that each guide's texts
+    are freed before the next file's findings are unpacked into memory."""
     if stats is None:
         stats = {}
         for result in results:
@@ -235,10 +243,10 @@ def build_report(
         to_findings(run_library_rules(library, config, stats), "", documents, config)
     )
     per_file, library_metrics = _library_metrics(library)
-    # The library stage's results (the duplicate analysis) go before the per-file results
-    # are unpacked, which then reuse their memory.
+    # The library stage's results (the duplicate analysis) and the guides' texts go before
+    # the per-file results are unpacked, which then reuse their memory.
     del library, guides
-    results = [r.restore() if isinstance(r, StowedResult) else r for r in results]
+    results = list(_unpacked(results, hand_over))
     findings: list[Finding] = [f for r in results for f in r.findings] + library_findings
     guide_reports = tuple(
         replace(r.report, metrics={**r.report.metrics, **per_file[r.file]})
@@ -280,6 +288,22 @@ def build_report(
         baseline_gone=gone,
         ratchet=ratchet,
     )
+
+
+def _unpacked(
+    results: Sequence[FileResult | StowedResult], hand_over: bool
+) -> Iterator[FileResult]:
+    """Each result with its findings unpacked; with ``hand_over``, a list of ``results``
+    lets go of each one as it is read (and is left empty)."""
+    held: list[FileResult | StowedResult | None] | None = (
+        results if hand_over and isinstance(results, list) else None
+    )
+    for index, result in enumerate(results):
+        if held is not None:
+            held[index] = None
+        yield result.restore(with_guide=False) if isinstance(result, StowedResult) else result
+    if held is not None:
+        held.clear()
 
 
 def _add_stats(totals: dict[str, RuleStats], stats: dict[str, RuleStats]) -> None:
