@@ -53,6 +53,19 @@ def test_stowed_results_give_the_same_report(tmp_path):
     assert _bytes(build_report(stowed, config)) == _bytes(build_report(results, config))
 
 
+def test_results_handed_over_give_the_same_report(tmp_path):
+    """run() hands its results to build_report, which lets go of each guide as it unpacks
+    the file's findings: the same report, and the list left empty."""
+    paths = [*_library(tmp_path, copies=2), FIXTURES / "load" / "syntax-error.json"]
+    config = Config()
+    kept = [stow(check_file(path, config)) for path in paths]
+    handed = [stow(check_file(path, config)) for path in paths]
+    expected = _bytes(build_report(kept, config))
+    assert _bytes(build_report(handed, config, hand_over=True)) == expected
+    assert handed == [] and len(kept) == len(paths)
+    assert expected == _bytes(run(paths, config))
+
+
 def test_sketches_made_in_the_workers_change_nothing(tmp_path):
     """Band keys computed per guide in the per-file stage give the same report as keys
     computed in the library stage, masked texts (recomputed there) included."""
