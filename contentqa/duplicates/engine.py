@@ -35,6 +35,7 @@ from contentqa.duplicates.similarity import (
     joined,
     score_matrix,
     score_pairs,
+    score_rows,
 )
 from contentqa.model import Span, TextUnit
 from contentqa.normalize import text_hash, tokens_key
@@ -77,6 +78,8 @@ class Settings:
     lsh: minhash.LshParams = minhash.ENGINE_LSH
     jobs: int = 1
     sentence_lsh: minhash.LshParams = minhash.SENTENCE_LSH
+    # Most similar pairs kept among one guide's texts of one level (0: no limit).
+    max_pairs_per_guide: int = 0
 
 
 @dataclass(frozen=True)
@@ -136,6 +139,22 @@ class NearPair:
 
 
 @dataclass(frozen=True)
+class Crowded:
+    """A guide whose texts of one level were not compared with one another: they hold more
+    similar pairs than ``Settings.max_pairs_per_guide`` (``texts``: how many it has)."""
+
+    level: str
+    file: str
+    texts: int
+
+
+@dataclass(frozen=True)
+class LevelResult:
+    pairs: tuple[NearPair, ...]
+    crowded: tuple[Crowded, ...] = ()
+
+
+@dataclass(frozen=True)
 class Approval:
     passage: ApprovedPassage
     occurrences: tuple[TextUnit, ...]
@@ -150,6 +169,7 @@ class Analysis:
     passages: tuple[Passage, ...]
     approvals: tuple[Approval, ...]
     near: dict[str, tuple[NearPair, ...]]
+    crowded: tuple[Crowded, ...]
     repeated_words: dict[str, int]
     total_words: dict[str, int]
     # Units whose comparable words masking reduced: how many are left (others keep all).
@@ -224,7 +244,7 @@ def analyze(
     passages = ctx.passages(boilerplate)
 
     masked = ctx.masked_tokens(units, boilerplate, item_clusters, approvals)
-    near = ctx.near_duplicates(
+    near, crowded = ctx.near_duplicates(
         units, masked, paragraph_clusters, containments, boilerplate, sentence_clusters, approvals
     )
 
@@ -242,6 +262,7 @@ def analyze(
         passages=tuple(passages),
         approvals=tuple(sorted(approvals, key=lambda a: ctx.position(a.occurrences[0]))),
         near=near,
+        crowded=crowded,
         repeated_words=dict(repeated),
         total_words=dict(total_words),
         masked_words={
@@ -488,12 +509,14 @@ class _Context:
         boilerplate: list[Cluster],
         sentence_clusters: Sequence[Cluster] = (),
         approvals: Sequence[Approval] = (),
-    ) -> dict[str, tuple[NearPair, ...]]:
+    ) -> tuple[dict[str, tuple[NearPair, ...]], tuple[Crowded, ...]]:
+        """Near-duplicate pairs by level, and the guides whose texts of a level were not
+        compared with one another."""
         levels = self.settings.near
         copies = {self.uid(c) for cluster in paragraph_clusters for c in cluster.copies}
         copies |= {self.uid(c.short) for c in containments}
 
-        tasks: dict[str, Callable[[], Sequence[NearPair]]] = {}
+        tasks: dict[str, Callable[[], LevelResult]] = {}
         for level, collection, parts in COMPOSITES:
             if level in levels:
                 tasks[level] = functools.partial(
@@ -502,7 +525,7 @@ class _Context:
         # Each level gathers its own texts: in a forked process when there are two jobs.
         if "paragraph" in levels:
 
-            def near_paragraphs() -> tuple[NearPair, ...]:
+            def near_paragraphs() -> LevelResult:
                 entries = (
                     (u, tokens)
                     for u, tokens in zip(units, masked, strict=True)
@@ -513,7 +536,7 @@ class _Context:
             tasks["paragraph"] = near_paragraphs
         if "passage" in levels:
 
-            def reused_passages() -> list[NearPair]:
+            def reused_passages() -> LevelResult:
                 # Sentences already reported word for word (and boilerplate) are left out:
                 # what remains shared is reworded reuse.
                 reported = _identities((*boilerplate, *sentence_clusters, *approvals))
@@ -524,12 +547,12 @@ class _Context:
                     and self.uid(u) not in copies
                     and self.uid(u) not in self.approved_units
                 )
-                return self._reused_passages(entries)
+                return LevelResult(tuple(self._reused_passages(entries)))
 
             tasks["passage"] = reused_passages
         if "item" in levels:
 
-            def near_items() -> list[NearPair]:
+            def near_items() -> LevelResult:
                 # Questions are compared with questions only: "How to repot a plant" (a
                 # title) and "How often should I repot a plant?" share words but not
                 # meaning. Titles are compared as part of their steps: short headings of one
@@ -538,16 +561,17 @@ class _Context:
                 items = [u for u in units if u.kind in ("item", "question")]
                 questions = ((u, u.tokens) for u in items if u.kind == "question")
                 others = ((u, u.tokens) for u in items if u.kind != "question")
-                pairs = self._near_level("item", others) + self._near_level("item", questions)
-                return sorted(
-                    (p for p in pairs if not _restates_own_title(p)),
+                results = (self._near_level("item", others), self._near_level("item", questions))
+                pairs = sorted(
+                    (p for r in results for p in r.pairs if not _restates_own_title(p)),
                     key=lambda p: (p.second.order, p.first.order),
                 )
+                return LevelResult(tuple(pairs), tuple(c for r in results for c in r.crowded))
 
             tasks["item"] = near_items
         if "sentence" in levels:
 
-            def near_sentences() -> tuple[NearPair, ...]:
+            def near_sentences() -> LevelResult:
                 boiler = _identities(boilerplate)
                 entries = (
                     (s, s.tokens)
@@ -582,6 +606,10 @@ class _Context:
         # Coarse levels first: a paragraph, item or sentence pair inside a pair of steps
         # already reported says nothing new (the step finding names its similar items).
         out: dict[str, tuple[NearPair, ...]] = {}
+        crowded = sorted(
+            (c for result in raw.values() for c in result.crowded),
+            key=lambda c: (self.file_index[c.file], _LEVEL_COST.index(c.level)),
+        )
         explained: set[frozenset[UnitId]] = set()
         # Passage reuse last: a near-duplicate sentence names the reused text more precisely.
         for level in (*(c[0] for c in COMPOSITES), "paragraph", "item", "sentence", "passage"):
@@ -589,7 +617,7 @@ class _Context:
                 continue
             out[level] = tuple(
                 p
-                for p in raw[level]
+                for p in raw[level].pairs
                 if level in COMPOSITE_LEVELS
                 or (
                     _pair_key(p, part_of) not in explained
@@ -602,19 +630,20 @@ class _Context:
             )
             if level != "item":
                 explained.update(_pair_key(p) for p in out[level])
-        return out
+        return out, tuple(crowded)
 
     def _similar_pairs(
         self,
         seqs: Sequence[Sequence[str]],
-        by_file: Iterable[Sequence[int]],
+        by_file: Iterable[tuple[str, Sequence[int]]],
         scorer: str,
         cutoff: float,
         params: minhash.LshParams,
         sketch_rows: np.ndarray | None = None,
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[tuple[str, int]]]:
         """Index pairs ``i < j`` scoring at least ``cutoff``, sorted, as three arrays (``i``,
-        ``j`` and the score): a large level finds hundreds of thousands.
+        ``j`` and the score): a large level finds hundreds of thousands. Last, the files
+        whose texts were not compared with one another, with their number of texts.
 
         Every pair is scored when the pool is small. Otherwise every pair within one guide
         (so within-guide results never depend on the library's size), one guide at a time
@@ -622,41 +651,52 @@ class _Context:
         2-grams proposes; its recall is measured by ``benchmarks/run.py``. ``by_file`` holds,
         per file, the indices of the texts it holds, in increasing order; ``sketch_rows``, the
         row of each text's band keys among the sketches, if known (-1 where not).
+
+        A guide whose texts hold more than ``max_pairs_per_guide`` similar pairs among them
+        (a template filled in a thousand times) has none of them kept: their number, and
+        the time and memory they take, grow with the square of the guide's length.
         """
         n = len(seqs)
+        limit = self.settings.max_pairs_per_guide
         found: list[tuple[np.ndarray, np.ndarray]] = []  # (pairs, scores), later ones win
         across = None
-        if n <= self.settings.all_pairs_limit:
-            groups: Iterable[Sequence[int]] = [range(n)]
-        else:
-            groups = by_file
+        groups = list(by_file)
+        if n > self.settings.all_pairs_limit:
             # Candidates before strings: a level's band keys and its strings are each about
             # a tenth of the library stage's memory, and need not be held together.
             across = minhash.pairs_from_keys(self._band_keys(seqs, params, sketch_rows))
         strings = list(map(joined, seqs))
-        if across is not None:
-            found.extend(_score_candidates(scorer, strings, across, cutoff))
-            del across
-        for members in groups:
+        crowded: list[tuple[str, int]] = []
+        for file, members in groups:
             if len(members) < 2:
                 continue
-            texts = [strings[k] for k in members]
-            if max(map(len, texts), default=0) > MATRIX_MAX_CHARS:
-                left, right = np.triu_indices(len(texts), k=1)
-                local = np.stack([left, right], axis=1)
-                for pairs, scores in _score_candidates(scorer, texts, local, cutoff):
-                    found.append((np.asarray(members)[pairs], scores))
+            indices = np.asarray(members)
+            within = _pairs_within(scorer, [strings[k] for k in members], cutoff, limit)
+            if within is None:
+                crowded.append((file, len(members)))
+                if across is not None:
+                    held = np.zeros(n, dtype=bool)
+                    held[indices] = True
+                    across = across[~(held[across[:, 0]] & held[across[:, 1]])]
                 continue
-            matrix = score_matrix(scorer, texts, cutoff)
-            rows, cols = np.nonzero(matrix >= cutoff)
-            upper = rows < cols
-            if upper.any():
-                rows, cols = rows[upper], cols[upper]
-                # Members increase, so each pair comes out as (lower, higher) index.
-                indices = np.asarray(members)
-                pairs = np.stack([indices[rows], indices[cols]], axis=1)
-                found.append((pairs, matrix[rows, cols]))
-        return _sorted_pairs(found, n)
+            rows, cols, scores = within
+            # Members increase, so each pair comes out as (lower, higher) index.
+            found.append((np.stack([indices[rows], indices[cols]], axis=1), scores))
+        if n <= self.settings.all_pairs_limit:
+            # A small pool: every pair across its guides too, the crowded guides' excepted.
+            crowded_files = {file for file, _ in crowded}
+            owners = np.full(n, -1)
+            for index, (file, members) in enumerate(groups):
+                if file in crowded_files:
+                    owners[np.asarray(members, dtype=np.int64)] = index
+            within = _pairs_within(scorer, strings, cutoff, 0)
+            assert within is not None
+            rows, cols, scores = within
+            kept = (owners[rows] < 0) | (owners[rows] != owners[cols])
+            found.insert(0, (np.stack([rows[kept], cols[kept]], axis=1), scores[kept]))
+        elif across is not None:
+            found[:0] = _score_candidates(scorer, strings, across, cutoff)
+        return (*_sorted_pairs(found, n), crowded)
 
     def _band_keys(
         self, seqs: Sequence[Sequence[str]], params: minhash.LshParams, rows: np.ndarray | None
@@ -696,14 +736,14 @@ class _Context:
 
     def _near_level(
         self, level: str, entries: Iterable[tuple[TextUnit, Sequence[str]]]
-    ) -> tuple[NearPair, ...]:
+    ) -> LevelResult:
         """Near-duplicate pairs among ``entries`` (holder, tokens), read once: a generator
         spares the level a list of a million pairs."""
         setting = self.settings.near[level]
         distinct = _Distinct((a, t) for a, t in entries if len(t) >= setting.min_words)
         texts = distinct.texts
         pairs: list[NearPair] = []
-        left, right, scores = self._similar_pairs(
+        left, right, scores, crowded = self._similar_pairs(
             texts,
             distinct.by_file(),
             setting.scorer,
@@ -714,7 +754,10 @@ class _Context:
             if _numbers(texts[i]) != _numbers(texts[j]):
                 continue
             pairs += self._pairs_between(level, distinct.members(i), distinct.members(j), score)
-        return tuple(sorted(pairs, key=lambda p: (p.second.order, p.first.order)))
+        return LevelResult(
+            tuple(sorted(pairs, key=lambda p: (p.second.order, p.first.order))),
+            tuple(Crowded(level, file, texts) for file, texts in crowded),
+        )
 
     def _pairs_between(
         self, level: str, left: list[TextUnit], right: list[TextUnit], score: float
@@ -758,7 +801,7 @@ class _Context:
         parts: tuple[tuple[str, str, float], ...],
         units: list[TextUnit],
         masked: list[tuple[str, ...]],
-    ) -> tuple[NearPair, ...]:
+    ) -> LevelResult:
         setting = self.settings.near[level]
         scorer = get_scorer(setting.scorer)
         labels: dict[UnitId, str] = {}
@@ -793,16 +836,17 @@ class _Context:
         pairs: list[NearPair] = []
         # A cheap first pass on the whole text of each part: pairs far below the threshold
         # there are not scored part by part.
-        left, right, _ = self._similar_pairs(
+        left, right, _, crowded = self._similar_pairs(
             _WholeTexts(composites, ids),
-            by_file.values(),
+            by_file.items(),
             setting.scorer,
             setting.threshold - COMPOSITE_PREFILTER_MARGIN,
             self.settings.lsh,
             self._part_sketch_rows(level, ids, by_file, masked_parts),
         )
+        crowded_parts = tuple(Crowded(level, file, texts) for file, texts in crowded)
         if not len(left):
-            return ()
+            return LevelResult((), crowded_parts)
         part_scores = _part_scores([composites[i] for i in ids], parts, setting.scorer, left, right)
         # Weighted mean over the parts both sides have, summed in the order of ``parts``.
         weighted = np.zeros(len(left))
@@ -829,7 +873,8 @@ class _Context:
             a, b = composites[ids[i]], composites[ids[j]]
             examples = _closest_items(a, b, item_texts[ids[i]], item_texts[ids[j]], scorer)
             pairs.append(NearPair(level, first, second, float(total[k]), scored, examples))
-        return tuple(sorted(pairs, key=lambda p: (p.second.order, p.first.order)))
+        pairs.sort(key=lambda p: (p.second.order, p.first.order))
+        return LevelResult(tuple(pairs), crowded_parts)
 
     def _part_sketch_rows(
         self,
@@ -1147,10 +1192,10 @@ class _Distinct:
     def members(self, i: int) -> list[TextUnit]:
         return [self.first[i], *self.more.get(i, ())]
 
-    def by_file(self) -> Iterator[list[int]]:
+    def by_file(self) -> Iterator[tuple[str, list[int]]]:
         """Per file, the indices of the texts it holds, in increasing order."""
-        for indices in self._files.values():
-            yield sorted(indices)
+        for file, indices in self._files.items():
+            yield file, sorted(indices)
 
 
 def _gather_rows(
@@ -1243,6 +1288,45 @@ def _rare_run_pairs(
 # A score matrix also scores each text against itself, in time quadratic in its length: a
 # guide holding a text longer than this (about 3,000 words) has its pairs scored one by one.
 MATRIX_MAX_CHARS = 20_000
+
+
+# Most cells scored in one call when a guide's texts are compared with one another: a guide
+# of 20,000 templated steps would need a matrix of 400 million.
+_CELLS_PER_BLOCK = 1 << 22
+
+
+def _pairs_within(
+    scorer: str, texts: Sequence[str], cutoff: float, limit: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Every pair ``i < j`` of ``texts`` scoring at least ``cutoff``, as rows, columns and
+    scores, or None as soon as more than ``limit`` are found (0: no limit)."""
+    n = len(texts)
+    if max(map(len, texts), default=0) > MATRIX_MAX_CHARS:
+        # One row at a time, against the later texts only: no text is scored against itself.
+        block, skip_diagonal = 1, True
+    else:
+        block, skip_diagonal = max(1, _CELLS_PER_BLOCK // max(n, 1)), False
+    found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    count = 0
+    for start in range(0, n - 1, block):
+        stop = min(n, start + block)
+        first = start + 1 if skip_diagonal else start
+        if start == 0 and stop == n:
+            matrix = score_matrix(scorer, texts, cutoff)
+        else:
+            matrix = score_rows(scorer, texts[start:stop], texts[first:], cutoff)
+        rows, cols = np.nonzero(matrix >= cutoff)
+        scores = matrix[rows, cols]
+        rows, cols = rows + start, cols + first
+        upper = rows < cols
+        found.append((rows[upper], cols[upper], scores[upper]))
+        count += int(upper.sum())
+        if limit and count > limit:
+            return None
+    if not found:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    rows, cols, scores = (np.concatenate(parts) for parts in zip(*found, strict=True))
+    return rows, cols, scores
 
 
 # Candidate pairs scored per batch: a large library proposes tens of millions, and the

@@ -91,6 +91,17 @@ def score_matrix(name: str, strings: Sequence[str], cutoff: float = 0.0) -> np.n
     return raw.astype(np.float64) / 100.0
 
 
+def score_rows(
+    name: str, queries: Sequence[str], choices: Sequence[str], cutoff: float = 0.0
+) -> np.ndarray:
+    """Scores (0..1) of every query against every choice, one row per query."""
+    scorer = SCORERS[name]
+    if scorer is _set_and_sort:
+        return np.array([[scorer(a, b, processor=None) for b in choices] for a in queries]) / 100
+    raw = cdist(queries, choices, scorer=scorer, processor=None, score_cutoff=cutoff * 100)
+    return raw.astype(np.float64) / 100.0
+
+
 def best_match_means(
     name: str, groups: Sequence[Sequence[str]], left: np.ndarray, right: np.ndarray
 ) -> np.ndarray:

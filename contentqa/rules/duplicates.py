@@ -70,6 +70,7 @@ def engine_settings(config: Config, files: int = 1) -> Settings:
         near=near,
         all_pairs_limit=config.all_pairs_limit,
         jobs=effective_jobs(config.jobs, files),
+        max_pairs_per_guide=opts("D015").max_pairs if config.enabled("D015") else 0,
     )
 
 
@@ -487,6 +488,64 @@ class _NearRule(_DuplicateRule):
 
     def pair_severity(self, pair: NearPair) -> Severity | None:
         return None
+
+
+@register
+class CrowdedGuide(_DuplicateRule):
+    """A guide too repetitive for its near-duplicates to be listed pair by pair.
+
+    **What it finds.** A guide whose steps, strategies, FAQ entries, paragraphs, items or
+    sentences hold more than ``max-pairs`` similar pairs among themselves at one level: a
+    template filled in hundreds of times. Pairs are counted at the level's first comparison
+    (for steps, strategies and FAQ entries, their whole text, from 0.3 under the rule's
+    threshold). That level's texts are then not compared with one another (nor paired by the
+    blocking index), and this one finding says so; comparisons with other guides, the other
+    levels and every exact-duplicate rule still run. Set ``max-pairs`` to 0, or disable the
+    rule, to compare every pair whatever it costs.
+
+    **Why it matters.** Such a guide's near-duplicate pairs grow with the square of its
+    length: 3,000 templated steps took three and a half minutes and 10 GB of memory, almost
+    all of it pairs that no writer reads. Rewriting the template is the fix.
+
+    **Example.** ``near-duplicate steps were not compared within this guide: its 3,000 steps
+    hold more than 250,000 similar pairs (max-pairs); they repeat one template``.
+    """
+
+    code = "D015"
+    name = "crowded-guide"
+    severity = Severity.WARNING
+
+    @dataclass(frozen=True)
+    class Options:
+        max_pairs: int = option(
+            250_000,
+            "most similar pairs kept among one guide's texts of one level (0: no limit); a "
+            "guide with more has that level's texts not compared with one another",
+        )
+
+    def check_library(self, library: LibraryContext) -> Iterator[Diagnostic]:
+        for crowded in duplicate_analysis(library).crowded:
+            what = _LEVEL_NOUNS[crowded.level]
+            yield Diagnostic(
+                pointer="",
+                file=crowded.file,
+                message=(
+                    f"near-duplicate {what} were not compared within this guide: its "
+                    f"{crowded.texts:,} {what} hold more than {self.options.max_pairs:,} "
+                    f"similar pairs (max-pairs); they repeat one template"
+                ),
+                key=f"crowded:{crowded.level}",
+            )
+
+
+_LEVEL_NOUNS = {
+    "step": "steps",
+    "strategy": "strategies",
+    "faq": "FAQ entries",
+    "paragraph": "paragraphs",
+    "item": "items",
+    "sentence": "sentences",
+}
 
 
 def _identical(pair: NearPair) -> bool:

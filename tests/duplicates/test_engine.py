@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import FIXTURES
 
+from contentqa.duplicates import engine
 from contentqa.duplicates.engine import Settings, _Context
 from contentqa.duplicates.similarity import get_scorer
 from contentqa.load import discover, load_file
@@ -23,18 +24,29 @@ def _sentences_by_file() -> list[list[tuple[str, ...]]]:
     return out
 
 
+def _groups(files: list[list[tuple[str, ...]]]) -> list[tuple[str, list[int]]]:
+    groups, start = [], 0
+    for number, sentences in enumerate(files):
+        groups.append((f"guide-{number}.json", list(range(start, start + len(sentences)))))
+        start += len(sentences)
+    return groups
+
+
+@pytest.mark.parametrize("cells_per_block", [None, 7])
 @pytest.mark.parametrize("scorer", ["token-set", "ratio", "set-and-sort"])
-def test_within_guide_pairs_are_every_pair_over_the_cutoff(scorer):
+def test_within_guide_pairs_are_every_pair_over_the_cutoff(scorer, cells_per_block, monkeypatch):
+    """Every pair over the cutoff, each once, whether a guide is scored in one matrix or
+    (``cells_per_block``) a few rows at a time."""
+    if cells_per_block:
+        monkeypatch.setattr(engine, "_CELLS_PER_BLOCK", cells_per_block)
     files = _sentences_by_file()
     texts = [t for sentences in files for t in sentences]
-    groups, start = [], 0
-    for sentences in files:
-        groups.append(list(range(start, start + len(sentences))))
-        start += len(sentences)
+    groups = [members for _, members in _groups(files)]
     context = _Context(Settings(all_pairs_limit=0), [])
-    left, right, scores = context._similar_pairs(
-        texts, groups, scorer, CUTOFF, context.settings.lsh
+    left, right, scores, crowded = context._similar_pairs(
+        texts, _groups(files), scorer, CUTOFF, context.settings.lsh
     )
+    assert crowded == []
     pairs = zip(left.tolist(), right.tolist(), strict=True)
     found = dict(zip(pairs, scores.tolist(), strict=True))
     assert len(found) == len(left)  # each pair once
@@ -51,3 +63,39 @@ def test_within_guide_pairs_are_every_pair_over_the_cutoff(scorer):
                     assert found[(i, j)] == pytest.approx(exact, abs=1e-6)
                     checked += 1
     assert checked >= 10
+
+
+@pytest.mark.parametrize("all_pairs_limit", [0, 10_000])
+def test_a_guide_over_the_pair_limit_keeps_no_pair_within_it(all_pairs_limit):
+    """The guide with the most similar pairs among its own texts is left out of the
+    within-guide comparison once the limit is below its count; the others keep theirs, and
+    pairs across guides stay (a small pool, every pair; a large one, LSH candidates)."""
+    files = _sentences_by_file()
+    texts = [t for sentences in files for t in sentences]
+    groups = _groups(files)
+
+    def pairs(limit: int):
+        settings = Settings(all_pairs_limit=all_pairs_limit, max_pairs_per_guide=limit)
+        context = _Context(settings, [])
+        left, right, _, crowded = context._similar_pairs(
+            texts, groups, "ratio", CUTOFF, settings.lsh
+        )
+        return set(zip(left.tolist(), right.tolist(), strict=True)), crowded
+
+    everything, none_crowded = pairs(0)
+    assert none_crowded == []
+    owner = {k: file for file, members in groups for k in members}
+    within = {}
+    for i, j in everything:
+        if owner[i] == owner[j]:
+            within.setdefault(owner[i], set()).add((i, j))
+    busiest = max(within, key=lambda file: (len(within[file]), file))
+    count = len(within[busiest])
+    assert count >= 3
+    assert pairs(count) == (everything, [])  # at the limit: still kept
+    kept, crowded = pairs(count - 1)
+    dropped = {file for file, _ in crowded}
+    assert dropped == {file for file in within if len(within[file]) == count}
+    assert kept == {
+        (i, j) for i, j in everything if not (owner[i] == owner[j] and owner[i] in dropped)
+    }

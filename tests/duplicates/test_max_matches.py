@@ -66,3 +66,21 @@ def test_each_step_reports_its_three_closest_earlier_steps(tmp_path):
             if f.pointer == pointer and f.related[0] not in {g.related[0] for g in found}
         ]
         assert all(score <= kept for score in left_out)
+
+
+def test_a_guide_with_more_similar_pairs_than_max_pairs_gets_one_finding(tmp_path):
+    """Over ``max-pairs``, a level's texts are not compared within the guide: one D015
+    finding instead of its near-duplicate pairs; the exact-duplicate rules still run."""
+    path = _templated_guide(tmp_path)
+    assert not [f for f in run([path], parse_config({})).findings if f.code == "D015"]
+    table = {"rules": {"crowded-guide": {"max-pairs": 20}}}  # the 7 steps make 21 pairs
+    findings = run([path], parse_config(table)).findings
+    crowded = [f for f in findings if f.code == "D015"]
+    assert [f.message for f in crowded if "steps" in f.message] == [
+        "near-duplicate steps were not compared within this guide: its 7 steps hold more "
+        "than 20 similar pairs (max-pairs); they repeat one template"
+    ]
+    assert crowded[0].severity.value == "warning" and crowded[0].line == 1
+    assert not [f for f in findings if f.code == "D006"]
+    at_the_limit = {"rules": {"crowded-guide": {"max-pairs": 21}}}
+    assert _near_steps(path, at_the_limit) == _near_steps(path, {}) != []
