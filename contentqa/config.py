@@ -31,7 +31,7 @@ from typing import Any
 
 from contentqa.model import Severity
 from contentqa.readability.audience import BUILTIN_AUDIENCES, Audience
-from contentqa.registry import Rule, all_rules, find_rule
+from contentqa.registry import Rule, all_rules, allowed_values, find_rule, value_allowed
 from contentqa.report import FORMATS
 
 FAIL_ON_CHOICES = ("error", "warning", "info", "never")
@@ -322,7 +322,10 @@ def _parse_rule_setting(rule: type[Rule], table: Mapping[str, Any], where: str) 
             raise ConfigError(f"{where}.{key}`: unknown option{_did_you_mean(key, known)}")
         f = fields[key]
         default = f.default_factory() if callable(f.default_factory) else f.default
-        overrides[f.name] = _coerce(value, default, f"{where}.{key}`")
+        value = _coerce(value, default, f"{where}.{key}`")
+        if not value_allowed(f, value):
+            raise ConfigError(f"{where}.{key}` must be {allowed_values(f)}, not {value!r}")
+        overrides[f.name] = value
     options = dataclasses.replace(rule.Options(), **overrides) if overrides else None
     return RuleSetting(severity, options)
 

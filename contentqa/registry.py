@@ -33,13 +33,44 @@ class NoOptions:
     pass
 
 
-def option(default: Any, help: str) -> Any:
-    """A documented rule option with its default."""
+def option(
+    default: Any,
+    help: str,
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    choices: tuple[str, ...] = (),
+) -> Any:
+    """A documented rule option with its default, and the values a configuration may give
+    it (checked when the configuration is read)."""
+    metadata = {"help": help, "minimum": minimum, "maximum": maximum, "choices": choices}
     if isinstance(default, list | dict | set):
-        return dataclasses.field(
-            default_factory=lambda: type(default)(default), metadata={"help": help}
-        )
-    return dataclasses.field(default=default, metadata={"help": help})
+        return dataclasses.field(default_factory=lambda: type(default)(default), metadata=metadata)
+    return dataclasses.field(default=default, metadata=metadata)
+
+
+def allowed_values(f: dataclasses.Field) -> str:
+    """What an option accepts, in words ("" when any value of its type will do)."""
+    minimum, maximum = f.metadata.get("minimum"), f.metadata.get("maximum")
+    if f.metadata.get("choices"):
+        return "one of " + ", ".join(f.metadata["choices"])
+    if minimum is not None and maximum is not None:
+        return f"from {minimum:g} to {maximum:g}"
+    if minimum is not None:
+        return f"{minimum:g} or more"
+    if maximum is not None:
+        return f"{maximum:g} or less"
+    return ""
+
+
+def value_allowed(f: dataclasses.Field, value: Any) -> bool:
+    minimum, maximum = f.metadata.get("minimum"), f.metadata.get("maximum")
+    choices = f.metadata.get("choices")
+    return (
+        (not choices or value in choices)
+        and (minimum is None or value >= minimum)
+        and (maximum is None or value <= maximum)
+    )
 
 
 class Rule:
@@ -149,7 +180,8 @@ def explain(rule: type[Rule]) -> str:
         lines += ["", "Options:"]
         for f in fields:
             default = f.default_factory() if callable(f.default_factory) else f.default
-            lines.append(f"  {f.name} (default: {default!r})")
+            allowed = allowed_values(f)
+            lines.append(f"  {f.name} (default: {default!r}{'; ' + allowed if allowed else ''})")
             lines.extend(
                 textwrap.wrap(
                     f.metadata.get("help", ""),

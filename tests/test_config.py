@@ -40,6 +40,20 @@ def test_pyproject_without_our_table_is_skipped(tmp_path):
         ({"rules": {"S006": {"severity": "fatal"}}}, "`rules.S006.severity` must be error"),
         ({"rules": {"S006": {"colour": 1}}}, "`rules.S006.colour`: unknown option"),
         ({"format": ["pdf"]}, "unknown format `pdf`"),
+        (
+            {"rules": {"near-duplicate-step": {"scorer": "foo"}}},
+            "`rules.near-duplicate-step.scorer` must be one of ratio, token-sort, token-set, "
+            "set-and-sort, not 'foo'",
+        ),
+        (
+            {"rules": {"D009": {"threshold": 7}}},
+            "`rules.D009.threshold` must be from 0 to 1, not 7.0",
+        ),
+        (
+            {"rules": {"D006": {"max-matches": -2}}},
+            "`rules.D006.max-matches` must be 0 or more, not -2",
+        ),
+        ({"rules": {"boilerplate": {"min-units": 1}}}, "must be 2 or more, not 1"),
     ],
 )
 def test_bad_configuration_names_the_key(table, message):

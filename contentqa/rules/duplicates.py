@@ -178,7 +178,7 @@ class DuplicateParagraph(_DuplicateRule):
 
     @dataclass(frozen=True)
     class Options:
-        min_words: int = option(3, "shortest paragraph, in words, that is compared")
+        min_words: int = option(3, "shortest paragraph, in words, that is compared", minimum=0)
 
     def check_library(self, library: LibraryContext) -> Iterator[Diagnostic]:
         for cluster in duplicate_analysis(library).paragraph_clusters:
@@ -206,7 +206,9 @@ class DuplicateSentence(_DuplicateRule):
 
     @dataclass(frozen=True)
     class Options:
-        min_words: int = option(4, "shortest sentence or item, in words, that is compared")
+        min_words: int = option(
+            4, "shortest sentence or item, in words, that is compared", minimum=0
+        )
 
     def check_library(self, library: LibraryContext) -> Iterator[Diagnostic]:
         for cluster in duplicate_analysis(library).sentence_clusters:
@@ -232,7 +234,7 @@ class DuplicateItem(_DuplicateRule):
 
     @dataclass(frozen=True)
     class Options:
-        min_words: int = option(3, "shortest item, in words, that is compared")
+        min_words: int = option(3, "shortest item, in words, that is compared", minimum=0)
 
     def check_library(self, library: LibraryContext) -> Iterator[Diagnostic]:
         for cluster in duplicate_analysis(library).item_clusters:
@@ -258,7 +260,9 @@ class ContainedParagraph(_DuplicateRule):
 
     @dataclass(frozen=True)
     class Options:
-        min_words: int = option(4, "shortest contained paragraph, in words, that is reported")
+        min_words: int = option(
+            4, "shortest contained paragraph, in words, that is reported", minimum=0
+        )
 
     def check_library(self, library: LibraryContext) -> Iterator[Diagnostic]:
         for found in duplicate_analysis(library).containments:
@@ -300,7 +304,9 @@ class Boilerplate(_DuplicateRule):
 
     @dataclass(frozen=True)
     class Options:
-        min_units: int = option(3, "distinct paragraphs a sentence must recur in to be boilerplate")
+        min_units: int = option(
+            3, "distinct paragraphs a sentence must recur in to be boilerplate", minimum=2
+        )
 
     def check_library(self, library: LibraryContext) -> Iterator[Diagnostic]:
         for passage in duplicate_analysis(library).passages:
@@ -387,7 +393,7 @@ class DuplicationLimit(_DuplicateRule):
 
 # A part of a composite pair counts as "matching" in the message from this score.
 MATCHING_PART = 0.6
-_SCORER_HELP = f"rapidfuzz scorer: one of {', '.join(SCORERS)}"
+_SCORER_HELP = "the rapidfuzz scorer that compares the normalized texts"
 
 
 @dataclass(frozen=True)
@@ -396,6 +402,7 @@ class _NearOptions:
         3,
         "most near-duplicates reported for one text, its closest earlier ones (0: all); each "
         "of its findings says how many more there are",
+        minimum=0,
     )
 
 
@@ -521,6 +528,7 @@ class CrowdedGuide(_DuplicateRule):
             250_000,
             "most similar pairs kept among one guide's texts of one level (0: no limit); a "
             "guide with more has that level's texts not compared with one another",
+            minimum=0,
         )
 
     def check_library(self, library: LibraryContext) -> Iterator[Diagnostic]:
@@ -600,9 +608,13 @@ class NearDuplicateStep(_NearRule):
 
     @dataclass(frozen=True)
     class Options(_NearOptions):
-        threshold: float = option(0.55, "lowest similarity (0..1) reported, as a warning")
-        error_threshold: float = option(0.62, "similarity from which the finding is an error")
-        scorer: str = option("ratio", _SCORER_HELP)
+        threshold: float = option(
+            0.55, "lowest similarity (0..1) reported, as a warning", minimum=0, maximum=1
+        )
+        error_threshold: float = option(
+            0.62, "similarity from which the finding is an error", minimum=0, maximum=1
+        )
+        scorer: str = option("ratio", _SCORER_HELP, choices=tuple(SCORERS))
 
     def pair_severity(self, pair: NearPair) -> Severity:
         return Severity.ERROR if pair.score >= self.options.error_threshold else Severity.WARNING
@@ -628,8 +640,8 @@ class NearDuplicateStrategy(_NearRule):
 
     @dataclass(frozen=True)
     class Options(_NearOptions):
-        threshold: float = option(0.62, "lowest similarity (0..1) reported")
-        scorer: str = option("ratio", _SCORER_HELP)
+        threshold: float = option(0.62, "lowest similarity (0..1) reported", minimum=0, maximum=1)
+        scorer: str = option("ratio", _SCORER_HELP, choices=tuple(SCORERS))
 
 
 @register
@@ -652,8 +664,8 @@ class NearDuplicateFaq(_NearRule):
 
     @dataclass(frozen=True)
     class Options(_NearOptions):
-        threshold: float = option(0.62, "lowest similarity (0..1) reported")
-        scorer: str = option("ratio", _SCORER_HELP)
+        threshold: float = option(0.62, "lowest similarity (0..1) reported", minimum=0, maximum=1)
+        scorer: str = option("ratio", _SCORER_HELP, choices=tuple(SCORERS))
 
 
 @register
@@ -676,9 +688,9 @@ class NearDuplicateParagraph(_NearRule):
 
     @dataclass(frozen=True)
     class Options(_NearOptions):
-        threshold: float = option(0.78, "lowest similarity (0..1) reported")
-        min_words: int = option(6, "shortest paragraph, in words, that is compared")
-        scorer: str = option("ratio", _SCORER_HELP)
+        threshold: float = option(0.78, "lowest similarity (0..1) reported", minimum=0, maximum=1)
+        min_words: int = option(6, "shortest paragraph, in words, that is compared", minimum=0)
+        scorer: str = option("ratio", _SCORER_HELP, choices=tuple(SCORERS))
 
 
 @register
@@ -701,9 +713,9 @@ class NearDuplicateItem(_NearRule):
 
     @dataclass(frozen=True)
     class Options(_NearOptions):
-        threshold: float = option(0.8, "lowest similarity (0..1) reported")
-        min_words: int = option(4, "shortest item, in words, that is compared")
-        scorer: str = option("ratio", _SCORER_HELP)
+        threshold: float = option(0.8, "lowest similarity (0..1) reported", minimum=0, maximum=1)
+        min_words: int = option(4, "shortest item, in words, that is compared", minimum=0)
+        scorer: str = option("ratio", _SCORER_HELP, choices=tuple(SCORERS))
 
 
 @register
@@ -726,9 +738,9 @@ class NearDuplicateSentence(_NearRule):
 
     @dataclass(frozen=True)
     class Options(_NearOptions):
-        threshold: float = option(0.78, "lowest similarity (0..1) reported")
-        min_words: int = option(6, "shortest sentence, in words, that is compared")
-        scorer: str = option("ratio", _SCORER_HELP)
+        threshold: float = option(0.78, "lowest similarity (0..1) reported", minimum=0, maximum=1)
+        min_words: int = option(6, "shortest sentence, in words, that is compared", minimum=0)
+        scorer: str = option("ratio", _SCORER_HELP, choices=tuple(SCORERS))
 
 
 @register
@@ -760,9 +772,11 @@ class ReusedPassage(_DuplicateRule):
 
     @dataclass(frozen=True)
     class Options(_NearOptions):
-        threshold: float = option(0.15, "lowest share (0..1) of the shorter text's 3-word runs")
-        min_shared: int = option(10, "fewest distinct 3-word runs the two texts share")
-        min_words: int = option(12, "shortest paragraph, in words, that is compared")
+        threshold: float = option(
+            0.15, "lowest share (0..1) of the shorter text's 3-word runs", minimum=0, maximum=1
+        )
+        min_shared: int = option(10, "fewest distinct 3-word runs the two texts share", minimum=0)
+        min_words: int = option(12, "shortest paragraph, in words, that is compared", minimum=0)
 
     def check_library(self, library: LibraryContext) -> Iterator[Diagnostic]:
         pairs = duplicate_analysis(library).near.get(self.level, ())

@@ -134,8 +134,8 @@ class PartReadability(_ReadabilityRule):
 
     @dataclass(frozen=True)
     class Options:
-        min_words: int = option(30, "parts with fewer words are not scored")
-        min_sentences: int = option(3, "parts with fewer sentences are not scored")
+        min_words: int = option(30, "parts with fewer words are not scored", minimum=0)
+        min_sentences: int = option(3, "parts with fewer sentences are not scored", minimum=0)
 
     def check(self, guide: GuideContext) -> Iterator[Diagnostic]:
         for pointer, scored in profile(guide).parts.items():
@@ -185,7 +185,7 @@ class LongSentence(_ReadabilityRule):
 
     @dataclass(frozen=True)
     class Options:
-        max_words: int = option(25, "longest sentence, in words, that is not reported")
+        max_words: int = option(25, "longest sentence, in words, that is not reported", minimum=1)
 
     def check(self, guide: GuideContext) -> Iterator[Diagnostic]:
         for sentence, counts in _sentences(guide):
@@ -220,8 +220,10 @@ class HardSentence(_ReadabilityRule):
 
     @dataclass(frozen=True)
     class Options:
-        grade_margin: float = option(6.0, "grades above the audience ceiling that count as hard")
-        min_words: int = option(10, "shorter sentences are not judged")
+        grade_margin: float = option(
+            6.0, "grades above the audience ceiling that count as hard", minimum=0
+        )
+        min_words: int = option(10, "shorter sentences are not judged", minimum=0)
 
     def check(self, guide: GuideContext) -> Iterator[Diagnostic]:
         ceiling = profile(guide).audience.max_grade + self.options.grade_margin
@@ -260,8 +262,8 @@ class LongParagraph(_ReadabilityRule):
 
     @dataclass(frozen=True)
     class Options:
-        max_words: int = option(120, "longest paragraph, in words")
-        max_sentences: int = option(6, "most sentences in one paragraph")
+        max_words: int = option(120, "longest paragraph, in words", minimum=1)
+        max_sentences: int = option(6, "most sentences in one paragraph", minimum=1)
 
     def check(self, guide: GuideContext) -> Iterator[Diagnostic]:
         for pointer, counts in profile(guide).unit_counts.items():
@@ -297,7 +299,7 @@ class WallOfText(_ReadabilityRule):
 
     @dataclass(frozen=True)
     class Options:
-        max_words: int = option(150, "most words in one step body")
+        max_words: int = option(150, "most words in one step body", minimum=1)
 
     def check(self, guide: GuideContext) -> Iterator[Diagnostic]:
         counts = profile(guide).unit_counts
@@ -379,7 +381,9 @@ class ReadingTimeMismatch(_ReadabilityRule):
 
     @dataclass(frozen=True)
     class Options:
-        tolerance: float = option(0.25, "allowed difference, as a share of the computed time")
+        tolerance: float = option(
+            0.25, "allowed difference, as a share of the computed time", minimum=0
+        )
 
     def check_library(self, library: LibraryContext) -> Iterator[Diagnostic]:
         analysis = duplicate_analysis(library)
@@ -436,7 +440,9 @@ class ThinContent(_ReadabilityRule):
 
     @dataclass(frozen=True)
     class Options:
-        min_words: int = option(12, "fewest own words a step or strategy body should have")
+        min_words: int = option(
+            12, "fewest own words a step or strategy body should have", minimum=0
+        )
 
     def check_library(self, library: LibraryContext) -> Iterator[Diagnostic]:
         masked = duplicate_analysis(library).masked_words
