@@ -32,8 +32,7 @@ class GuideContext:
     sentences: tuple[TextUnit, ...]
     config: Config = field(default_factory=Config, compare=False, repr=False)
     memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
-    # Results of the registered preparers, made in the per-file stage for library rules, which
-    # may take them out once read (a run's library stage reads them once).
+    # Results of the registered preparers, made in the per-file stage for library rules.
     prepared: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -79,6 +78,8 @@ class LibraryContext:
     guides: tuple[GuideContext, ...]
     config: Config = field(default_factory=Config)
     memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # The guides were handed over: rules may take their prepared values out once read.
+    take_prepared: bool = False
 
     def shared(self, key: str, compute: Callable[[], T]) -> T:
         """A run-wide result (the duplicate engine's) computed once for all library rules."""

@@ -238,7 +238,7 @@ def build_report(
         stats = {code: replace(entry) for code, entry in stats.items()}
     guides = tuple(r.guide for r in results if r.guide is not None)
     documents: dict[str, Document] = {g.file: g.document for g in guides}
-    library = LibraryContext(guides, config)
+    library = LibraryContext(guides, config, take_prepared=hand_over)
     library_findings = list(
         to_findings(run_library_rules(library, config, stats), "", documents, config)
     )

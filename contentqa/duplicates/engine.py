@@ -24,7 +24,7 @@ import itertools
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -141,7 +141,9 @@ class NearPair:
 @dataclass(frozen=True)
 class Crowded:
     """A guide whose texts of one level were not compared with one another: they hold more
-    similar pairs than ``Settings.max_pairs_per_guide`` (``texts``: how many it has)."""
+    similar pairs than ``Settings.max_pairs_per_guide``. ``texts``: how many it had to
+    compare (distinct, and long enough); ``level`` is ``question`` for FAQ questions, which
+    the item level compares apart."""
 
     level: str
     file: str
@@ -561,12 +563,22 @@ class _Context:
                 items = [u for u in units if u.kind in ("item", "question")]
                 questions = ((u, u.tokens) for u in items if u.kind == "question")
                 others = ((u, u.tokens) for u in items if u.kind != "question")
-                results = (self._near_level("item", others), self._near_level("item", questions))
+                others_result = self._near_level("item", others)
+                questions_result = self._near_level("item", questions)
                 pairs = sorted(
-                    (p for r in results for p in r.pairs if not _restates_own_title(p)),
+                    (
+                        p
+                        for r in (others_result, questions_result)
+                        for p in r.pairs
+                        if not _restates_own_title(p)
+                    ),
                     key=lambda p: (p.second.order, p.first.order),
                 )
-                return LevelResult(tuple(pairs), tuple(c for r in results for c in r.crowded))
+                crowded = (
+                    *others_result.crowded,
+                    *(replace(c, level="question") for c in questions_result.crowded),
+                )
+                return LevelResult(tuple(pairs), crowded)
 
             tasks["item"] = near_items
         if "sentence" in levels:
@@ -608,8 +620,12 @@ class _Context:
         out: dict[str, tuple[NearPair, ...]] = {}
         crowded = sorted(
             (c for result in raw.values() for c in result.crowded),
-            key=lambda c: (self.file_index[c.file], _LEVEL_COST.index(c.level)),
+            key=lambda c: (self.file_index[c.file], CROWDED_LEVELS.index(c.level)),
         )
+        # A crowded guide's steps (say) were not compared with one another: pairs of their
+        # items, paragraphs and sentences would list the template's repeats one by one.
+        collections = {level: collection for level, collection, _ in COMPOSITES}
+        templated = {(c.file, collections[c.level]) for c in crowded if c.level in collections}
         explained: set[frozenset[UnitId]] = set()
         # Passage reuse last: a near-duplicate sentence names the reused text more precisely.
         for level in (*(c[0] for c in COMPOSITES), "paragraph", "item", "sentence", "passage"):
@@ -620,7 +636,8 @@ class _Context:
                 for p in raw[level].pairs
                 if level in COMPOSITE_LEVELS
                 or (
-                    _pair_key(p, part_of) not in explained
+                    not _within_templated(p, templated)
+                    and _pair_key(p, part_of) not in explained
                     and _pair_key(p) not in explained
                     and (
                         level != "sentence"
@@ -658,45 +675,44 @@ class _Context:
         """
         n = len(seqs)
         limit = self.settings.max_pairs_per_guide
-        found: list[tuple[np.ndarray, np.ndarray]] = []  # (pairs, scores), later ones win
-        across = None
-        groups = list(by_file)
-        if n > self.settings.all_pairs_limit:
-            # Candidates before strings: a level's band keys and its strings are each about
-            # a tenth of the library stage's memory, and need not be held together.
-            across = minhash.pairs_from_keys(self._band_keys(seqs, params, sketch_rows))
+        groups = [(file, np.asarray(members, dtype=np.int64)) for file, members in by_file]
+        small = n <= self.settings.all_pairs_limit
+        # Candidates before strings: a level's band keys and its strings are each about a
+        # tenth of the library stage's memory, and need not be held together.
+        across = (
+            None if small else minhash.pairs_from_keys(self._band_keys(seqs, params, sketch_rows))
+        )
         strings = list(map(joined, seqs))
-        crowded: list[tuple[str, int]] = []
-        for file, members in groups:
-            if len(members) < 2:
-                continue
-            indices = np.asarray(members)
-            within = _pairs_within(scorer, [strings[k] for k in members], cutoff, limit)
-            if within is None:
-                crowded.append((file, len(members)))
-                if across is not None:
-                    held = np.zeros(n, dtype=bool)
-                    held[indices] = True
-                    across = across[~(held[across[:, 0]] & held[across[:, 1]])]
-                continue
-            rows, cols, scores = within
-            # Members increase, so each pair comes out as (lower, higher) index.
-            found.append((np.stack([indices[rows], indices[cols]], axis=1), scores))
-        if n <= self.settings.all_pairs_limit:
-            # A small pool: every pair across its guides too, the crowded guides' excepted.
-            crowded_files = {file for file, _ in crowded}
-            owners = np.full(n, -1)
-            for index, (file, members) in enumerate(groups):
-                if file in crowded_files:
-                    owners[np.asarray(members, dtype=np.int64)] = index
-            within = _pairs_within(scorer, strings, cutoff, 0)
-            assert within is not None
-            rows, cols, scores = within
-            kept = (owners[rows] < 0) | (owners[rows] != owners[cols])
-            found.insert(0, (np.stack([rows[kept], cols[kept]], axis=1), scores[kept]))
-        elif across is not None:
+        found: list[tuple[np.ndarray, np.ndarray]] = []  # (pairs, scores), later ones win
+        crowded: list[tuple[str, np.ndarray]] = []
+        if small:
+            everything = _pairs_within(scorer, strings, cutoff, 0)
+            assert everything is not None  # no limit
+            rows, cols, scores = everything
+            found.append((np.stack([rows, cols], axis=1), scores))
+            for file, members in groups:
+                held = _held(n, members)
+                if limit and np.count_nonzero(held[rows] & held[cols]) > limit:
+                    crowded.append((file, members))
+        else:
+            for file, members in groups:
+                if len(members) < 2:
+                    continue
+                within = _pairs_within(scorer, [strings[k] for k in members], cutoff, limit)
+                if within is None:
+                    crowded.append((file, members))
+                    continue
+                rows, cols, scores = within
+                # Members increase, so each pair comes out as (lower, higher) index.
+                found.append((np.stack([members[rows], members[cols]], axis=1), scores))
+        if crowded:
+            kept = _kept_apart(n, groups, crowded)
+            found = [(pairs[k], scores[k]) for pairs, scores in found for k in [kept(pairs)]]
+            if across is not None:
+                across = across[kept(across)]
+        if across is not None:
             found[:0] = _score_candidates(scorer, strings, across, cutoff)
-        return (*_sorted_pairs(found, n), crowded)
+        return (*_sorted_pairs(found, n), [(file, len(members)) for file, members in crowded])
 
     def _band_keys(
         self, seqs: Sequence[Sequence[str]], params: minhash.LshParams, rows: np.ndarray | None
@@ -750,22 +766,33 @@ class _Context:
             setting.threshold,
             self.settings.sentence_lsh if level == "sentence" else self.settings.lsh,
         )
+        apart = frozenset(file for file, _ in crowded)
         for i, j, score in zip(left.tolist(), right.tolist(), scores.tolist(), strict=True):
             if _numbers(texts[i]) != _numbers(texts[j]):
                 continue
-            pairs += self._pairs_between(level, distinct.members(i), distinct.members(j), score)
+            pairs += self._pairs_between(
+                level, distinct.members(i), distinct.members(j), score, apart
+            )
         return LevelResult(
             tuple(sorted(pairs, key=lambda p: (p.second.order, p.first.order))),
             tuple(Crowded(level, file, texts) for file, texts in crowded),
         )
 
     def _pairs_between(
-        self, level: str, left: list[TextUnit], right: list[TextUnit], score: float
+        self,
+        level: str,
+        left: list[TextUnit],
+        right: list[TextUnit],
+        score: float,
+        apart: frozenset[str] = frozenset(),
     ) -> Iterator[NearPair]:
         """A pair for every holder of one text and every holder of the other, first in
-        document order first. Anchors are made here, for the few texts that pair up."""
+        document order first, except two holders in one of the files ``apart`` (crowded
+        guides). Anchors are made here, for the few texts that pair up."""
         for a in map(self.anchor, left):
             for b in map(self.anchor, right):
+                if a.file == b.file and a.file in apart:
+                    continue
                 first, second = sorted((a, b), key=lambda x: x.order)
                 yield NearPair(level, first, second, score)
 
@@ -1108,6 +1135,8 @@ COMPOSITE_LEVELS = frozenset(level for level, _, _ in COMPOSITES)
 PARALLEL_MIN_UNITS = 50_000
 PARALLEL_MAX_UNITS = 250_000
 _LEVEL_COST = ("step", "sentence", "paragraph", "passage", "item", "strategy", "faq")
+# The order of a guide's crowded levels in a report: whole parts first, then finer texts.
+CROWDED_LEVELS = ("step", "strategy", "faq", "paragraph", "item", "question", "sentence")
 # How far under the composite threshold a pair's whole-text score may be and still be scored
 # part by part (measured on the labeled set: no labeled pair is lost at this margin).
 COMPOSITE_PREFILTER_MARGIN = 0.3
@@ -1124,6 +1153,15 @@ def _pair_key(pair: NearPair, lift=lambda pointer: pointer) -> frozenset[UnitId]
     return frozenset(
         {(pair.first.file, lift(pair.first.pointer)), (pair.second.file, lift(pair.second.pointer))}
     )
+
+
+def _within_templated(pair: NearPair, templated: set[tuple[str, str]]) -> bool:
+    """Both sides in one guide's collection (``steps``...) whose parts were crowded."""
+    first, second = pair.first, pair.second
+    if first.file != second.file or not templated:
+        return False
+    collection = first.pointer.split("/", 2)[1]
+    return second.pointer.split("/", 2)[1] == collection and (first.file, collection) in templated
 
 
 def _restates_own_title(pair: NearPair) -> bool:
@@ -1327,6 +1365,37 @@ def _pairs_within(
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
     rows, cols, scores = (np.concatenate(parts) for parts in zip(*found, strict=True))
     return rows, cols, scores
+
+
+def _held(n: int, members: np.ndarray) -> np.ndarray:
+    held = np.zeros(n, dtype=bool)
+    held[members] = True
+    return held
+
+
+def _kept_apart(
+    n: int,
+    groups: Sequence[tuple[str, np.ndarray]],
+    crowded: Sequence[tuple[str, np.ndarray]],
+) -> Callable[[np.ndarray], np.ndarray]:
+    """Which of some index pairs stay once crowded guides' texts are no longer compared with
+    one another: a pair goes when one crowded guide holds both texts and no other guide
+    (not crowded) holds either, since that guide's pairs are compared as usual (the pairs
+    of holders within the crowded guide go when they are made)."""
+    crowded_files = {file for file, _ in crowded}
+    open_texts = np.zeros(n, dtype=bool)
+    for file, members in groups:
+        if file not in crowded_files:
+            open_texts[members] = True
+    masks = [_held(n, members) & ~open_texts for _, members in crowded]
+
+    def kept(pairs: np.ndarray) -> np.ndarray:
+        keep = np.ones(len(pairs), dtype=bool)
+        for closed in masks:
+            keep &= ~(closed[pairs[:, 0]] & closed[pairs[:, 1]])
+        return keep
+
+    return kept
 
 
 # Candidate pairs scored per batch: a large library proposes tens of millions, and the

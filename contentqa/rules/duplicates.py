@@ -77,10 +77,11 @@ def engine_settings(config: Config, files: int = 1) -> Settings:
 def duplicate_analysis(library: LibraryContext) -> Analysis:
     def compute() -> Analysis:
         guides = [(g.file, g.units, g.sentences) for g in library.guides]
-        # Handed over rather than shared: the engine drops a banding's keys once the levels
-        # reading them are done (a fifth of the library stage's memory), which it could not
-        # while the guides still held them.
-        sketches = (g.prepared.pop("duplicates.sketches", None) or () for g in library.guides)
+        # Handed over when the run allows it: the engine drops a banding's keys once the
+        # levels reading them are done (a fifth of the library stage's memory), which it
+        # could not while the guides still held them.
+        take = dict.pop if library.take_prepared else dict.get
+        sketches = (take(g.prepared, "duplicates.sketches", None) or () for g in library.guides)
         return analyze(guides, engine_settings(library.config, len(guides)), sketches)
 
     return library.shared("duplicates", compute)
@@ -501,21 +502,29 @@ class _NearRule(_DuplicateRule):
 class CrowdedGuide(_DuplicateRule):
     """A guide too repetitive for its near-duplicates to be listed pair by pair.
 
-    **What it finds.** A guide whose steps, strategies, FAQ entries, paragraphs, items or
-    sentences hold more than ``max-pairs`` similar pairs among themselves at one level: a
-    template filled in hundreds of times. Pairs are counted at the level's first comparison
-    (for steps, strategies and FAQ entries, their whole text, from 0.3 under the rule's
-    threshold). That level's texts are then not compared with one another (nor paired by the
-    blocking index), and this one finding says so; comparisons with other guides, the other
-    levels and every exact-duplicate rule still run. Set ``max-pairs`` to 0, or disable the
-    rule, to compare every pair whatever it costs.
+    **What it finds.** A guide whose steps, strategies, FAQ entries, paragraphs, items, FAQ
+    questions or sentences hold more than ``max-pairs`` similar pairs among themselves at
+    one level: a template filled in hundreds of times. Pairs are counted among the texts the
+    level compares (distinct, and long enough), at its first comparison (for steps,
+    strategies and FAQ entries, their whole text, from 0.3 under the rule's threshold).
+    That level's texts are then not compared with one another, and this finding says so.
+    When steps (or strategies, or FAQ entries) are crowded, the pairs of paragraphs, items
+    and sentences inside them are not listed either, as inside a pair of near-duplicate
+    steps. Comparisons with other guides, the other levels and every exact-duplicate rule
+    still run; a text the guide shares word for word with a guide that is not crowded is
+    compared as that guide's.
+
+    Set ``max-pairs`` to 0, or disable the rule in the configuration, to compare every pair
+    whatever it costs. Suppressing a finding (per file, or in the guide) hides the notice
+    only: the limit still applies.
 
     **Why it matters.** Such a guide's near-duplicate pairs grow with the square of its
     length: 3,000 templated steps took three and a half minutes and 10 GB of memory, almost
     all of it pairs that no writer reads. Rewriting the template is the fix.
 
-    **Example.** ``near-duplicate steps were not compared within this guide: its 3,000 steps
-    hold more than 250,000 similar pairs (max-pairs); they repeat one template``.
+    **Example.** ``near-duplicate steps were not compared within this guide: the 3,000 steps
+    it has to compare hold more than 250,000 similar pairs (max-pairs); they repeat one
+    template``.
     """
 
     code = "D015"
@@ -538,9 +547,10 @@ class CrowdedGuide(_DuplicateRule):
                 pointer="",
                 file=crowded.file,
                 message=(
-                    f"near-duplicate {what} were not compared within this guide: its "
-                    f"{crowded.texts:,} {what} hold more than {self.options.max_pairs:,} "
-                    f"similar pairs (max-pairs); they repeat one template"
+                    f"near-duplicate {what} were not compared within this guide: the "
+                    f"{crowded.texts:,} {what} it has to compare hold more than "
+                    f"{self.options.max_pairs:,} similar pairs (max-pairs); they repeat one "
+                    f"template"
                 ),
                 key=f"crowded:{crowded.level}",
             )
@@ -552,6 +562,7 @@ _LEVEL_NOUNS = {
     "faq": "FAQ entries",
     "paragraph": "paragraphs",
     "item": "items",
+    "question": "FAQ questions",
     "sentence": "sentences",
 }
 

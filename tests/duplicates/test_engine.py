@@ -99,3 +99,20 @@ def test_a_guide_over_the_pair_limit_keeps_no_pair_within_it(all_pairs_limit):
     assert kept == {
         (i, j) for i, j in everything if not (owner[i] == owner[j] and owner[i] in dropped)
     }
+
+
+@pytest.mark.parametrize("all_pairs_limit", [0, 10_000])
+def test_a_text_shared_with_a_guide_not_crowded_is_compared_as_its_own(all_pairs_limit):
+    """Guide A's six templated texts make 15 pairs, over a limit of 10; guide C holds A's
+    first text too. A's texts are not compared with one another, except that shared text,
+    which C compares as usual: the same pairs from a small pool and from LSH."""
+    parts = ("hinge", "latch", "panel", "cover", "bolt", "clamp")
+    template = "tighten the {} on the left side of the case until it stops moving"
+    texts = [tuple(template.format(part).split()) for part in parts]
+    texts += [("water", "the", "basil", "every", "morning"), ("sing", "loudly")]
+    groups = [("a.json", list(range(6))), ("c.json", [0, 6, 7])]
+    settings = Settings(all_pairs_limit=all_pairs_limit, max_pairs_per_guide=10)
+    context = _Context(settings, [])
+    left, right, _, crowded = context._similar_pairs(texts, groups, "ratio", 0.6, settings.lsh)
+    assert crowded == [("a.json", 6)]
+    assert list(zip(left.tolist(), right.tolist(), strict=True)) == [(0, k) for k in range(1, 6)]

@@ -76,11 +76,20 @@ def test_a_guide_with_more_similar_pairs_than_max_pairs_gets_one_finding(tmp_pat
     table = {"rules": {"crowded-guide": {"max-pairs": 20}}}  # the 7 steps make 21 pairs
     findings = run([path], parse_config(table)).findings
     crowded = [f for f in findings if f.code == "D015"]
-    assert [f.message for f in crowded if "steps" in f.message] == [
-        "near-duplicate steps were not compared within this guide: its 7 steps hold more "
-        "than 20 similar pairs (max-pairs); they repeat one template"
-    ]
+    # One per level over the limit: the steps, and their bodies as paragraphs and sentences.
+    assert (
+        "near-duplicate steps were not compared within this guide: the 7 steps it has to "
+        "compare hold more than 20 similar pairs (max-pairs); they repeat one template"
+    ) in [f.message for f in crowded]
+    assert sorted(f.message.split()[1] for f in crowded) == ["paragraphs", "sentences", "steps"]
     assert crowded[0].severity.value == "warning" and crowded[0].line == 1
-    assert not [f for f in findings if f.code == "D006"]
+    # Nor are the pairs of their paragraphs and sentences listed one by one instead.
+    near = {"D006", "D007", "D008", "D009", "D010", "D011", "D014"}
+    assert not [f for f in findings if f.code in near]
+    unlimited = run([path], parse_config({"rules": {"crowded-guide": {"max-pairs": 0}}}))
+    assert {f.code for f in unlimited.findings} & near == {"D006"}
+    assert [f.code for f in findings if f.code not in near | {"D015"}] == [
+        f.code for f in unlimited.findings if f.code not in near
+    ]
     at_the_limit = {"rules": {"crowded-guide": {"max-pairs": 21}}}
     assert _near_steps(path, at_the_limit) == _near_steps(path, {}) != []
