@@ -698,7 +698,9 @@ class _Context:
             for file, members in groups:
                 if len(members) < 2:
                     continue
-                within = _pairs_within(scorer, [strings[k] for k in members], cutoff, limit)
+                within = _pairs_within(
+                    scorer, [strings[k] for k in members.tolist()], cutoff, limit
+                )
                 if within is None:
                     crowded.append((file, members))
                     continue

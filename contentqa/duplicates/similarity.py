@@ -84,11 +84,7 @@ _THREADED_BATCH = 5_000
 
 def score_matrix(name: str, strings: Sequence[str], cutoff: float = 0.0) -> np.ndarray:
     """Scores (0..1) of every string against every other, as a square matrix."""
-    scorer = SCORERS[name]
-    if scorer is _set_and_sort:
-        return np.array([[scorer(a, b, processor=None) for b in strings] for a in strings]) / 100
-    raw = cdist(strings, strings, scorer=scorer, processor=None, score_cutoff=cutoff * 100)
-    return raw.astype(np.float64) / 100.0
+    return score_rows(name, strings, strings, cutoff)
 
 
 def score_rows(
