@@ -352,7 +352,9 @@ def _coerce(value: Any, default: Any, where: str) -> Any:
 def _type_word(default: Any) -> str:
     if isinstance(default, bool):
         return "true or false"
-    if isinstance(default, int | float):
+    if isinstance(default, int):
+        return "a whole number"
+    if isinstance(default, float):
         return "a number"
     if isinstance(default, list | tuple):
         return "a list"

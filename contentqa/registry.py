@@ -181,7 +181,8 @@ def explain(rule: type[Rule]) -> str:
         for f in fields:
             default = f.default_factory() if callable(f.default_factory) else f.default
             allowed = allowed_values(f)
-            lines.append(f"  {f.name} (default: {default!r}{'; ' + allowed if allowed else ''})")
+            name = f.name.replace("_", "-")  # as the configuration spells it
+            lines.append(f"  {name} (default: {default!r}{'; ' + allowed if allowed else ''})")
             lines.extend(
                 textwrap.wrap(
                     f.metadata.get("help", ""),

@@ -76,6 +76,7 @@ def test_sketches_made_in_the_workers_change_nothing(tmp_path):
     plain = [check_file(path, config, prepare=False) for path in paths]
     assert not any(r.guide.prepared for r in plain)
     with_sketches = _bytes(build_report(prepared, config))
+    assert all(r.guide.prepared["duplicates.sketches"] for r in prepared)  # left as given
     assert with_sketches == _bytes(build_report(plain, config))
     assert '"code": "D006"' in with_sketches and '"code": "D009"' in with_sketches
 

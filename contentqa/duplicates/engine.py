@@ -670,8 +670,9 @@ class _Context:
         row of each text's band keys among the sketches, if known (-1 where not).
 
         A guide whose texts hold more than ``max_pairs_per_guide`` similar pairs among them
-        (a template filled in a thousand times) has none of them kept: their number, and
-        the time and memory they take, grow with the square of the guide's length.
+        (a template filled in a thousand times) is crowded: their number, and the time and
+        memory they take, grow with the square of the guide's length. Pairs of texts only
+        that guide holds are not kept (see ``_kept_apart``).
         """
         n = len(seqs)
         limit = self.settings.max_pairs_per_guide
@@ -1381,21 +1382,21 @@ def _kept_apart(
     crowded: Sequence[tuple[str, np.ndarray]],
 ) -> Callable[[np.ndarray], np.ndarray]:
     """Which of some index pairs stay once crowded guides' texts are no longer compared with
-    one another: a pair goes when one crowded guide holds both texts and no other guide
-    (not crowded) holds either, since that guide's pairs are compared as usual (the pairs
-    of holders within the crowded guide go when they are made)."""
+    one another: a pair goes when both texts are held by one crowded guide and by no other.
+    A text another guide holds too is compared as that guide's (the pairs of holders
+    within the crowded guide go when they are made)."""
     crowded_files = {file for file, _ in crowded}
-    open_texts = np.zeros(n, dtype=bool)
-    for file, members in groups:
-        if file not in crowded_files:
-            open_texts[members] = True
-    masks = [_held(n, members) & ~open_texts for _, members in crowded]
+    holders = np.zeros(n, dtype=np.int64)
+    owner = np.full(n, -1, dtype=np.int64)
+    for index, (file, members) in enumerate(groups):
+        holders[members] += 1
+        if file in crowded_files:
+            owner[members] = index
+    owner[holders != 1] = -1
 
     def kept(pairs: np.ndarray) -> np.ndarray:
-        keep = np.ones(len(pairs), dtype=bool)
-        for closed in masks:
-            keep &= ~(closed[pairs[:, 0]] & closed[pairs[:, 1]])
-        return keep
+        first, second = owner[pairs[:, 0]], owner[pairs[:, 1]]
+        return (first < 0) | (first != second)
 
     return kept
 

@@ -82,7 +82,8 @@ def _markdown(rule: type[Rule]) -> str:
         lines += ["", "**Options**", ""]
         for f in fields:
             default = f.default_factory() if callable(f.default_factory) else f.default
-            lines.append(f"- `{f.name}` (default: `{default!r}`): {f.metadata.get('help', '')}")
+            name = f.name.replace("_", "-")
+            lines.append(f"- `{name}` (default: `{default!r}`): {f.metadata.get('help', '')}")
     return "\n".join(lines).rstrip() + "\n"
 
 

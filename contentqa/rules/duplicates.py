@@ -70,7 +70,8 @@ def engine_settings(config: Config, files: int = 1) -> Settings:
         near=near,
         all_pairs_limit=config.all_pairs_limit,
         jobs=effective_jobs(config.jobs, files),
-        max_pairs_per_guide=opts("D015").max_pairs if config.enabled("D015") else 0,
+        # A limit on cost, so it holds whether or not its notice (D015) is reported.
+        max_pairs_per_guide=opts("D015").max_pairs,
     )
 
 
@@ -511,12 +512,14 @@ class CrowdedGuide(_DuplicateRule):
     When steps (or strategies, or FAQ entries) are crowded, the pairs of paragraphs, items
     and sentences inside them are not listed either, as inside a pair of near-duplicate
     steps. Comparisons with other guides, the other levels and every exact-duplicate rule
-    still run; a text the guide shares word for word with a guide that is not crowded is
-    compared as that guide's.
+    still run, and a text the guide shares word for word with another guide is compared as
+    that guide's. Reused wording (``D014``) is not limited: two paragraphs of a crowded guide
+    that are near-duplicates may then be reported as a reused passage. Two guides filled in
+    from one template are each within the limit against the other: their pairs across the
+    two guides are all compared and reported.
 
-    Set ``max-pairs`` to 0, or disable the rule in the configuration, to compare every pair
-    whatever it costs. Suppressing a finding (per file, or in the guide) hides the notice
-    only: the limit still applies.
+    Set ``max-pairs`` to 0 to compare every pair whatever it costs. The limit holds whether
+    or not this rule is selected, disabled or suppressed: those hide the notice only.
 
     **Why it matters.** Such a guide's near-duplicate pairs grow with the square of its
     length: 3,000 templated steps took three and a half minutes and 10 GB of memory, almost

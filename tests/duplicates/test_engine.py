@@ -116,3 +116,23 @@ def test_a_text_shared_with_a_guide_not_crowded_is_compared_as_its_own(all_pairs
     left, right, _, crowded = context._similar_pairs(texts, groups, "ratio", 0.6, settings.lsh)
     assert crowded == [("a.json", 6)]
     assert list(zip(left.tolist(), right.tolist(), strict=True)) == [(0, k) for k in range(1, 6)]
+
+
+@pytest.mark.parametrize("all_pairs_limit", [0, 10_000])
+def test_a_text_two_crowded_guides_share_keeps_its_pairs_across_them(all_pairs_limit):
+    """Guides A and B, six templated texts each, share their first: each is crowded over a
+    limit of 10, but the shared text is held by two guides, so its pairs stay (the pairs of
+    its holders within A or within B go when they are made)."""
+    template = "tighten the {} on the {} side of the case until it stops moving"
+    left_parts = ("hinge", "latch", "panel", "cover", "bolt", "clamp")
+    texts = [tuple(template.format(part, "left").split()) for part in left_parts]
+    right_parts = ("strap", "plate", "knob", "lever", "spring")
+    texts += [tuple(template.format(part, "right").split()) for part in right_parts]
+    groups = [("a.json", list(range(6))), ("b.json", [0, *range(6, 11)])]
+    settings = Settings(all_pairs_limit=all_pairs_limit, max_pairs_per_guide=10)
+    context = _Context(settings, [])
+    left, right, _, crowded = context._similar_pairs(texts, groups, "ratio", 0.6, settings.lsh)
+    assert crowded == [("a.json", 6), ("b.json", 6)]
+    pairs = set(zip(left.tolist(), right.tolist(), strict=True))
+    assert {(0, k) for k in range(1, 11)} <= pairs
+    assert not {(i, j) for i, j in pairs if 0 < i < j < 6 or 6 <= i < j}

@@ -91,5 +91,8 @@ def test_a_guide_with_more_similar_pairs_than_max_pairs_gets_one_finding(tmp_pat
     assert [f.code for f in findings if f.code not in near | {"D015"}] == [
         f.code for f in unlimited.findings if f.code not in near
     ]
+    # A limit on cost: it holds when only D006 is selected, with no notice.
+    selected = run([path], parse_config({**table, "select": ["D006"]})).findings
+    assert selected == ()
     at_the_limit = {"rules": {"crowded-guide": {"max-pairs": 21}}}
     assert _near_steps(path, at_the_limit) == _near_steps(path, {}) != []
