@@ -31,7 +31,14 @@ from typing import Any
 
 from contentqa.model import Severity
 from contentqa.readability.audience import BUILTIN_AUDIENCES, Audience
-from contentqa.registry import Rule, all_rules, allowed_values, find_rule, value_allowed
+from contentqa.registry import (
+    Rule,
+    all_rules,
+    allowed_values,
+    find_rule,
+    option_name,
+    value_allowed,
+)
 from contentqa.report import FORMATS
 
 FAIL_ON_CHOICES = ("error", "warning", "info", "never")
@@ -308,7 +315,7 @@ def _parse_rules(value: Any, where: str) -> dict[str, RuleSetting]:
 def _parse_rule_setting(rule: type[Rule], table: Mapping[str, Any], where: str) -> RuleSetting:
     severity = None
     overrides: dict[str, Any] = {}
-    fields = {f.name.replace("_", "-"): f for f in rule.option_fields()}
+    fields = {option_name(f): f for f in rule.option_fields()}
     for key, value in table.items():
         if key == "severity":
             if value not in {s.value for s in Severity}:

@@ -49,6 +49,11 @@ def option(
     return dataclasses.field(default=default, metadata=metadata)
 
 
+def option_name(f: dataclasses.Field) -> str:
+    """An option's name as the configuration spells it (``max-pairs``)."""
+    return f.name.replace("_", "-")
+
+
 def allowed_values(f: dataclasses.Field) -> str:
     """What an option accepts, in words ("" when any value of its type will do)."""
     minimum, maximum = f.metadata.get("minimum"), f.metadata.get("maximum")
@@ -181,8 +186,9 @@ def explain(rule: type[Rule]) -> str:
         for f in fields:
             default = f.default_factory() if callable(f.default_factory) else f.default
             allowed = allowed_values(f)
-            name = f.name.replace("_", "-")  # as the configuration spells it
-            lines.append(f"  {name} (default: {default!r}{'; ' + allowed if allowed else ''})")
+            lines.append(
+                f"  {option_name(f)} (default: {default!r}{'; ' + allowed if allowed else ''})"
+            )
             lines.extend(
                 textwrap.wrap(
                     f.metadata.get("help", ""),

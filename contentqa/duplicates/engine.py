@@ -624,8 +624,7 @@ class _Context:
         )
         # A crowded guide's steps (say) were not compared with one another: pairs of their
         # items, paragraphs and sentences would list the template's repeats one by one.
-        collections = {level: collection for level, collection, _ in COMPOSITES}
-        templated = {(c.file, collections[c.level]) for c in crowded if c.level in collections}
+        templated = {(c.file, COLLECTIONS[c.level]) for c in crowded if c.level in COLLECTIONS}
         explained: set[frozenset[UnitId]] = set()
         # Passage reuse last: a near-duplicate sentence names the reused text more precisely.
         for level in (*(c[0] for c in COMPOSITES), "paragraph", "item", "sentence", "passage"):
@@ -692,8 +691,8 @@ class _Context:
             rows, cols, scores = everything
             found.append((np.stack([rows, cols], axis=1), scores))
             for file, members in groups:
-                held = _held(n, members)
-                if limit and np.count_nonzero(held[rows] & held[cols]) > limit:
+                inside = np.isin(rows, members) & np.isin(cols, members)
+                if limit and np.count_nonzero(inside) > limit:
                     crowded.append((file, members))
         else:
             for file, members in groups:
@@ -1060,7 +1059,7 @@ class Sketches:
 
 def part_texts(units: Sequence[TextUnit], level: str) -> list[tuple[str, ...]]:
     """The whole (unmasked) text of each composite part of ``level``, in document order."""
-    collection = next(c for name, c, _ in COMPOSITES if name == level)
+    collection = COLLECTIONS[level]
     mine = [(u, u.tokens) for u in units if u.pointer.startswith(f"/{collection}/")]
     return [flatten(f) for f in composite_fields(mine).values()]
 
@@ -1128,6 +1127,7 @@ COMPOSITES: tuple[tuple[str, str, tuple[tuple[str, str, float], ...]], ...] = (
 )
 _COMPOSITE_COLLECTIONS = ("/steps/", "/strategies/", "/faq/")
 COMPOSITE_LEVELS = frozenset(level for level, _, _ in COMPOSITES)
+COLLECTIONS = {level: collection for level, collection, _ in COMPOSITES}  # step -> steps
 # Outside this range of units, the near-duplicate levels run one after another in this
 # process. Below it, starting processes costs more than it saves. Above it, the copies cost
 # too much memory: a forked process writes the reference count of every object it reads, so
@@ -1368,12 +1368,6 @@ def _pairs_within(
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
     rows, cols, scores = (np.concatenate(parts) for parts in zip(*found, strict=True))
     return rows, cols, scores
-
-
-def _held(n: int, members: np.ndarray) -> np.ndarray:
-    held = np.zeros(n, dtype=bool)
-    held[members] = True
-    return held
 
 
 def _kept_apart(

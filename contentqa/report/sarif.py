@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import quote
 
 from contentqa.model import Finding, Location, Report, Severity, Span
-from contentqa.registry import Rule, all_rules, explain
+from contentqa.registry import Rule, all_rules, explain, option_name
 from contentqa.report import json_text
 
 SARIF_VERSION = "2.1.0"
@@ -82,8 +82,8 @@ def _markdown(rule: type[Rule]) -> str:
         lines += ["", "**Options**", ""]
         for f in fields:
             default = f.default_factory() if callable(f.default_factory) else f.default
-            name = f.name.replace("_", "-")
-            lines.append(f"- `{name}` (default: `{default!r}`): {f.metadata.get('help', '')}")
+            text = f.metadata.get("help", "")
+            lines.append(f"- `{option_name(f)}` (default: `{default!r}`): {text}")
     return "\n".join(lines).rstrip() + "\n"
 
 
