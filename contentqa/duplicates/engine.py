@@ -471,6 +471,7 @@ class _Context:
         """Each unit's tokens without boilerplate, approved passages and filler items, in the
         order of ``units``: the unit's own tuple when nothing is masked."""
         masked_sentences = _identities((*boilerplate, *approvals))
+        masked_files = _files_of((*boilerplate, *approvals))
         # An action item pasted into many steps is filler; a repeated title is not (it names
         # the part, and a step copied whole must still be recognised as the same step).
         filler_items = {
@@ -484,18 +485,22 @@ class _Context:
         emptied = filler_items | self.approved_units
         out: list[tuple[str, ...]] = []
         for unit in units:
-            uid = self.uid(unit)
-            if uid in emptied:
+            if emptied and (unit.file, unit.pointer) in emptied:
                 out.append(())
             elif unit.kind in PARAGRAPH_KINDS:
-                out.append(self._tokens_without(unit, masked_sentences))
+                out.append(self._tokens_without(unit, masked_sentences, masked_files))
             else:
                 out.append(unit.tokens)
         return out
 
-    def _tokens_without(self, paragraph: TextUnit, sentences: set[int]) -> tuple[str, ...]:
-        """The paragraph's tokens without those of ``sentences`` (identities): its own tuple
-        when none of them is in it, as in most of a library's hundreds of thousands."""
+    def _tokens_without(
+        self, paragraph: TextUnit, sentences: set[int], files: set[str]
+    ) -> tuple[str, ...]:
+        """The paragraph's tokens without those of ``sentences`` (identities), which are in
+        ``files``: its own tuple when none of them is in it, as in most of a library's
+        hundreds of thousands."""
+        if paragraph.file not in files:
+            return paragraph.tokens
         kept = [s.tokens for s in self.sentences_of(self.uid(paragraph)) if id(s) not in sentences]
         tokens = tuple(itertools.chain.from_iterable(kept))
         return paragraph.tokens if tokens == paragraph.tokens else tokens
@@ -519,10 +524,22 @@ class _Context:
         copies |= {self.uid(c.short) for c in containments}
 
         tasks: dict[str, Callable[[], LevelResult]] = {}
+        # The units of each collection, by index: a library's steps hold hundreds of
+        # thousands, and each level reads its own twice.
+        in_collection: dict[str, array[int]] = defaultdict(lambda: array("i"))
+        if COMPOSITE_LEVELS & levels.keys():
+            for k, unit in enumerate(units):
+                collection = _collection_of(unit.pointer)
+                if collection:
+                    in_collection[collection].append(k)
         for level, collection, parts in COMPOSITES:
             if level in levels:
+                indices = in_collection[collection]
                 tasks[level] = functools.partial(
-                    self._near_composites, level, collection, parts, units, masked
+                    self._near_composites,
+                    level,
+                    parts,
+                    lambda indices=indices: ((units[k], masked[k]) for k in indices),
                 )
         # Each level gathers its own texts: in a forked process when there are two jobs.
         if "paragraph" in levels:
@@ -541,9 +558,11 @@ class _Context:
             def reused_passages() -> LevelResult:
                 # Sentences already reported word for word (and boilerplate) are left out:
                 # what remains shared is reworded reuse.
-                reported = _identities((*boilerplate, *sentence_clusters, *approvals))
+                reported_groups = (*boilerplate, *sentence_clusters, *approvals)
+                reported = _identities(reported_groups)
+                reported_files = _files_of(reported_groups)
                 entries = (
-                    (u, self._tokens_without(u, reported))
+                    (u, self._tokens_without(u, reported, reported_files))
                     for u in units
                     if u.kind in PARAGRAPH_KINDS
                     and self.uid(u) not in copies
@@ -826,25 +845,17 @@ class _Context:
     def _near_composites(
         self,
         level: str,
-        collection: str,
         parts: tuple[tuple[str, str, float], ...],
-        units: list[TextUnit],
-        masked: list[tuple[str, ...]],
+        mine: Callable[[], Iterator[tuple[TextUnit, tuple[str, ...]]]],
     ) -> LevelResult:
+        """Near-duplicate parts of one collection, whose units ``mine()`` gives with the
+        tokens to compare."""
         setting = self.settings.near[level]
         scorer = get_scorer(setting.scorer)
         labels: dict[UnitId, str] = {}
         item_texts: dict[UnitId, list[str]] = defaultdict(list)
         first_units: dict[UnitId, UnitId] = {}
         masked_parts: set[UnitId] = set()
-        prefix = f"/{collection}/"
-
-        def mine() -> Iterator[tuple[TextUnit, tuple[str, ...]]]:
-            # Read twice rather than listed: a library's steps hold hundreds of thousands.
-            return (
-                (u, t) for u, t in zip(units, masked, strict=True) if u.pointer.startswith(prefix)
-            )
-
         composites = composite_fields(mine())
         for unit, tokens in mine():
             part, field_name = _part_and_field(unit.pointer)
@@ -978,6 +989,15 @@ def composite_fields(
 
 
 @functools.cache  # a library repeats the same few thousand pointers in every guide
+def _collection_of(pointer: str) -> str:
+    """``/steps/3/body/0`` -> ``steps``; "" outside the composite collections."""
+    for collection in COLLECTIONS.values():
+        if pointer.startswith(f"/{collection}/"):
+            return collection
+    return ""
+
+
+@functools.cache
 def _part_and_field(pointer: str) -> tuple[str, str]:
     """``/steps/3/body/0`` -> (``/steps/3``, ``body``), ``/steps/3`` -> (``/steps/3``, "")."""
     pieces = pointer.split("/", 4)
@@ -1262,6 +1282,11 @@ def _identities(groups: Iterable[Cluster | Approval]) -> set[int]:
     """The ``id`` of every occurrence in ``groups``: a sentence is one object from the segment
     stage on, and its identity is far cheaper to hash than its file, pointer and span."""
     return {id(m) for group in groups for m in group.occurrences}
+
+
+def _files_of(groups: Iterable[Cluster | Approval]) -> set[str]:
+    """The files holding an occurrence of ``groups``."""
+    return {m.file for group in groups for m in group.occurrences}
 
 
 # A 3-word run in this many distinct paragraphs is a stock phrase for reused-passage (D014).
