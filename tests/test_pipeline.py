@@ -4,6 +4,7 @@ import dataclasses
 import json
 import pickle
 
+import pytest
 from conftest import FIXTURES, GUIDES, SEED_GUIDE, load_json
 
 from contentqa.config import Config, parse_config
@@ -79,6 +80,35 @@ def test_sketches_made_in_the_workers_change_nothing(tmp_path):
     assert all(r.guide.prepared["duplicates.sketches"] for r in prepared)  # left as given
     assert with_sketches == _bytes(build_report(plain, config))
     assert '"code": "D006"' in with_sketches and '"code": "D009"' in with_sketches
+
+
+@pytest.mark.parametrize("max_pairs", [None, 2])
+def test_pairs_scored_in_the_workers_change_nothing(tmp_path, monkeypatch, max_pairs):
+    """A guide's pairs of paragraphs, items and sentences scored in the per-file stage are
+    taken as they are, and the library stage scores the rest (texts masking changed, levels
+    over the guide's limit of pairs): the same report as scoring every guide there."""
+    from contentqa.duplicates import engine
+
+    paths = _library(tmp_path, copies=3) + discover([DUPLICATE_FIXTURES])
+    table = {} if max_pairs is None else {"rules": {"crowded-guide": {"max-pairs": max_pairs}}}
+    config = dataclasses.replace(parse_config(table), all_pairs_limit=0)
+    prepared = [check_file(path, config, prepare=True) for path in paths]
+    plain = [check_file(path, config, prepare=False) for path in paths]
+    calls: list[int] = []
+    scored = engine._pairs_within
+
+    def counted(scorer, texts, cutoff, limit):
+        calls.append(len(texts))
+        return scored(scorer, texts, cutoff, limit)
+
+    monkeypatch.setattr(engine, "_pairs_within", counted)
+    with_pairs = _bytes(build_report(prepared, config))
+    taken_over = len(calls)
+    assert with_pairs == _bytes(build_report(plain, config))
+    assert 0 < taken_over < len(calls) - taken_over  # scored here for some guides only
+    if max_pairs:
+        assert '"code": "D015"' in with_pairs
+    assert '"code": "D009"' in with_pairs and '"code": "D010"' in with_pairs
 
 
 def test_pairs_scored_one_by_one_match_the_score_matrix(tmp_path, monkeypatch):

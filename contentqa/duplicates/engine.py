@@ -25,6 +25,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 
@@ -200,9 +201,11 @@ def analyze(
     They are read once, and their keys released as soon as no level needs them."""
     units = [unit for _, guide_units, _ in guides for unit in guide_units]
     ctx = _Context(settings, guides)
-    for (_, guide_units, guide_sentences), guide_sketches in zip(guides, sketches, strict=False):
+    for index, ((_, guide_units, guide_sentences), guide_sketches) in enumerate(
+        zip(guides, sketches, strict=False)
+    ):
         for sketch in guide_sketches:
-            ctx.add_sketch(sketch, guide_units, guide_sentences)
+            ctx.add_sketch(sketch, index, guide_units, guide_sentences)
 
     approved_keys = {a.key: a for a in settings.approved}
     paragraphs = [u for u in units if u.kind in PARAGRAPH_KINDS]
@@ -310,14 +313,25 @@ class _Context:
         self.sketch_ids: dict[minhash.LshParams, list[tuple[np.ndarray, int]]] = defaultdict(list)
         self.sketch_id_index: dict[minhash.LshParams, tuple[np.ndarray, np.ndarray]] = {}
         self.part_rows: dict[tuple[str, str], tuple[int, tuple[int, ...]]] = {}
+        # Per banding and guide (by index): the first row of a sketch, its number of rows, the
+        # levels whose pairs among them were scored in the per-file stage (bits), and those.
+        self.sketch_pairs: dict[minhash.LshParams, dict[int, list[tuple]]] = defaultdict(dict)
 
     def add_sketch(
-        self, sketch: Sketches, units: Sequence[TextUnit], sentences: Sequence[TextUnit]
+        self,
+        sketch: Sketches,
+        guide: int,
+        units: Sequence[TextUnit],
+        sentences: Sequence[TextUnit],
     ) -> None:
         params = sketch.params
         offset = self.sketch_count.get(params, 0)
         self.sketch_keys[params].append(sketch.keys)
         self.sketch_count[params] = offset + len(sketch.keys)
+        if sketch.paired_levels:
+            self.sketch_pairs[params].setdefault(guide, []).append(
+                (offset, len(sketch.keys), sketch.paired_levels, sketch.pairs, sketch.pair_scores)
+            )
         if sketch.part_rows:
             file = units[0].file if units else ""
             for level, rows in sketch.part_rows:
@@ -337,6 +351,7 @@ class _Context:
             self.sketch_count,
             self.sketch_ids,
             self.sketch_id_index,
+            self.sketch_pairs,
         ):
             if params is None:
                 table.clear()
@@ -550,7 +565,7 @@ class _Context:
                     for u, tokens in zip(units, masked, strict=True)
                     if u.kind in PARAGRAPH_KINDS and self.uid(u) not in copies
                 )
-                return self._near_level("paragraph", entries)
+                return self._near_level("paragraph", entries, "paragraph")
 
             tasks["paragraph"] = near_paragraphs
         if "passage" in levels:
@@ -582,8 +597,8 @@ class _Context:
                 items = [u for u in units if u.kind in ("item", "question")]
                 questions = ((u, u.tokens) for u in items if u.kind == "question")
                 others = ((u, u.tokens) for u in items if u.kind != "question")
-                others_result = self._near_level("item", others)
-                questions_result = self._near_level("item", questions)
+                others_result = self._near_level("item", others, "item")
+                questions_result = self._near_level("item", questions, "question")
                 pairs = sorted(
                     (
                         p
@@ -611,7 +626,7 @@ class _Context:
                     for s in self.sentences_of(self.uid(u))
                     if id(s) not in boiler
                 )
-                return self._near_level("sentence", entries)
+                return self._near_level("sentence", entries, "sentence")
 
             tasks["sentence"] = near_sentences
         if PARALLEL_MIN_UNITS <= len(units) <= PARALLEL_MAX_UNITS and self.settings.jobs > 1:
@@ -675,6 +690,7 @@ class _Context:
         cutoff: float,
         params: minhash.LshParams,
         sketch_rows: np.ndarray | None = None,
+        paired_level: str = "",
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[tuple[str, int]]]:
         """Index pairs ``i < j`` scoring at least ``cutoff``, sorted, as three arrays (``i``,
         ``j`` and the score): a large level finds hundreds of thousands. Last, the files
@@ -686,6 +702,9 @@ class _Context:
         2-grams proposes; its recall is measured by ``benchmarks/run.py``. ``by_file`` holds,
         per file, the indices of the texts it holds, in increasing order; ``sketch_rows``, the
         row of each text's band keys among the sketches, if known (-1 where not).
+        ``paired_level``: the level of ``SKETCHED_LEVELS`` these texts are, whose pairs
+        within a guide come scored with its sketches where the guide's texts are all
+        sketched ones.
 
         A guide whose texts hold more than ``max_pairs_per_guide`` similar pairs among them
         (a template filled in a thousand times) is crowded: their number, and the time and
@@ -696,10 +715,11 @@ class _Context:
         limit = self.settings.max_pairs_per_guide
         groups = [(file, np.asarray(members, dtype=np.int64)) for file, members in by_file]
         small = n <= self.settings.all_pairs_limit
+        rows_known = None if small else self._sketch_rows(seqs, params, sketch_rows)
         # Candidates before strings: a level's band keys and its strings are each about a
         # tenth of the library stage's memory, and need not be held together.
         across = (
-            None if small else minhash.pairs_from_keys(self._band_keys(seqs, params, sketch_rows))
+            None if small else minhash.pairs_from_keys(self._band_keys(seqs, params, rows_known))
         )
         strings = list(map(joined, seqs))
         found: list[tuple[np.ndarray, np.ndarray]] = []  # (pairs, scores), later ones win
@@ -714,12 +734,18 @@ class _Context:
                 if limit and np.count_nonzero(inside) > limit:
                     crowded.append((file, members))
         else:
+            scored_in_guide = self._scored_in_guide(paired_level, params, rows_known)
             for file, members in groups:
                 if len(members) < 2:
                     continue
-                within = _pairs_within(
-                    scorer, [strings[k] for k in members.tolist()], cutoff, limit
-                )
+                within = scored_in_guide(file, members)
+                if within is not None:
+                    if limit and len(within[0]) > limit:
+                        within = None
+                else:
+                    within = _pairs_within(
+                        scorer, [strings[k] for k in members.tolist()], cutoff, limit
+                    )
                 if within is None:
                     crowded.append((file, members))
                     continue
@@ -735,21 +761,65 @@ class _Context:
             found[:0] = _score_candidates(scorer, strings, across, cutoff)
         return (*_sorted_pairs(found, n), [(file, len(members)) for file, members in crowded])
 
+    def _sketch_rows(
+        self, seqs: Sequence[Sequence[str]], params: minhash.LshParams, rows: np.ndarray | None
+    ) -> np.ndarray | None:
+        """Each text's row among the sketches of ``params`` (-1 where not sketched): ``rows``
+        if given, else looked up by identity; None without sketches."""
+        if not self.sketch_count.get(params):
+            return None
+        if rows is not None:
+            return rows
+        rows = np.full(len(seqs), -1, dtype=np.int64)
+        ids, id_rows = self._id_index(params)
+        if len(ids):
+            wanted = np.fromiter(map(id, seqs), np.uint64, len(seqs))
+            at = np.minimum(np.searchsorted(ids, wanted), len(ids) - 1)
+            found = ids[at] == wanted
+            rows[found] = id_rows[at[found]]
+        return rows
+
+    def _scored_in_guide(
+        self, level: str, params: minhash.LshParams, rows: np.ndarray | None
+    ) -> Callable[[str, np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray] | None]:
+        """A lookup of a guide's similar pairs among its texts ``members`` of ``level``, as
+        scored with its sketches (positions in ``members``, as ``_pairs_within`` gives
+        them), or None where they were not: a text not among the guide's own sketched ones
+        (changed by masking, or first held by another guide) is compared here."""
+        by_guide = self.sketch_pairs.get(params, {}) if level and rows is not None else {}
+        if not by_guide:
+            return lambda file, members: None
+        code = SKETCHED_LEVELS.index(level)
+
+        none = np.zeros(0, dtype=np.int64)
+
+        def lookup(file: str, members: np.ndarray) -> tuple[np.ndarray, ...] | None:
+            for offset, count, levels, pairs, scores in by_guide.get(self.file_index[file], ()):
+                if not levels >> code & 1:
+                    continue
+                mine = rows[members] - offset
+                if mine.min() < 0 or mine.max() >= count:
+                    return None
+                if pairs is None:
+                    return none, none, np.zeros(0)
+                position = np.full(count, -1, dtype=np.int64)
+                position[mine] = np.arange(len(members))
+                level = pairs[:, 0] == code
+                a, b = position[pairs[level, 1]], position[pairs[level, 2]]
+                kept = (a >= 0) & (b >= 0)
+                a, b = a[kept], b[kept]
+                return np.minimum(a, b), np.maximum(a, b), scores[level][kept]
+            return None
+
+        return lookup
+
     def _band_keys(
         self, seqs: Sequence[Sequence[str]], params: minhash.LshParams, rows: np.ndarray | None
     ) -> np.ndarray:
-        """LSH band keys of ``seqs``: their sketches' ``rows`` if given (-1 where unknown),
-        else looked up by identity; computed where not found."""
-        if not self.sketch_count.get(params):
-            return minhash.band_keys(seqs, params)
+        """LSH band keys of ``seqs``: their sketches' ``rows`` (-1 where not sketched, None
+        without sketches); computed where not found."""
         if rows is None:
-            rows = np.full(len(seqs), -1, dtype=np.int64)
-            ids, id_rows = self._id_index(params)
-            if len(ids):
-                wanted = np.fromiter(map(id, seqs), np.uint64, len(seqs))
-                at = np.minimum(np.searchsorted(ids, wanted), len(ids) - 1)
-                found = ids[at] == wanted
-                rows[found] = id_rows[at[found]]
+            return minhash.band_keys(seqs, params)
         known = rows >= 0
         out = np.empty((len(seqs), params.bands), dtype=np.uint32)
         _gather_rows(self.sketch_keys[params], rows, np.flatnonzero(known), out)
@@ -772,10 +842,12 @@ class _Context:
         return self.sketch_id_index[params]
 
     def _near_level(
-        self, level: str, entries: Iterable[tuple[TextUnit, Sequence[str]]]
+        self, level: str, entries: Iterable[tuple[TextUnit, Sequence[str]]], paired_level: str
     ) -> LevelResult:
         """Near-duplicate pairs among ``entries`` (holder, tokens), read once: a generator
-        spares the level a list of a million pairs."""
+        spares the level a list of a million pairs. ``paired_level``: which of the pairs
+        scored with the guides' sketches these are (questions are compared with the item
+        level's settings)."""
         setting = self.settings.near[level]
         distinct = _Distinct((a, t) for a, t in entries if len(t) >= setting.min_words)
         texts = distinct.texts
@@ -786,6 +858,7 @@ class _Context:
             setting.scorer,
             setting.threshold,
             self.settings.sentence_lsh if level == "sentence" else self.settings.lsh,
+            paired_level=paired_level,
         )
         apart = frozenset(file for file, _ in crowded)
         for i, j, score in zip(left.tolist(), right.tolist(), scores.tolist(), strict=True):
@@ -1068,6 +1141,11 @@ class Sketches:
     keys: np.ndarray
     refs: tuple[int, ...] = ()
     part_rows: tuple[tuple[str, tuple[int, ...]], ...] = ()
+    # The similar pairs among the rows' texts in each level of ``SKETCHED_LEVELS`` whose bit
+    # ``paired_levels`` sets (see ``_pairs_in_guide``).
+    pairs: np.ndarray | None = None
+    pair_scores: np.ndarray | None = None
+    paired_levels: int = 0
 
     def texts_in(
         self, units: Sequence[TextUnit], sentences: Sequence[TextUnit]
@@ -1088,19 +1166,28 @@ def sketch_guide(
     units: Sequence[TextUnit], sentences: Sequence[TextUnit], settings: Settings
 ) -> tuple[Sketches, ...]:
     """Band keys of every text the near-duplicate layers may compare across guides, as long
-    as no masking changes it: units and sentences, and whole composite parts."""
+    as no masking changes it: units and sentences, and whole composite parts; and the similar
+    pairs among the guide's paragraphs, items, questions and sentences."""
     near = settings.near
 
     def long_enough(level: str, tokens: tuple[str, ...]) -> bool:
         return level in near and len(tokens) >= near[level].min_words
 
     levels = tuple(level for level, _, _ in COMPOSITES if level in near)
-    unit_refs: dict[tuple[str, ...], int] = {}
+    unit_rows: dict[tuple[str, ...], int] = {}  # text -> row
+    unit_refs: list[int] = []
+    level_rows: dict[str, dict[int, None]] = defaultdict(dict)  # level -> its rows, in order
     for ref, unit in enumerate(units):
-        if (unit.kind in PARAGRAPH_KINDS and long_enough("paragraph", unit.tokens)) or (
-            unit.kind in ("item", "question") and long_enough("item", unit.tokens)
-        ):
-            unit_refs.setdefault(unit.tokens, ref)
+        if unit.kind in PARAGRAPH_KINDS and long_enough("paragraph", unit.tokens):
+            level = "paragraph"
+        elif unit.kind in ("item", "question") and long_enough("item", unit.tokens):
+            level = unit.kind
+        else:
+            continue
+        row = unit_rows.setdefault(unit.tokens, len(unit_rows))
+        if row == len(unit_refs):
+            unit_refs.append(ref)
+        level_rows[level][row] = None
     sentence_refs: dict[tuple[str, ...], int] = {}
     for ref, sentence in enumerate(sentences, start=len(units)):
         if long_enough("sentence", sentence.tokens):
@@ -1113,27 +1200,76 @@ def sketch_guide(
         (level, tuple(part_index.setdefault(t, len(part_index)) if t else -1 for t in texts))
         for level, texts in parts.items()
     )
-    texts = [*unit_refs, *sentence_refs, *part_index]
+    texts = [*unit_rows, *sentence_refs, *part_index]
     # A one-sentence paragraph is its own sentence: each distinct text is signed once.
     distinct: dict[tuple[str, ...], int] = {}
     rows = [distinct.setdefault(text, len(distinct)) for text in texts]
     sig = minhash.signatures(list(distinct), settings.lsh.num_perm)[rows]
-    units_end, sentences_end = len(unit_refs), len(unit_refs) + len(sentence_refs)
+    units_end, sentences_end = len(unit_rows), len(unit_rows) + len(sentence_refs)
+    sentence_texts = list(sentence_refs)
     return (
         Sketches(
             settings.lsh,
             minhash.keys_of(sig[:units_end], settings.lsh),
-            refs=tuple(unit_refs.values()),
+            refs=tuple(unit_refs),
+            **_pairs_in_guide(list(unit_rows), level_rows, settings),
         ),
         Sketches(
             settings.sentence_lsh,
             minhash.keys_of(sig[units_end:sentences_end], settings.sentence_lsh),
             refs=tuple(sentence_refs.values()),
+            **_pairs_in_guide(
+                sentence_texts, {"sentence": dict.fromkeys(range(len(sentence_texts)))}, settings
+            ),
         ),
         Sketches(
             settings.lsh, minhash.keys_of(sig[sentences_end:], settings.lsh), part_rows=part_rows
         ),
     )
+
+
+# The levels whose pairs within one guide are scored with the guide's sketches, by code.
+SKETCHED_LEVELS = ("paragraph", "item", "question", "sentence")
+_LEVEL_SETTING = {"question": "item"}  # questions are compared with the item level's setting
+
+
+def _pairs_in_guide(
+    texts: Sequence[tuple[str, ...]], level_rows: dict[str, dict[int, None]], settings: Settings
+) -> dict[str, Any]:
+    """Every similar pair of one guide's sketched ``texts`` in each level (given by its rows),
+    scored where the guide is checked: the library stage takes them as they are, for the
+    texts masking leaves unchanged. A level whose pairs pass the guide's limit is left to
+    the library stage, which decides on what remains after masking.
+
+    As ``Sketches`` fields: ``pairs`` (level code, row, row) and ``pair_scores``, None when
+    there are none (most guides: a library holds thousands), and the levels' bits."""
+    found: list[tuple[np.ndarray, np.ndarray]] = []
+    known = 0
+    for level, rows in level_rows.items():
+        setting = settings.near.get(_LEVEL_SETTING.get(level, level))
+        if setting is None or len(rows) < 2:
+            continue
+        where = np.fromiter(rows, np.int64, len(rows))
+        within = _pairs_within(
+            setting.scorer,
+            [joined(texts[row]) for row in rows],
+            setting.threshold,
+            settings.max_pairs_per_guide,
+        )
+        if within is None:
+            continue
+        code = SKETCHED_LEVELS.index(level)
+        known |= 1 << code
+        a, b, scores = within
+        if len(a):
+            found.append((np.stack([np.full(len(a), code), where[a], where[b]], 1), scores))
+    if not found:
+        return {"paired_levels": known}
+    return {
+        "pairs": np.concatenate([p for p, _ in found]).astype(np.int32),
+        "pair_scores": np.concatenate([s for _, s in found]),
+        "paired_levels": known,
+    }
 
 
 COMPOSITES: tuple[tuple[str, str, tuple[tuple[str, str, float], ...]], ...] = (
