@@ -6,6 +6,7 @@ report -> Report. All are frozen so no stage can change what an earlier stage pr
 
 from __future__ import annotations
 
+import operator
 import sys
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -30,6 +31,21 @@ class Category(StrEnum):
     STYLE = "style"
 
 
+def _pickled_by_fields(cls: type) -> type:
+    """Pickle instances of a slotted dataclass as the call that makes them: a run sends
+    hundreds of thousands of spans, locations and findings between processes, and the
+    default (a ``__setstate__`` that looks the fields up for every instance) is about 2.5
+    times slower to load."""
+    values = operator.attrgetter(*cls.__slots__)
+
+    def __reduce__(self: Any) -> tuple:
+        return (cls, values(self))
+
+    cls.__reduce__ = __reduce__  # type: ignore[method-assign]
+    return cls
+
+
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True, order=True)
 class Span:
     """A half-open character range ``[start, end)`` inside one string value."""
@@ -41,6 +57,7 @@ class Span:
         return [self.start, self.end]
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True, order=True)
 class Position:
     """1-based line and column in a source file."""
@@ -49,6 +66,7 @@ class Position:
     column: int
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Location:
     """Another place a finding refers to (the other copies of a duplicate, say)."""
@@ -88,6 +106,7 @@ class Diagnostic:
     position: Position | None = None
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Finding:
     code: str
