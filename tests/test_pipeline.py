@@ -84,9 +84,9 @@ def test_sketches_made_in_the_workers_change_nothing(tmp_path):
 
 @pytest.mark.parametrize("max_pairs", [None, 2])
 def test_pairs_scored_in_the_workers_change_nothing(tmp_path, monkeypatch, max_pairs):
-    """A guide's pairs of paragraphs, items and sentences scored in the per-file stage are
-    taken as they are, and the library stage scores the rest (texts masking changed, levels
-    over the guide's limit of pairs): the same report as scoring every guide there."""
+    """A guide's pairs of paragraphs, items, sentences and parts scored in the per-file stage
+    are taken as they are, and the library stage scores the rest (texts masking changed,
+    levels over the guide's limit of pairs): the same report as scoring every guide there."""
     from contentqa.duplicates import engine
 
     paths = _library(tmp_path, copies=3) + discover([DUPLICATE_FIXTURES])
@@ -108,7 +108,8 @@ def test_pairs_scored_in_the_workers_change_nothing(tmp_path, monkeypatch, max_p
     assert 0 < taken_over < len(calls) - taken_over  # scored here for some guides only
     if max_pairs:
         assert '"code": "D015"' in with_pairs
-    assert '"code": "D009"' in with_pairs and '"code": "D010"' in with_pairs
+    for code in ("D006", "D009", "D010", "D011"):
+        assert f'"code": "{code}"' in with_pairs
 
 
 def test_pairs_scored_one_by_one_match_the_score_matrix(tmp_path, monkeypatch):

@@ -956,6 +956,7 @@ class _Context:
             setting.threshold - COMPOSITE_PREFILTER_MARGIN,
             self.settings.lsh,
             self._part_sketch_rows(level, ids, by_file, masked_parts),
+            paired_level=level,
         )
         crowded_parts = tuple(Crowded(level, file, texts) for file, texts in crowded)
         if not len(left):
@@ -1167,7 +1168,7 @@ def sketch_guide(
 ) -> tuple[Sketches, ...]:
     """Band keys of every text the near-duplicate layers may compare across guides, as long
     as no masking changes it: units and sentences, and whole composite parts; and the similar
-    pairs among the guide's paragraphs, items, questions and sentences."""
+    pairs among the guide's paragraphs, items, questions, sentences and parts."""
     near = settings.near
 
     def long_enough(level: str, tokens: tuple[str, ...]) -> bool:
@@ -1200,6 +1201,13 @@ def sketch_guide(
         (level, tuple(part_index.setdefault(t, len(part_index)) if t else -1 for t in texts))
         for level, texts in parts.items()
     )
+    # Parts are compared one by one, not as distinct texts: their pairs are scored here only
+    # when each part has a text of its own.
+    part_levels = {
+        level: dict.fromkeys(rows)
+        for level, rows in part_rows
+        if -1 not in rows and len(set(rows)) == len(rows)
+    }
     texts = [*unit_rows, *sentence_refs, *part_index]
     # A one-sentence paragraph is its own sentence: each distinct text is signed once.
     distinct: dict[tuple[str, ...], int] = {}
@@ -1223,13 +1231,16 @@ def sketch_guide(
             ),
         ),
         Sketches(
-            settings.lsh, minhash.keys_of(sig[sentences_end:], settings.lsh), part_rows=part_rows
+            settings.lsh,
+            minhash.keys_of(sig[sentences_end:], settings.lsh),
+            part_rows=part_rows,
+            **_pairs_in_guide(list(part_index), part_levels, settings),
         ),
     )
 
 
 # The levels whose pairs within one guide are scored with the guide's sketches, by code.
-SKETCHED_LEVELS = ("paragraph", "item", "question", "sentence")
+SKETCHED_LEVELS = ("paragraph", "item", "question", "sentence", "step", "strategy", "faq")
 _LEVEL_SETTING = {"question": "item"}  # questions are compared with the item level's setting
 
 
@@ -1237,7 +1248,8 @@ def _pairs_in_guide(
     texts: Sequence[tuple[str, ...]], level_rows: dict[str, dict[int, None]], settings: Settings
 ) -> dict[str, Any]:
     """Every similar pair of one guide's sketched ``texts`` in each level (given by its rows),
-    scored where the guide is checked: the library stage takes them as they are, for the
+    scored where the guide is checked, at the level's cutoff (a composite part's rough first
+    pass: see ``_near_composites``): the library stage takes them as they are, for the
     texts masking leaves unchanged. A level whose pairs pass the guide's limit is left to
     the library stage, which decides on what remains after masking.
 
@@ -1253,7 +1265,7 @@ def _pairs_in_guide(
         within = _pairs_within(
             setting.scorer,
             [joined(texts[row]) for row in rows],
-            setting.threshold,
+            setting.threshold - (COMPOSITE_PREFILTER_MARGIN if level in COMPOSITE_LEVELS else 0),
             settings.max_pairs_per_guide,
         )
         if within is None:
