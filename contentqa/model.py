@@ -37,9 +37,10 @@ def _pickled_by_fields(cls: type) -> type:
     default (a ``__setstate__`` that looks the fields up for every instance) is about 2.5
     times slower to load."""
     values = operator.attrgetter(*cls.__slots__)
+    assert len(cls.__slots__) > 1  # attrgetter gives one field's value alone, not in a tuple
 
     def __reduce__(self: Any) -> tuple:
-        return (cls, values(self))
+        return (type(self), values(self))
 
     cls.__reduce__ = __reduce__  # type: ignore[method-assign]
     return cls

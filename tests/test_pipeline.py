@@ -82,15 +82,32 @@ def test_sketches_made_in_the_workers_change_nothing(tmp_path):
     assert '"code": "D006"' in with_sketches and '"code": "D009"' in with_sketches
 
 
-@pytest.mark.parametrize("max_pairs", [None, 2])
-def test_pairs_scored_in_the_workers_change_nothing(tmp_path, monkeypatch, max_pairs):
+APPROVED = "This approved paragraph is fine to repeat in every single guide we publish."
+EMPTY_TEXTS = {  # a paragraph masked to nothing, an item of no words, both compared
+    "approved-boilerplate": [{"text": APPROVED, "reason": "house style"}],
+    "rules": {"D009": {"threshold": 0.0, "min-words": 0}, "D010": {"min-words": 0}},
+}
+
+
+@pytest.mark.parametrize(
+    "table",
+    [{}, {"rules": {"crowded-guide": {"max-pairs": 2}}}, EMPTY_TEXTS],
+    ids=["defaults", "max-pairs", "empty-texts"],
+)
+def test_pairs_scored_in_the_workers_change_nothing(tmp_path, monkeypatch, table):
     """A guide's pairs of paragraphs, items, sentences and parts scored in the per-file stage
     are taken as they are, and the library stage scores the rest (texts masking changed,
     levels over the guide's limit of pairs): the same report as scoring every guide there."""
     from contentqa.duplicates import engine
 
     paths = _library(tmp_path, copies=3) + discover([DUPLICATE_FIXTURES])
-    table = {} if max_pairs is None else {"rules": {"crowded-guide": {"max-pairs": max_pairs}}}
+    # In place of a guide whose texts no other guide holds and no masking changes.
+    guide = DUPLICATE_FIXTURES / "bake-a-loaf-of-bread.json"
+    edited = load_json(guide)
+    edited["intro"].append(APPROVED)
+    edited["steps"][0]["action_items"].append("—")
+    (tmp_path / "bake-edited.json").write_text(json.dumps(edited), encoding="utf-8")
+    paths = [tmp_path / "bake-edited.json", *(p for p in paths if p != guide)]
     config = dataclasses.replace(parse_config(table), all_pairs_limit=0)
     prepared = [check_file(path, config, prepare=True) for path in paths]
     plain = [check_file(path, config, prepare=False) for path in paths]
@@ -106,7 +123,7 @@ def test_pairs_scored_in_the_workers_change_nothing(tmp_path, monkeypatch, max_p
     taken_over = len(calls)
     assert with_pairs == _bytes(build_report(plain, config))
     assert 0 < taken_over < len(calls) - taken_over  # scored here for some guides only
-    if max_pairs:
+    if "crowded-guide" in table.get("rules", {}):
         assert '"code": "D015"' in with_pairs
     for code in ("D006", "D009", "D010", "D011"):
         assert f'"code": "{code}"' in with_pairs

@@ -25,7 +25,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -278,6 +278,18 @@ def analyze(
     )
 
 
+class _GuidePairs(NamedTuple):
+    """The pairs one sketch of a guide holds (see ``Sketches``), its rows placed among the
+    sketches of its banding."""
+
+    first_row: int
+    rows: int
+    levels: int
+    pairs: np.ndarray | None
+    scores: np.ndarray | None
+    row_levels: np.ndarray | None
+
+
 class _Context:
     def __init__(self, settings: Settings, guides: Sequence[GuideTexts]) -> None:
         self.settings = settings
@@ -313,9 +325,8 @@ class _Context:
         self.sketch_ids: dict[minhash.LshParams, list[tuple[np.ndarray, int]]] = defaultdict(list)
         self.sketch_id_index: dict[minhash.LshParams, tuple[np.ndarray, np.ndarray]] = {}
         self.part_rows: dict[tuple[str, str], tuple[int, tuple[int, ...]]] = {}
-        # Per banding and guide (by index): the first row of a sketch, its number of rows, the
-        # levels whose pairs among them were scored in the per-file stage (bits), and those.
-        self.sketch_pairs: dict[minhash.LshParams, dict[int, list[tuple]]] = defaultdict(dict)
+        # Per banding and guide (by index): the pairs its sketches hold.
+        self.sketch_pairs: dict[minhash.LshParams, dict[int, list[_GuidePairs]]] = defaultdict(dict)
 
     def add_sketch(
         self,
@@ -330,7 +341,14 @@ class _Context:
         self.sketch_count[params] = offset + len(sketch.keys)
         if sketch.paired_levels:
             self.sketch_pairs[params].setdefault(guide, []).append(
-                (offset, len(sketch.keys), sketch.paired_levels, sketch.pairs, sketch.pair_scores)
+                _GuidePairs(
+                    offset,
+                    len(sketch.keys),
+                    sketch.paired_levels,
+                    sketch.pairs,
+                    sketch.pair_scores,
+                    sketch.row_levels,
+                )
             )
         if sketch.part_rows:
             file = units[0].file if units else ""
@@ -513,10 +531,14 @@ class _Context:
     ) -> tuple[str, ...]:
         """The paragraph's tokens without those of ``sentences`` (identities), which are in
         ``files``: its own tuple when none of them is in it, as in most of a library's
-        hundreds of thousands."""
+        hundreds of thousands (a paragraph's tokens may hold more than its sentences':
+        "™" is no sentence, but reads "tm")."""
         if paragraph.file not in files:
             return paragraph.tokens
-        kept = [s.tokens for s in self.sentences_of(self.uid(paragraph)) if id(s) not in sentences]
+        own = self.sentences_of(self.uid(paragraph))
+        if not any(id(s) in sentences for s in own):
+            return paragraph.tokens
+        kept = [s.tokens for s in own if id(s) not in sentences]
         tokens = tuple(itertools.chain.from_iterable(kept))
         return paragraph.tokens if tokens == paragraph.tokens else tokens
 
@@ -794,21 +816,23 @@ class _Context:
         none = np.zeros(0, dtype=np.int64)
 
         def lookup(file: str, members: np.ndarray) -> tuple[np.ndarray, ...] | None:
-            for offset, count, levels, pairs, scores in by_guide.get(self.file_index[file], ()):
-                if not levels >> code & 1:
+            for known in by_guide.get(self.file_index[file], ()):
+                if not known.levels >> code & 1:
                     continue
-                mine = rows[members] - offset
-                if mine.min() < 0 or mine.max() >= count:
+                mine = rows[members] - known.first_row
+                if mine.min() < 0 or mine.max() >= known.rows:
                     return None
-                if pairs is None:
+                if known.row_levels is not None and not np.all(known.row_levels[mine] >> code & 1):
+                    return None
+                if known.pairs is None:
                     return none, none, np.zeros(0)
-                position = np.full(count, -1, dtype=np.int64)
+                position = np.full(known.rows, -1, dtype=np.int64)
                 position[mine] = np.arange(len(members))
-                level = pairs[:, 0] == code
-                a, b = position[pairs[level, 1]], position[pairs[level, 2]]
+                at_level = known.pairs[:, 0] == code
+                a, b = position[known.pairs[at_level, 1]], position[known.pairs[at_level, 2]]
                 kept = (a >= 0) & (b >= 0)
                 a, b = a[kept], b[kept]
-                return np.minimum(a, b), np.maximum(a, b), scores[level][kept]
+                return np.minimum(a, b), np.maximum(a, b), known.scores[at_level][kept]
             return None
 
         return lookup
@@ -1147,6 +1171,8 @@ class Sketches:
     pairs: np.ndarray | None = None
     pair_scores: np.ndarray | None = None
     paired_levels: int = 0
+    # Per row, the bits of the levels its text is compared at, when a sketch holds several.
+    row_levels: np.ndarray | None = None
 
     def texts_in(
         self, units: Sequence[TextUnit], sentences: Sequence[TextUnit]
@@ -1159,7 +1185,7 @@ class Sketches:
 def part_texts(units: Sequence[TextUnit], level: str) -> list[tuple[str, ...]]:
     """The whole (unmasked) text of each composite part of ``level``, in document order."""
     collection = COLLECTIONS[level]
-    mine = [(u, u.tokens) for u in units if u.pointer.startswith(f"/{collection}/")]
+    mine = [(u, u.tokens) for u in units if _collection_of(u.pointer) == collection]
     return [flatten(f) for f in composite_fields(mine).values()]
 
 
@@ -1189,10 +1215,18 @@ def sketch_guide(
         if row == len(unit_refs):
             unit_refs.append(ref)
         level_rows[level][row] = None
-    sentence_refs: dict[tuple[str, ...], int] = {}
+    sentence_rows: dict[tuple[str, ...], int] = {}  # text -> row
+    sentence_refs: list[int] = []
+    # The sentence level compares the sentences of paragraphs only.
+    paragraph_pointers = {u.pointer for u in units if u.kind in PARAGRAPH_KINDS}
+    in_paragraphs: dict[int, None] = {}
     for ref, sentence in enumerate(sentences, start=len(units)):
         if long_enough("sentence", sentence.tokens):
-            sentence_refs.setdefault(sentence.tokens, ref)
+            row = sentence_rows.setdefault(sentence.tokens, len(sentence_rows))
+            if row == len(sentence_refs):
+                sentence_refs.append(ref)
+            if sentence.pointer in paragraph_pointers:
+                in_paragraphs[row] = None
     parts = {level: part_texts(units, level) for level in levels}
     # One signature per text, whatever its banding: every banding reads 128 permutations.
     assert settings.lsh.num_perm == settings.sentence_lsh.num_perm
@@ -1208,27 +1242,30 @@ def sketch_guide(
         for level, rows in part_rows
         if -1 not in rows and len(set(rows)) == len(rows)
     }
-    texts = [*unit_rows, *sentence_refs, *part_index]
+    texts = [*unit_rows, *sentence_rows, *part_index]
     # A one-sentence paragraph is its own sentence: each distinct text is signed once.
     distinct: dict[tuple[str, ...], int] = {}
     rows = [distinct.setdefault(text, len(distinct)) for text in texts]
     sig = minhash.signatures(list(distinct), settings.lsh.num_perm)[rows]
-    units_end, sentences_end = len(unit_rows), len(unit_rows) + len(sentence_refs)
-    sentence_texts = list(sentence_refs)
+    units_end, sentences_end = len(unit_rows), len(unit_rows) + len(sentence_rows)
+    # Which levels each unit text is compared at: an empty tuple is one object, so an item's
+    # and a paragraph masked to nothing share a row.
+    row_levels = np.zeros(len(unit_rows), dtype=np.uint8)
+    for level, rows in level_rows.items():
+        row_levels[list(rows)] |= 1 << SKETCHED_LEVELS.index(level)
     return (
         Sketches(
             settings.lsh,
             minhash.keys_of(sig[:units_end], settings.lsh),
             refs=tuple(unit_refs),
+            row_levels=row_levels,
             **_pairs_in_guide(list(unit_rows), level_rows, settings),
         ),
         Sketches(
             settings.sentence_lsh,
             minhash.keys_of(sig[units_end:sentences_end], settings.sentence_lsh),
-            refs=tuple(sentence_refs.values()),
-            **_pairs_in_guide(
-                sentence_texts, {"sentence": dict.fromkeys(range(len(sentence_texts)))}, settings
-            ),
+            refs=tuple(sentence_refs),
+            **_pairs_in_guide(list(sentence_rows), {"sentence": in_paragraphs}, settings),
         ),
         Sketches(
             settings.lsh,
@@ -1293,7 +1330,6 @@ COMPOSITES: tuple[tuple[str, str, tuple[tuple[str, str, float], ...]], ...] = (
     ("strategy", "strategies", (("title", "title", 0.3), ("body", "body", 0.7))),
     ("faq", "faq", (("question", "question", 0.5), ("answer", "answer", 0.5))),
 )
-_COMPOSITE_COLLECTIONS = ("/steps/", "/strategies/", "/faq/")
 COMPOSITE_LEVELS = frozenset(level for level, _, _ in COMPOSITES)
 COLLECTIONS = {level: collection for level, collection, _ in COMPOSITES}  # step -> steps
 # Outside this range of units, the near-duplicate levels run one after another in this
@@ -1315,7 +1351,7 @@ COMPOSITE_PREFILTER_MARGIN = 0.3
 
 def part_of(pointer: str) -> str:
     """The composite part a pointer lies in (``/steps/3/body/0`` -> ``/steps/3``)."""
-    if pointer.startswith(_COMPOSITE_COLLECTIONS):
+    if _collection_of(pointer):
         return _part_and_field(pointer)[0]
     return pointer
 

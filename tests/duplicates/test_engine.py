@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from conftest import FIXTURES
 
@@ -136,3 +138,25 @@ def test_a_text_two_crowded_guides_share_keeps_its_pairs_across_them(all_pairs_l
     pairs = set(zip(left.tolist(), right.tolist(), strict=True))
     assert {(0, k) for k in range(1, 11)} <= pairs
     assert not {(i, j) for i, j in pairs if 0 < i < j < 6 or 6 <= i < j}
+
+
+@pytest.mark.parametrize("with_boilerplate", [False, True])
+def test_a_paragraph_without_masked_sentences_keeps_its_own_words(tmp_path, with_boilerplate):
+    """A paragraph's tokens can hold more than its sentences' ("™" is no sentence, but reads
+    "tm"): only masking a sentence changes them, whether or not the guide holds any."""
+    from conftest import GUIDES, load_json
+
+    from contentqa.config import Config
+    from contentqa.pipeline import run
+
+    guide = load_json(GUIDES / "repot-a-houseplant.json")
+    guide["steps"][0]["body"] = ["Light the grill and let the grates heat for ten minutes. ™"]
+    if with_boilerplate:
+        for step in guide["steps"][1:4]:
+            step["body"][0] += " Keep a spray bottle of water nearby for flare-ups."
+    path = tmp_path / "guide.json"
+    path.write_text(json.dumps(guide), encoding="utf-8")
+    findings = run([path], Config()).findings
+    assert ("D005" in {f.code for f in findings}) == with_boilerplate
+    # 12 words of its own with "tm": not thin (R009 asks for 12).
+    assert not [f for f in findings if f.code == "R009" and f.pointer == "/steps/0"]
