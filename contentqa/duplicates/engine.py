@@ -19,6 +19,7 @@ into another is found by the same code as a paragraph pasted twice in one guide.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 from array import array
@@ -287,7 +288,32 @@ class _GuidePairs(NamedTuple):
     levels: int
     pairs: np.ndarray | None
     scores: np.ndarray | None
-    row_levels: np.ndarray | None
+
+
+class _PairTables:
+    """The ``_GuidePairs`` of one banding's sketches, added in guide order: in columns, and
+    the pairs by entry where there are any, since a library's guides mostly have none."""
+
+    def __init__(self) -> None:
+        self.guides, self.first_rows, self.rows, self.levels = (array("q") for _ in range(4))
+        self.pairs: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def add(self, guide: int, first_row: int, sketch: Sketches) -> None:
+        if sketch.pairs is not None and sketch.pair_scores is not None:
+            self.pairs[len(self.guides)] = (sketch.pairs, sketch.pair_scores)
+        self.guides.append(guide)
+        self.first_rows.append(first_row)
+        self.rows.append(len(sketch.keys))
+        self.levels.append(sketch.paired_levels)
+
+    def of(self, guide: int) -> Iterator[_GuidePairs]:
+        entry = bisect.bisect_left(self.guides, guide)
+        while entry < len(self.guides) and self.guides[entry] == guide:
+            pairs, scores = self.pairs.get(entry, (None, None))
+            yield _GuidePairs(
+                self.first_rows[entry], self.rows[entry], self.levels[entry], pairs, scores
+            )
+            entry += 1
 
 
 class _Context:
@@ -325,8 +351,8 @@ class _Context:
         self.sketch_ids: dict[minhash.LshParams, list[tuple[np.ndarray, int]]] = defaultdict(list)
         self.sketch_id_index: dict[minhash.LshParams, tuple[np.ndarray, np.ndarray]] = {}
         self.part_rows: dict[tuple[str, str], tuple[int, tuple[int, ...]]] = {}
-        # Per banding and guide (by index): the pairs its sketches hold.
-        self.sketch_pairs: dict[minhash.LshParams, dict[int, list[_GuidePairs]]] = defaultdict(dict)
+        # Per banding: the pairs the guides' sketches hold.
+        self.sketch_pairs: dict[minhash.LshParams, _PairTables] = defaultdict(_PairTables)
 
     def add_sketch(
         self,
@@ -340,16 +366,7 @@ class _Context:
         self.sketch_keys[params].append(sketch.keys)
         self.sketch_count[params] = offset + len(sketch.keys)
         if sketch.paired_levels:
-            self.sketch_pairs[params].setdefault(guide, []).append(
-                _GuidePairs(
-                    offset,
-                    len(sketch.keys),
-                    sketch.paired_levels,
-                    sketch.pairs,
-                    sketch.pair_scores,
-                    sketch.row_levels,
-                )
-            )
+            self.sketch_pairs[params].add(guide, offset, sketch)
         if sketch.part_rows:
             file = units[0].file if units else ""
             for level, rows in sketch.part_rows:
@@ -797,7 +814,9 @@ class _Context:
         if len(ids):
             wanted = np.fromiter(map(id, seqs), np.uint64, len(seqs))
             at = np.minimum(np.searchsorted(ids, wanted), len(ids) - 1)
-            found = ids[at] == wanted
+            # The empty tuple is one object, whoever holds it (an item of no words, a
+            # paragraph masked to nothing): its identity names no text of its own.
+            found = (ids[at] == wanted) & (wanted != id(()))
             rows[found] = id_rows[at[found]]
         return rows
 
@@ -808,21 +827,19 @@ class _Context:
         scored with its sketches (positions in ``members``, as ``_pairs_within`` gives
         them), or None where they were not: a text not among the guide's own sketched ones
         (changed by masking, or first held by another guide) is compared here."""
-        by_guide = self.sketch_pairs.get(params, {}) if level and rows is not None else {}
-        if not by_guide:
+        tables = self.sketch_pairs.get(params) if level and rows is not None else None
+        if tables is None:
             return lambda file, members: None
         code = SKETCHED_LEVELS.index(level)
 
         none = np.zeros(0, dtype=np.int64)
 
         def lookup(file: str, members: np.ndarray) -> tuple[np.ndarray, ...] | None:
-            for known in by_guide.get(self.file_index[file], ()):
+            for known in tables.of(self.file_index[file]):
                 if not known.levels >> code & 1:
                     continue
                 mine = rows[members] - known.first_row
                 if mine.min() < 0 or mine.max() >= known.rows:
-                    return None
-                if known.row_levels is not None and not np.all(known.row_levels[mine] >> code & 1):
                     return None
                 if known.pairs is None:
                     return none, none, np.zeros(0)
@@ -1171,8 +1188,6 @@ class Sketches:
     pairs: np.ndarray | None = None
     pair_scores: np.ndarray | None = None
     paired_levels: int = 0
-    # Per row, the bits of the levels its text is compared at, when a sketch holds several.
-    row_levels: np.ndarray | None = None
 
     def texts_in(
         self, units: Sequence[TextUnit], sentences: Sequence[TextUnit]
@@ -1248,17 +1263,11 @@ def sketch_guide(
     rows = [distinct.setdefault(text, len(distinct)) for text in texts]
     sig = minhash.signatures(list(distinct), settings.lsh.num_perm)[rows]
     units_end, sentences_end = len(unit_rows), len(unit_rows) + len(sentence_rows)
-    # Which levels each unit text is compared at: an empty tuple is one object, so an item's
-    # and a paragraph masked to nothing share a row.
-    row_levels = np.zeros(len(unit_rows), dtype=np.uint8)
-    for level, rows in level_rows.items():
-        row_levels[list(rows)] |= 1 << SKETCHED_LEVELS.index(level)
     return (
         Sketches(
             settings.lsh,
             minhash.keys_of(sig[:units_end], settings.lsh),
             refs=tuple(unit_refs),
-            row_levels=row_levels,
             **_pairs_in_guide(list(unit_rows), level_rows, settings),
         ),
         Sketches(
