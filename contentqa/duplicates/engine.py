@@ -39,6 +39,7 @@ from contentqa.duplicates.similarity import (
     score_pairs,
     score_rows,
 )
+from contentqa.memory import give_back_freed_memory
 from contentqa.model import Span, TextUnit
 from contentqa.normalize import text_hash, tokens_key
 from contentqa.parallel import run_tasks
@@ -676,15 +677,22 @@ class _Context:
             # Each banding's key tables are dropped once the levels using them are done, so
             # that they and a later level's large arrays are never held together: sentences
             # first (they have their own banding), passages last (they look up no keys).
+            # Each level's freed memory is given back before the next one runs: the process
+            # would otherwise hold every level's peak to the end (see contentqa.memory).
             raw = {}
             sentences = tasks.pop("sentence", None)
             passages = tasks.pop("passage", None)
+            give_back_freed_memory()
             if sentences is not None:
                 raw["sentence"] = sentences()
                 if self.settings.sentence_lsh != self.settings.lsh:
                     self.release_sketches(self.settings.sentence_lsh)
-            raw.update((name, task()) for name, task in tasks.items())
+                give_back_freed_memory()
+            for name, task in tasks.items():
+                raw[name] = task()
+                give_back_freed_memory()
             self.release_sketches()
+            give_back_freed_memory()
             if passages is not None:
                 raw["passage"] = passages()
 
