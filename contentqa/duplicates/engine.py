@@ -839,7 +839,6 @@ class _Context:
         if tables is None:
             return lambda file, members: None
         code = SKETCHED_LEVELS.index(level)
-
         none = np.zeros(0, dtype=np.int64)
 
         def lookup(file: str, members: np.ndarray) -> tuple[np.ndarray, ...] | None:
@@ -1223,6 +1222,13 @@ def sketch_guide(
     def long_enough(level: str, tokens: tuple[str, ...]) -> bool:
         return level in near and len(tokens) >= near[level].min_words
 
+    def row_of(rows: dict[tuple[str, ...], int], refs: list[int], holder: TextUnit, ref: int):
+        """The row of the holder's text, a new one (sketched from ``ref``) if first met."""
+        row = rows.setdefault(holder.tokens, len(rows))
+        if row == len(refs):
+            refs.append(ref)
+        return row
+
     levels = tuple(level for level, _, _ in COMPOSITES if level in near)
     unit_rows: dict[tuple[str, ...], int] = {}  # text -> row
     unit_refs: list[int] = []
@@ -1234,20 +1240,15 @@ def sketch_guide(
             level = unit.kind
         else:
             continue
-        row = unit_rows.setdefault(unit.tokens, len(unit_rows))
-        if row == len(unit_refs):
-            unit_refs.append(ref)
-        level_rows[level][row] = None
-    sentence_rows: dict[tuple[str, ...], int] = {}  # text -> row
+        level_rows[level][row_of(unit_rows, unit_refs, unit, ref)] = None
+    sentence_rows: dict[tuple[str, ...], int] = {}
     sentence_refs: list[int] = []
     # The sentence level compares the sentences of paragraphs only.
     paragraph_pointers = {u.pointer for u in units if u.kind in PARAGRAPH_KINDS}
     in_paragraphs: dict[int, None] = {}
     for ref, sentence in enumerate(sentences, start=len(units)):
         if long_enough("sentence", sentence.tokens):
-            row = sentence_rows.setdefault(sentence.tokens, len(sentence_rows))
-            if row == len(sentence_refs):
-                sentence_refs.append(ref)
+            row = row_of(sentence_rows, sentence_refs, sentence, ref)
             if sentence.pointer in paragraph_pointers:
                 in_paragraphs[row] = None
     parts = {level: part_texts(units, level) for level in levels}
@@ -1384,8 +1385,8 @@ def _within_templated(pair: NearPair, templated: set[tuple[str, str]]) -> bool:
     first, second = pair.first, pair.second
     if first.file != second.file or not templated:
         return False
-    collection = first.pointer.split("/", 2)[1]
-    return second.pointer.split("/", 2)[1] == collection and (first.file, collection) in templated
+    collection = _collection_of(first.pointer)
+    return _collection_of(second.pointer) == collection and (first.file, collection) in templated
 
 
 def _restates_own_title(pair: NearPair) -> bool:
