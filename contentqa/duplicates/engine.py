@@ -19,14 +19,13 @@ into another is found by the same code as a paragraph pasted twice in one guide.
 
 from __future__ import annotations
 
-import bisect
 import functools
 import itertools
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
@@ -280,20 +279,10 @@ def analyze(
     )
 
 
-class _GuidePairs(NamedTuple):
-    """The pairs one sketch of a guide holds (see ``Sketches``), its rows placed among the
-    sketches of its banding."""
-
-    first_row: int
-    rows: int
-    levels: int
-    pairs: np.ndarray | None
-    scores: np.ndarray | None
-
-
 class _PairTables:
-    """The ``_GuidePairs`` of one banding's sketches, added in guide order: in columns, and
-    the pairs by entry where there are any, since a library's guides mostly have none."""
+    """The pairs that one banding's sketches hold (see ``Sketches``), their rows placed among
+    the sketches of the banding, added in guide order: in columns, and the pairs by entry
+    where there are any, since a library's guides mostly have none."""
 
     def __init__(self) -> None:
         self.guides, self.first_rows, self.rows, self.levels = (array("q") for _ in range(4))
@@ -306,15 +295,6 @@ class _PairTables:
         self.first_rows.append(first_row)
         self.rows.append(len(sketch.keys))
         self.levels.append(sketch.paired_levels)
-
-    def of(self, guide: int) -> Iterator[_GuidePairs]:
-        entry = bisect.bisect_left(self.guides, guide)
-        while entry < len(self.guides) and self.guides[entry] == guide:
-            pairs, scores = self.pairs.get(entry, (None, None))
-            yield _GuidePairs(
-                self.first_rows[entry], self.rows[entry], self.levels[entry], pairs, scores
-            )
-            entry += 1
 
 
 class _Context:
@@ -760,7 +740,7 @@ class _Context:
         """
         n = len(seqs)
         limit = self.settings.max_pairs_per_guide
-        groups = [(file, np.asarray(members, dtype=np.int64)) for file, members in by_file]
+        groups = _FileGroups(by_file)
         small = n <= self.settings.all_pairs_limit
         rows_known = None if small else self._sketch_rows(seqs, params, sketch_rows)
         # Candidates before strings: a level's band keys and its strings are each about a
@@ -770,35 +750,34 @@ class _Context:
         )
         strings = list(map(joined, seqs))
         found: list[tuple[np.ndarray, np.ndarray]] = []  # (pairs, scores), later ones win
-        crowded: list[tuple[str, np.ndarray]] = []
+        crowded: list[int] = []
         if small:
             everything = _pairs_within(scorer, strings, cutoff, 0)
             assert everything is not None  # no limit
             rows, cols, scores = everything
             found.append((np.stack([rows, cols], axis=1), scores))
-            for file, members in groups:
+            for group in range(len(groups.files)):
+                members = groups.members(group)
                 inside = np.isin(rows, members) & np.isin(cols, members)
                 if limit and np.count_nonzero(inside) > limit:
-                    crowded.append((file, members))
+                    crowded.append(group)
         else:
-            scored_in_guide = self._scored_in_guide(paired_level, params, rows_known)
-            for file, members in groups:
-                if len(members) < 2:
-                    continue
-                within = scored_in_guide(file, members)
-                if within is not None:
-                    if limit and len(within[0]) > limit:
-                        within = None
-                else:
-                    within = _pairs_within(
-                        scorer, [strings[k] for k in members.tolist()], cutoff, limit
-                    )
+            taken, sketched, crowded = self._sketched_within(
+                paired_level, params, rows_known, groups, limit
+            )
+            found.append(sketched)
+            for group in np.flatnonzero(~taken & (groups.sizes >= 2)).tolist():
+                members = groups.members(group)
+                within = _pairs_within(
+                    scorer, [strings[k] for k in members.tolist()], cutoff, limit
+                )
                 if within is None:
-                    crowded.append((file, members))
+                    crowded.append(group)
                     continue
                 rows, cols, scores = within
                 # Members increase, so each pair comes out as (lower, higher) index.
                 found.append((np.stack([members[rows], members[cols]], axis=1), scores))
+            crowded.sort()
         if crowded:
             kept = _kept_apart(n, groups, crowded)
             found = [(pairs[k], scores[k]) for pairs, scores in found for k in [kept(pairs)]]
@@ -806,7 +785,10 @@ class _Context:
                 across = across[kept(across)]
         if across is not None:
             found[:0] = _score_candidates(scorer, strings, across, cutoff)
-        return (*_sorted_pairs(found, n), [(file, len(members)) for file, members in crowded])
+        return (
+            *_sorted_pairs(found, n),
+            [(groups.files[group], int(groups.sizes[group])) for group in crowded],
+        )
 
     def _sketch_rows(
         self, seqs: Sequence[Sequence[str]], params: minhash.LshParams, rows: np.ndarray | None
@@ -828,38 +810,75 @@ class _Context:
             rows[found] = id_rows[at[found]]
         return rows
 
-    def _scored_in_guide(
-        self, level: str, params: minhash.LshParams, rows: np.ndarray | None
-    ) -> Callable[[str, np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray] | None]:
-        """A lookup of a guide's similar pairs among its texts ``members`` of ``level``, as
-        scored with its sketches (positions in ``members``, as ``_pairs_within`` gives
-        them), or None where they were not: a text not among the guide's own sketched ones
-        (changed by masking, or first held by another guide) is compared here."""
+    def _sketched_within(
+        self,
+        level: str,
+        params: minhash.LshParams,
+        rows: np.ndarray | None,
+        groups: _FileGroups,
+        limit: int,
+    ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray], list[int]]:
+        """The similar pairs within each guide of ``groups`` whose texts of ``level`` are all
+        among its own sketched ones, as its sketches scored them (text index pairs and
+        scores); which groups those are; and which of them hold more than ``limit`` (their
+        pairs left out). The others' texts (changed by masking, or first held by another
+        guide) are compared by the caller. All guides at once: a library has ten thousand."""
+        count = len(groups.files)
+        taken = np.zeros(count, dtype=bool)
+        none = (np.zeros((0, 2), dtype=np.int64), np.zeros(0))
         tables = self.sketch_pairs.get(params) if level and rows is not None else None
-        if tables is None:
-            return lambda file, members: None
+        if tables is None or not count:
+            return taken, none, []
+        assert rows is not None
         code = SKETCHED_LEVELS.index(level)
-        none = np.zeros(0, dtype=np.int64)
-
-        def lookup(file: str, members: np.ndarray) -> tuple[np.ndarray, ...] | None:
-            for known in tables.of(self.file_index[file]):
-                if not known.levels >> code & 1:
-                    continue
-                mine = rows[members] - known.first_row
-                if mine.min() < 0 or mine.max() >= known.rows:
-                    return None
-                if known.pairs is None:
-                    return none, none, np.zeros(0)
-                position = np.full(known.rows, -1, dtype=np.int64)
-                position[mine] = np.arange(len(members))
-                at_level = known.pairs[:, 0] == code
-                a, b = position[known.pairs[at_level, 1]], position[known.pairs[at_level, 2]]
-                kept = (a >= 0) & (b >= 0)
-                a, b = a[kept], b[kept]
-                return np.minimum(a, b), np.maximum(a, b), known.scores[at_level][kept]
-            return None
-
-        return lookup
+        guides, first_rows, sizes, levels = (
+            np.array(column, dtype=np.int64)
+            for column in (tables.guides, tables.first_rows, tables.rows, tables.levels)
+        )
+        # Each guide's first sketch that scored the level, as they were added.
+        entries = np.flatnonzero((levels >> code) & 1)
+        if not len(entries):
+            return taken, none, []
+        entry_guides, first = np.unique(guides[entries], return_index=True)
+        entries = entries[first]
+        group_guides = np.fromiter(map(self.file_index.__getitem__, groups.files), np.int64, count)
+        at = np.minimum(np.searchsorted(entry_guides, group_guides), len(entries) - 1)
+        entry_of_group = np.where(entry_guides[at] == group_guides, entries[at], -1)
+        low = np.where(entry_of_group >= 0, first_rows[entry_of_group], 0)
+        high = np.where(entry_of_group >= 0, low + sizes[entry_of_group], 0)
+        owner = np.repeat(np.arange(count), groups.sizes)
+        member_rows = rows[groups.flat]
+        inside = (member_rows >= low[owner]) & (member_rows < high[owner])
+        taken = np.logical_and.reduceat(inside, groups.bounds[:-1]) & (groups.sizes >= 2)
+        group_of_entry = np.full(len(guides), -1, dtype=np.int64)
+        group_of_entry[entry_of_group[taken]] = np.flatnonzero(taken)
+        # Each sketched row's text, for the taken groups' members.
+        text_of_row = np.full(self.sketch_count[params], -1, dtype=np.int64)
+        chosen = taken[owner]
+        text_of_row[member_rows[chosen]] = groups.flat[chosen]
+        pieces: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        for entry, (pairs, scores) in tables.pairs.items():
+            group = group_of_entry[entry]
+            at_level = pairs[:, 0] == code
+            if group < 0 or not at_level.any():
+                continue
+            left = text_of_row[first_rows[entry] + pairs[at_level, 1]]
+            right = text_of_row[first_rows[entry] + pairs[at_level, 2]]
+            kept = (left >= 0) & (right >= 0)
+            left, right = left[kept], right[kept]
+            pieces.append((np.full(len(left), group), left, right, scores[at_level][kept]))
+        if not pieces:
+            return taken, none, []
+        owners, left, right, scores = (np.concatenate(c) for c in zip(*pieces, strict=True))
+        crowded: list[int] = []
+        if limit:
+            over = np.bincount(owners, minlength=count) > limit
+            crowded = np.flatnonzero(over).tolist()
+            if crowded:
+                kept = ~over[owners]
+                left, right, scores = left[kept], right[kept], scores[kept]
+        pairs = np.stack([np.minimum(left, right), np.maximum(left, right)], axis=1)
+        return taken, (pairs, scores), crowded
 
     def _band_keys(
         self, seqs: Sequence[Sequence[str]], params: minhash.LshParams, rows: np.ndarray | None
@@ -1597,22 +1616,37 @@ def _pairs_within(
     return rows, cols, scores
 
 
+class _FileGroups:
+    """Per file, the indices of the texts of a level it holds (increasing), in one array:
+    a library's sentence level has ten thousand files and a million members."""
+
+    def __init__(self, by_file: Iterable[tuple[str, Sequence[int]]]) -> None:
+        self.files: list[str] = []
+        flat: array[int] = array("q")
+        sizes: array[int] = array("q")
+        for file, members in by_file:
+            self.files.append(file)
+            flat.extend(members)
+            sizes.append(len(members))
+        self.flat = np.array(flat, dtype=np.int64)
+        self.sizes = np.array(sizes, dtype=np.int64)
+        self.bounds = np.concatenate([[0], np.cumsum(self.sizes)])
+
+    def members(self, group: int) -> np.ndarray:
+        return self.flat[self.bounds[group] : self.bounds[group + 1]]
+
+
 def _kept_apart(
-    n: int,
-    groups: Sequence[tuple[str, np.ndarray]],
-    crowded: Sequence[tuple[str, np.ndarray]],
+    n: int, groups: _FileGroups, crowded: Sequence[int]
 ) -> Callable[[np.ndarray], np.ndarray]:
     """Which of some index pairs stay once crowded guides' texts are no longer compared with
     one another: a pair goes when both texts are held by one crowded guide and by no other.
     A text another guide holds too is compared as that guide's (the pairs of holders
     within the crowded guide go when they are made)."""
-    crowded_files = {file for file, _ in crowded}
-    holders = np.zeros(n, dtype=np.int64)
+    holders = np.bincount(groups.flat, minlength=n)
     owner = np.full(n, -1, dtype=np.int64)
-    for index, (file, members) in enumerate(groups):
-        holders[members] += 1
-        if file in crowded_files:
-            owner[members] = index
+    for group in crowded:
+        owner[groups.members(group)] = group
     owner[holders != 1] = -1
 
     def kept(pairs: np.ndarray) -> np.ndarray:
