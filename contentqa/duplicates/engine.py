@@ -281,20 +281,33 @@ def analyze(
 
 class _PairTables:
     """The pairs that one banding's sketches hold (see ``Sketches``), their rows placed among
-    the sketches of the banding, added in guide order: in columns, and the pairs by entry
-    where there are any, since a library's guides mostly have none."""
+    the sketches of the banding, added in guide order: an entry per sketch in columns, and
+    once read, every entry's pairs in one array."""
 
     def __init__(self) -> None:
         self.guides, self.first_rows, self.rows, self.levels = (array("q") for _ in range(4))
-        self.pairs: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._pieces: list[tuple[int, np.ndarray, np.ndarray]] = []
+        self._columns: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def add(self, guide: int, first_row: int, sketch: Sketches) -> None:
         if sketch.pairs is not None and sketch.pair_scores is not None:
-            self.pairs[len(self.guides)] = (sketch.pairs, sketch.pair_scores)
+            self._pieces.append((len(self.guides), sketch.pairs, sketch.pair_scores))
         self.guides.append(guide)
         self.first_rows.append(first_row)
         self.rows.append(len(sketch.keys))
         self.levels.append(sketch.paired_levels)
+
+    def columns(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every pair held: the entry holding it, its ``(level, row, row)`` and its score."""
+        if self._columns is None:
+            pieces, self._pieces = self._pieces, []
+            sizes = [len(pairs) for _, pairs, _ in pieces]
+            self._columns = (
+                np.repeat(np.array([entry for entry, _, _ in pieces], dtype=np.int64), sizes),
+                np.concatenate([np.zeros((0, 3), np.int32), *(p for _, p, _ in pieces)]),
+                np.concatenate([np.zeros(0), *(s for _, _, s in pieces)]),
+            )
+        return self._columns
 
 
 class _Context:
@@ -852,24 +865,20 @@ class _Context:
         taken = np.logical_and.reduceat(inside, groups.bounds[:-1]) & (groups.sizes >= 2)
         group_of_entry = np.full(len(guides), -1, dtype=np.int64)
         group_of_entry[entry_of_group[taken]] = np.flatnonzero(taken)
-        # Each sketched row's text, for the taken groups' members.
-        text_of_row = np.full(self.sketch_count[params], -1, dtype=np.int64)
+        # Each sketched row's text, for the taken groups' members (a million rows at most
+        # at the sentence level, the library stage's peak of memory: 4 bytes each).
+        text_of_row = np.full(self.sketch_count[params], -1, dtype=np.int32)
         chosen = taken[owner]
         text_of_row[member_rows[chosen]] = groups.flat[chosen]
-        pieces: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
-        for entry, (pairs, scores) in tables.pairs.items():
-            group = group_of_entry[entry]
-            at_level = pairs[:, 0] == code
-            if group < 0 or not at_level.any():
-                continue
-            left = text_of_row[first_rows[entry] + pairs[at_level, 1]]
-            right = text_of_row[first_rows[entry] + pairs[at_level, 2]]
-            kept = (left >= 0) & (right >= 0)
-            left, right = left[kept], right[kept]
-            pieces.append((np.full(len(left), group), left, right, scores[at_level][kept]))
-        if not pieces:
-            return taken, none, []
-        owners, left, right, scores = (np.concatenate(c) for c in zip(*pieces, strict=True))
+        entries, pairs, scores = tables.columns()
+        owners = group_of_entry[entries]
+        wanted = (pairs[:, 0] == code) & (owners >= 0)
+        starts, pairs = first_rows[entries[wanted]], pairs[wanted]
+        left = text_of_row[starts + pairs[:, 1]]
+        right = text_of_row[starts + pairs[:, 2]]
+        kept = (left >= 0) & (right >= 0)
+        owners, left, right = owners[wanted][kept], left[kept], right[kept]
+        scores = scores[wanted][kept]
         crowded: list[int] = []
         if limit:
             over = np.bincount(owners, minlength=count) > limit
