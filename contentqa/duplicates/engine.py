@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import operator
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -412,6 +413,10 @@ class _Context:
     def clusters(
         self, units: Iterable[TextUnit], approved: dict[str, ApprovedPassage]
     ) -> tuple[list[Cluster], list[Approval]]:
+        if not approved:
+            # Nearly every text is held once, and only the others can form a cluster.
+            listed = list(units)
+            units = itertools.compress(listed, _repeated_tokens(listed))
         # Nearly every text is held once: a list for each would double the tables' size.
         first: dict[tuple[str, ...], TextUnit] = {}
         more: dict[tuple[str, ...], list[TextUnit]] = {}
@@ -444,16 +449,17 @@ class _Context:
         tokens, so whitespace, case and punctuation differences do not matter. The first
         longer paragraph in run order holding it is reported.
         """
+        own = [self.sentences_of(self.uid(p)) for p in paragraphs]
+        sentences = list(itertools.chain.from_iterable(own))
+        owners = np.repeat(np.arange(len(paragraphs)), [len(o) for o in own])
+        # Only a sentence that another paragraph holds too can link two paragraphs.
+        repeated = _repeated_tokens(sentences)
         by_sentence: dict[tuple[str, ...], list[TextUnit]] = defaultdict(list)
-        for paragraph in paragraphs:
-            for sentence in self.sentences_of(self.uid(paragraph)):
-                by_sentence[sentence.tokens].append(paragraph)
+        for k in np.flatnonzero(repeated).tolist():
+            by_sentence[sentences[k].tokens].append(paragraphs[owners[k]])
         found: list[Containment] = []
-        for short in paragraphs:
-            if len(short.tokens) < self.settings.containment_min_words:
-                continue
-            first = self.sentences_of(self.uid(short))
-            if not first:
+        for short, first in zip(paragraphs, own, strict=True):
+            if len(short.tokens) < self.settings.containment_min_words or not first:
                 continue
             longer = [
                 long
@@ -1487,6 +1493,18 @@ class _Distinct:
         """Per file, the indices of the texts it holds, in increasing order."""
         for file, indices in self._files.items():
             yield file, sorted(indices)
+
+
+def _repeated_tokens(units: Sequence[TextUnit]) -> np.ndarray:
+    """Which of ``units`` may share their tokens with another: those whose tokens' hash
+    another's shares (a few more than share their tokens, which exact checks weed out).
+    Hashes in one array: a library holds a million sentences, nearly all once."""
+    hashes = np.fromiter(map(hash, map(_tokens_of, units)), np.int64, len(units))
+    _, inverse, counts = np.unique(hashes, return_inverse=True, return_counts=True)
+    return counts[inverse] > 1
+
+
+_tokens_of = operator.attrgetter("tokens")
 
 
 def _gather_rows(
