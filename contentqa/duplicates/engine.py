@@ -220,17 +220,18 @@ def analyze(
     )
     contained = {ctx.uid(c.short) for c in containments}
 
-    pool: list[TextUnit] = []
-    for unit in units:
-        uid = ctx.uid(unit)
-        if uid in copies or uid in contained:
-            continue
-        if unit.kind in PARAGRAPH_KINDS:
-            pool.extend(
-                s for s in ctx.sentences_of(uid) if len(s.tokens) >= settings.sentence_min_words
-            )
-        elif unit.kind in ITEM_KINDS and len(unit.tokens) >= settings.item_min_words:
-            pool.append(unit)
+    # Sentences and items in one pool (clusters come out in document order either way).
+    left_out = copies | contained
+    pool = [
+        s for s in ctx.paragraph_sentences(left_out) if len(s.tokens) >= settings.sentence_min_words
+    ]
+    pool += (
+        u
+        for u in units
+        if u.kind in ITEM_KINDS
+        and len(u.tokens) >= settings.item_min_words
+        and ctx.uid(u) not in left_out
+    )
     pooled, pool_approvals = ctx.clusters(pool, approved_keys)
     approvals += pool_approvals
 
@@ -399,6 +400,23 @@ class _Context:
             return ()
         starts = self.sentence_starts[file_index]
         return self.guide_sentences[file_index][starts[index] : starts[index + 1]]
+
+    def paragraph_sentences(self, left_out: set[UnitId]) -> Iterator[TextUnit]:
+        """The sentences of every paragraph but those ``left_out``, in run order: guide by
+        guide, without looking each of a library's paragraphs up by file and pointer."""
+        skipped: dict[int, set[int]] = defaultdict(set)
+        for file, pointer in left_out:
+            file_index = self.file_index.get(file)
+            index = None if file_index is None else self.unit_indices[file_index].get(pointer)
+            if index is not None:
+                skipped[file_index].add(index)
+        for file_index, units in enumerate(self.guide_units):
+            sentences = self.guide_sentences[file_index]
+            starts = self.sentence_starts[file_index]
+            skip = skipped.get(file_index, ())
+            for index, unit in enumerate(units):
+                if unit.kind in PARAGRAPH_KINDS and index not in skip:
+                    yield from sentences[starts[index] : starts[index + 1]]
 
     def order_of(self, uid: UnitId) -> tuple[int, int]:
         """The unit's guide, in run order, and its place among the guide's units."""
@@ -659,11 +677,7 @@ class _Context:
             def near_sentences() -> LevelResult:
                 boiler = _identities(boilerplate)
                 entries = (
-                    (s, s.tokens)
-                    for u in units
-                    if u.kind in PARAGRAPH_KINDS and self.uid(u) not in copies
-                    for s in self.sentences_of(self.uid(u))
-                    if id(s) not in boiler
+                    (s, s.tokens) for s in self.paragraph_sentences(copies) if id(s) not in boiler
                 )
                 return self._near_level("sentence", entries, "sentence")
 

@@ -446,17 +446,22 @@ class ThinContent(_ReadabilityRule):
 
     def check_library(self, library: LibraryContext) -> Iterator[Diagnostic]:
         masked = duplicate_analysis(library).masked_words
+        masked_files = {file for file, _ in masked}
         for guide in library.guides:
             own: dict[str, int] = {}
             raw: dict[str, int] = {}
+            any_masked = guide.file in masked_files
             for unit in guide.units:
-                if not unit.part.startswith(("/steps/", "/strategies/")):
+                part = unit.part
+                if not part.startswith(("/steps/", "/strategies/")):
                     continue
-                if not unit.pointer.startswith(f"{unit.part}/body/"):
+                pointer = unit.pointer
+                if not (pointer.startswith(part) and pointer.startswith("/body/", len(part))):
                     continue
-                own_words = masked.get((unit.file, unit.pointer), len(unit.tokens))
-                own[unit.part] = own.get(unit.part, 0) + own_words
-                raw[unit.part] = raw.get(unit.part, 0) + len(unit.tokens)
+                words = len(unit.tokens)
+                own_words = masked.get((unit.file, unit.pointer), words) if any_masked else words
+                own[part] = own.get(part, 0) + own_words
+                raw[part] = raw.get(part, 0) + words
             for part, count in own.items():
                 if count < self.options.min_words and raw[part] > 0:
                     filler = raw[part] - count
