@@ -633,12 +633,11 @@ class _Context:
                 reported_groups = (*boilerplate, *sentence_clusters, *approvals)
                 reported = _identities(reported_groups)
                 reported_files = _files_of(reported_groups)
+                left_out = copies | self.approved_units
                 entries = (
                     (u, self._tokens_without(u, reported, reported_files))
                     for u in units
-                    if u.kind in PARAGRAPH_KINDS
-                    and self.uid(u) not in copies
-                    and self.uid(u) not in self.approved_units
+                    if u.kind in PARAGRAPH_KINDS and (u.file, u.pointer) not in left_out
                 )
                 return LevelResult(tuple(self._reused_passages(entries)))
 
@@ -781,11 +780,13 @@ class _Context:
         across = (
             None if small else minhash.pairs_from_keys(self._band_keys(seqs, params, rows_known))
         )
-        strings = list(map(joined, seqs))
+        # Joined where scored: most of a large level's texts are in no candidate pair, and
+        # guides' pairs among their own texts mostly come scored with their sketches.
+        strings = _JoinedTexts(seqs, everything=small)
         found: list[tuple[np.ndarray, np.ndarray]] = []  # (pairs, scores), later ones win
         crowded: list[int] = []
         if small:
-            everything = _pairs_within(scorer, strings, cutoff, 0)
+            everything = _pairs_within(scorer, strings.of(range(n)), cutoff, 0)
             assert everything is not None  # no limit
             rows, cols, scores = everything
             found.append((np.stack([rows, cols], axis=1), scores))
@@ -801,9 +802,7 @@ class _Context:
             found.append(sketched)
             for group in np.flatnonzero(~taken & (groups.sizes >= 2)).tolist():
                 members = groups.members(group)
-                within = _pairs_within(
-                    scorer, [strings[k] for k in members.tolist()], cutoff, limit
-                )
+                within = _pairs_within(scorer, strings.of(members.tolist()), cutoff, limit)
                 if within is None:
                     crowded.append(group)
                     continue
@@ -817,7 +816,8 @@ class _Context:
             if across is not None:
                 across = across[kept(across)]
         if across is not None:
-            found[:0] = _score_candidates(scorer, strings, across, cutoff)
+            strings.of(np.unique(across).tolist())
+            found[:0] = _score_candidates(scorer, strings.texts, across, cutoff)
         return (
             *_sorted_pairs(found, n),
             [(groups.files[group], int(groups.sizes[group])) for group in crowded],
@@ -1248,8 +1248,7 @@ class Sketches:
         self, units: Sequence[TextUnit], sentences: Sequence[TextUnit]
     ) -> Iterator[tuple[str, ...]]:
         """The token tuples of the units and sentences sketched, in row order."""
-        for ref in self.refs:
-            yield units[ref].tokens if ref < len(units) else sentences[ref - len(units)].tokens
+        return map(_tokens_of, map((*units, *sentences).__getitem__, self.refs))
 
 
 def part_texts(units: Sequence[TextUnit], level: str) -> list[tuple[str, ...]]:
@@ -1657,6 +1656,24 @@ def _pairs_within(
     return rows, cols, scores
 
 
+class _JoinedTexts:
+    """The strings rapidfuzz scores (tokens joined by spaces) of some of ``seqs``, made when
+    first asked for (``everything``: all of them at once)."""
+
+    def __init__(self, seqs: Sequence[Sequence[str]], everything: bool = False) -> None:
+        self.seqs = seqs
+        self.texts: list[str | None] = list(map(joined, seqs)) if everything else [None] * len(seqs)
+
+    def of(self, indices: Iterable[int]) -> list[str]:
+        out: list[str] = []
+        for k in indices:
+            text = self.texts[k]
+            if text is None:
+                text = self.texts[k] = joined(self.seqs[k])
+            out.append(text)
+        return out
+
+
 class _FileGroups:
     """Per file, the indices of the texts of a level it holds (increasing), in one array:
     a library's sentence level has ten thousand files and a million members."""
@@ -1703,9 +1720,10 @@ _SCORE_BATCH = 1 << 20
 
 
 def _score_candidates(
-    scorer: str, strings: Sequence[str], pairs: np.ndarray, cutoff: float
+    scorer: str, strings: Sequence[str | None], pairs: np.ndarray, cutoff: float
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """The candidate ``pairs`` scoring at least ``cutoff``, with their scores, by batch."""
+    """The candidate ``pairs`` scoring at least ``cutoff``, with their scores, by batch
+    (``strings`` holds the string of every text the pairs name)."""
     table = np.empty(len(strings), dtype=object)
     table[:] = strings
     for start in range(0, len(pairs), _SCORE_BATCH):
