@@ -945,7 +945,7 @@ class _Context:
         scored with the guides' sketches these are (questions are compared with the item
         level's settings)."""
         setting = self.settings.near[level]
-        distinct = _Distinct((a, t) for a, t in entries if len(t) >= setting.min_words)
+        distinct = _Distinct(entries, setting.min_words)
         texts = distinct.texts
         pairs: list[NearPair] = []
         left, right, scores, crowded = self._similar_pairs(
@@ -999,7 +999,7 @@ class _Context:
         are counted per pair from the runs' owners.
         """
         setting = self.settings.near["passage"]
-        distinct = _Distinct((a, t) for a, t in entries if len(t) >= setting.min_words)
+        distinct = _Distinct(entries, setting.min_words)
         texts = distinct.texts
         sizes, left, right, shared = _shared_rare_runs(texts)
         scores = shared / np.minimum(sizes[left], sizes[right])
@@ -1479,23 +1479,30 @@ class _Distinct:
     holder is kept in a list, and only the others in a dict.
     """
 
-    def __init__(self, entries: Iterable[tuple[TextUnit, Sequence[str]]]) -> None:
+    def __init__(
+        self, entries: Iterable[tuple[TextUnit, Sequence[str]]], min_words: int = 0
+    ) -> None:
+        """``entries`` of fewer than ``min_words`` tokens are left out."""
         index: dict[tuple[str, ...], int] = {}
-        self.texts: list[tuple[str, ...]] = []
-        self.first: list[TextUnit] = []
+        texts: list[tuple[str, ...]] = []
+        first: list[TextUnit] = []
+        self.texts, self.first = texts, first
         self.more: dict[int, list[TextUnit]] = defaultdict(list)
         self._files: dict[str, list[int]] = defaultdict(list)
         also_in: set[tuple[int, str]] = set()
         for holder, tokens in entries:
+            if len(tokens) < min_words:
+                continue
             text = tuple(tokens)
-            i = index.setdefault(text, len(self.texts))
-            if i == len(self.texts):
-                self.texts.append(text)
-                self.first.append(holder)
+            count = len(texts)
+            i = index.setdefault(text, count)
+            if i == count:
+                texts.append(text)
+                first.append(holder)
                 self._files[holder.file].append(i)
                 continue
             self.more[i].append(holder)
-            if holder.file != self.first[i].file and (i, holder.file) not in also_in:
+            if holder.file != first[i].file and (i, holder.file) not in also_in:
                 also_in.add((i, holder.file))
                 self._files[holder.file].append(i)
 
