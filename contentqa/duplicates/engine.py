@@ -431,11 +431,11 @@ class _Context:
     def clusters(
         self, units: Iterable[TextUnit], approved: dict[str, ApprovedPassage]
     ) -> tuple[list[Cluster], list[Approval]]:
+        # Nearly every text is held once. Only the others can form a cluster (an approved
+        # passage is reported even once); and a list for each would double the tables' size.
         if not approved:
-            # Nearly every text is held once, and only the others can form a cluster.
             listed = list(units)
             units = itertools.compress(listed, _repeated_tokens(listed))
-        # Nearly every text is held once: a list for each would double the tables' size.
         first: dict[tuple[str, ...], TextUnit] = {}
         more: dict[tuple[str, ...], list[TextUnit]] = {}
         for unit in units:
