@@ -393,11 +393,17 @@ class _Context:
     def uid(unit: TextUnit) -> UnitId:
         return (unit.file, unit.pointer)
 
+    def _place(self, uid: UnitId) -> tuple[int, int] | None:
+        """The unit's guide and its index there, or None for no unit of the run."""
+        file_index = self.file_index.get(uid[0])
+        index = None if file_index is None else self.unit_indices[file_index].get(uid[1])
+        return None if index is None else (file_index, index)
+
     def sentences_of(self, uid: UnitId) -> Sequence[TextUnit]:
-        file_index = self.file_index[uid[0]]
-        index = self.unit_indices[file_index].get(uid[1])
-        if index is None:
+        place = self._place(uid)
+        if place is None:
             return ()
+        file_index, index = place
         starts = self.sentence_starts[file_index]
         return self.guide_sentences[file_index][starts[index] : starts[index + 1]]
 
@@ -405,11 +411,8 @@ class _Context:
         """The sentences of every paragraph but those ``left_out``, in run order: guide by
         guide, without looking each of a library's paragraphs up by file and pointer."""
         skipped: dict[int, set[int]] = defaultdict(set)
-        for file, pointer in left_out:
-            file_index = self.file_index.get(file)
-            index = None if file_index is None else self.unit_indices[file_index].get(pointer)
-            if index is not None:
-                skipped[file_index].add(index)
+        for place in filter(None, map(self._place, left_out)):
+            skipped[place[0]].add(place[1])
         for file_index, units in enumerate(self.guide_units):
             sentences = self.guide_sentences[file_index]
             starts = self.sentence_starts[file_index]
@@ -783,7 +786,7 @@ class _Context:
         )
         # Joined where scored: most of a large level's texts are in no candidate pair, and
         # guides' pairs among their own texts mostly come scored with their sketches.
-        strings = _JoinedTexts(seqs, everything=small)
+        strings = _JoinedTexts(seqs)
         found: list[tuple[np.ndarray, np.ndarray]] = []  # (pairs, scores), later ones win
         crowded: list[int] = []
         if small:
@@ -1671,11 +1674,11 @@ def _pairs_within(
 
 class _JoinedTexts:
     """The strings rapidfuzz scores (tokens joined by spaces) of some of ``seqs``, made when
-    first asked for (``everything``: all of them at once)."""
+    first asked for."""
 
-    def __init__(self, seqs: Sequence[Sequence[str]], everything: bool = False) -> None:
+    def __init__(self, seqs: Sequence[Sequence[str]]) -> None:
         self.seqs = seqs
-        self.texts: list[str | None] = list(map(joined, seqs)) if everything else [None] * len(seqs)
+        self.texts: list[str | None] = [None] * len(seqs)
 
     def of(self, indices: Iterable[int]) -> list[str]:
         out: list[str] = []

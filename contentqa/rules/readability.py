@@ -459,7 +459,7 @@ class ThinContent(_ReadabilityRule):
                 if not (pointer.startswith(part) and pointer.startswith("/body/", len(part))):
                     continue
                 words = len(unit.tokens)
-                own_words = masked.get((unit.file, unit.pointer), words) if any_masked else words
+                own_words = masked.get((unit.file, pointer), words) if any_masked else words
                 own[part] = own.get(part, 0) + own_words
                 raw[part] = raw.get(part, 0) + words
             for part, count in own.items():
