@@ -820,7 +820,7 @@ class _Context:
             if across is not None:
                 across = across[kept(across)]
         if across is not None:
-            strings.of(np.unique(across).tolist())
+            strings.of(minhash.sorted_unique(across.ravel()).tolist())
             found[:0] = _score_candidates(scorer, strings.texts, across, cutoff)
         return (
             *_sorted_pairs(found, n),
