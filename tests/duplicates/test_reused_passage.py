@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import random
 
+import pytest
+
 from contentqa.config import Config
 from contentqa.duplicates.engine import _shared_rare_runs
 from contentqa.pipeline import run
@@ -104,12 +106,17 @@ def test_shared_rare_runs_of_texts_without_runs():
     assert sizes.tolist() == [0, 0] and not len(left) and not len(right) and not len(shared)
 
 
-def test_shared_rare_runs_match_counting_pair_by_pair():
-    """Runs are sorted in parts by their hash; the counts are those of the definition."""
+@pytest.mark.parametrize("texts_hashed_together", [20_000, 7])
+def test_shared_rare_runs_match_counting_pair_by_pair(monkeypatch, texts_hashed_together):
+    """Runs are hashed a few texts at a time and sorted in parts by their hash; the counts
+    are those of the definition."""
     from collections import Counter
     from itertools import combinations
 
+    from contentqa.duplicates import engine
     from contentqa.duplicates.engine import PHRASE_MIN_TEXTS
+
+    monkeypatch.setattr(engine, "_RUN_HASH_TEXTS", texts_hashed_together)
 
     rng = random.Random(5)
     words = [f"w{k}" for k in range(12)]
@@ -125,4 +132,5 @@ def test_shared_rare_runs_match_counting_pair_by_pair():
     assert sizes.tolist() == [len(held) for held in runs]
     found = dict(zip(zip(left.tolist(), right.tolist(), strict=True), shared.tolist(), strict=True))
     assert found == dict(expected) and len(found) > 20
-    assert len({hash(run) >> 61 for run in holders}) == 8  # every part of the sort is used
+    hashes = engine._run_hashes(texts, sum(max(len(t) - 2, 0) for t in texts))
+    assert len(set((hashes >> 61).tolist())) == 8  # every part of the sort is used
