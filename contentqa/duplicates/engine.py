@@ -220,18 +220,13 @@ def analyze(
     )
     contained = {ctx.uid(c.short) for c in containments}
 
-    # Sentences and items in one pool (clusters come out in document order either way).
+    # Sentences and items in one pool (clusters come out in document order either way). The
+    # paragraphs left out are units of their own: no item is among them.
     left_out = copies | contained
     pool = [
         s for s in ctx.paragraph_sentences(left_out) if len(s.tokens) >= settings.sentence_min_words
     ]
-    pool += (
-        u
-        for u in units
-        if u.kind in ITEM_KINDS
-        and len(u.tokens) >= settings.item_min_words
-        and ctx.uid(u) not in left_out
-    )
+    pool += (u for u in units if u.kind in ITEM_KINDS and len(u.tokens) >= settings.item_min_words)
     pooled, pool_approvals = ctx.clusters(pool, approved_keys)
     approvals += pool_approvals
 
