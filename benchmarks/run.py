@@ -15,7 +15,9 @@ Parts (each skipped with a note when its input is missing):
    (synthetic and real MyFixit);
 3. numpy MinHash against datasketch's ``MinHash.update`` loop (when datasketch imports);
 4. the MyFixit (iFixit) corpus through the pipeline;
-5. Clough & Stevenson answer/source pairs: share linked per label.
+5. Clough & Stevenson answer/source pairs: share linked per label;
+6. one process against two on the 1,000-guide library (the largest size up to 1,000): each
+   stage's time, the speed-up, and whether the reports are identical.
 
 The table is printed and written to ``benchmarks/results/latest.md`` (git-ignored).
 Corpora are read from ``../shared/corpora`` (``CONTENTQA_CORPORA`` overrides), never copied.
@@ -714,6 +716,115 @@ def _linked(report: dict, a: str, b: str, codes: Sequence[str]) -> bool:
     return False
 
 
+# -- process scaling -----------------------------------------------------------------------
+
+# Runs ``pipeline.run`` as ``contentqa check`` does (default configuration, ``--jobs N``),
+# with timers around its stages, in a fresh process; prints the figures as JSON.
+_STAGED_RUN = """
+import dataclasses, hashlib, json, sys, time
+start = time.perf_counter()
+from contentqa import pipeline
+from contentqa.config import Config
+from contentqa.load import discover
+from contentqa.report import json_report
+imported = time.perf_counter()
+marks = {}
+build_report = pipeline.build_report
+def timed_build_report(*args, **kwargs):
+    marks["per_file_end"] = time.perf_counter()
+    report = build_report(*args, **kwargs)
+    marks["library_end"] = time.perf_counter()
+    return report
+pipeline.build_report = timed_build_report
+paths = discover([sys.argv[1]])
+config = dataclasses.replace(Config(), jobs=int(sys.argv[2]))
+begun = time.perf_counter()
+report = pipeline.run(paths, config)
+digest = hashlib.sha256()
+for chunk in json_report.render_chunks(dataclasses.replace(report, generated_at="")):
+    digest.update(chunk)
+print(json.dumps({
+    "imports": imported - start,
+    "per_file": marks["per_file_end"] - begun,
+    "library": marks["library_end"] - marks["per_file_end"],
+    "run": marks["library_end"] - start,
+    "report": digest.hexdigest(),
+}))
+"""
+
+
+def staged_run(folder: Path, jobs: int, cwd: Path) -> dict:
+    """One run of the pipeline on ``folder`` in ``jobs`` processes, in a subprocess: the
+    seconds spent importing, in the per-file stage and in the library stage, the whole run
+    (without writing reports), and a digest of its JSON report."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _STAGED_RUN, str(folder), str(jobs)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"staged run failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def scaling_part(doc: Doc, work: Path, size: int, runs: int, parts: Parts) -> None:
+    """One process against two on the synthetic library of ``size`` guides, alternating."""
+    doc.h("Process scaling: one process against two")
+    folder = work / f"lib{size}"
+    measured: dict[int, list[dict]] = {1: [], 2: []}
+    for n in range(runs):
+        for jobs in (1, 2):
+            log(f"scaling: {size} guides, --jobs {jobs}, run {n + 1}/{runs}")
+            measured[jobs].append(
+                parts.timed(
+                    f"scaling: {size} guides, --jobs {jobs}, run {n + 1}",
+                    lambda jobs=jobs: staged_run(folder, jobs, work),
+                )
+            )
+    stages = ("imports", "per_file", "library", "run")
+    medians = {
+        jobs: {k: median([r[k] for r in rs]) for k in stages} for jobs, rs in measured.items()
+    }
+    one, two = medians[1], medians[2]
+    # With the per-file stage halved and all else as in one process: the most two processes
+    # could give while the imports and the library stage stay serial.
+    bound = one["run"] / (one["run"] - one["per_file"] / 2)
+    digests = {r["report"] for rs in measured.values() for r in rs}
+    doc.p(
+        f"The {fmt_n(size)}-guide synthetic library checked with `--jobs 1` and `--jobs 2`, "
+        f"alternating, {runs} run(s) each, each in a fresh process: `pipeline.run` as "
+        "`contentqa check` calls it, with timers around its stages (reports are not "
+        "written). *Per-file stage*: load, validate, segment and per-guide rules, including "
+        "each process's start of spaCy; *library stage*: `build_report`. Medians; the "
+        "individual runs are listed. *Amdahl bound*: the whole run's speed-up if two "
+        "processes halved the per-file stage and nothing else changed."
+    )
+    rows = []
+    for key, label in (
+        ("imports", "imports"),
+        ("per_file", "per-file stage"),
+        ("library", "library stage"),
+        ("run", "whole run"),
+    ):
+        rows.append(
+            [
+                label,
+                fmt_s(one[key]),
+                fmt_s(two[key]),
+                f"{one[key] / two[key]:.2f}×" if two[key] else "–",
+                " / ".join(f"{r[key]:.2f}" for r in measured[1]),
+                " / ".join(f"{r[key]:.2f}" for r in measured[2]),
+            ]
+        )
+    doc.table(["stage", "1 process", "2 processes", "speed-up", "runs, 1", "runs, 2"], rows)
+    doc.p(
+        f"Amdahl bound for the whole run: {bound:.2f}×. Reports identical across all "
+        f"{2 * runs} runs (JSON, apart from `generated_at`): "
+        f"{'yes' if len(digests) == 1 else f'**no** ({len(digests)} different)'}."
+    )
+
+
 def clough_part(doc: Doc, work: Path, quick: bool, parts: Parts) -> None:
     doc.h("Clough & Stevenson plagiarised short answers")
     try:
@@ -1173,6 +1284,8 @@ def main(argv: list[str] | None = None) -> int:
         myfixit_part(doc, work, args.quick, parts)
         log("Clough & Stevenson")
         clough_part(doc, work, args.quick, parts)
+        scaling_size = max((n for n in synthetic if n <= 1000), default=min(synthetic))
+        scaling_part(doc, work, scaling_size, 1 if args.quick else 3, parts)
     finally:
         if work_ctx is not None:
             work_ctx.cleanup()
