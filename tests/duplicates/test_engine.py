@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 from conftest import FIXTURES
 
@@ -160,3 +161,72 @@ def test_a_paragraph_without_masked_sentences_keeps_its_own_words(tmp_path, with
     assert ("D005" in {f.code for f in findings}) == with_boilerplate
     # 12 words of its own with "tm": not thin (R009 asks for 12).
     assert not [f for f in findings if f.code == "R009" and f.pointer == "/steps/0"]
+
+
+# -- the helpers the library stage is built from, against plain definitions -------------------
+
+
+def _unit(file: str, pointer: str, tokens: tuple[str, ...]):
+    from contentqa.model import TextUnit
+
+    return TextUnit(file, pointer, "paragraph", " ".join(tokens), pointer, True, tokens=tokens)
+
+
+def _random_entries(seed: int, files: int = 6, per_file: int = 12):
+    """Units with short token tuples drawn from a small vocabulary: many repeat, within a
+    file and across files."""
+    import random
+
+    rng = random.Random(seed)
+    words = ["a", "b", "c", "d"]
+    return [
+        _unit(f"g{f}.json", f"/p/{k}", tuple(rng.choice(words) for _ in range(rng.randint(0, 3))))
+        for f in range(files)
+        for k in range(per_file)
+    ]
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("min_words", [0, 2])
+def test_distinct_texts_list_each_text_once_with_every_holder(seed, min_words):
+    units = _random_entries(seed)
+    distinct = engine._Distinct(((u, u.tokens) for u in units), min_words)
+    kept = [u for u in units if len(u.tokens) >= min_words]
+    expected_texts = list(dict.fromkeys(u.tokens for u in kept))
+    assert distinct.texts == expected_texts
+    for i, text in enumerate(distinct.texts):
+        assert distinct.members(i) == [u for u in kept if u.tokens == text]
+    by_file = dict(distinct.by_file())
+    files = list(dict.fromkeys(u.file for u in kept))
+    assert list(by_file) == files  # in order of first appearance
+    for file in files:
+        held = {u.tokens for u in kept if u.file == file}
+        assert by_file[file] == sorted(expected_texts.index(t) for t in held)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_repeated_tokens_marks_exactly_the_units_sharing_their_tokens(seed):
+    from collections import Counter
+
+    units = _random_entries(seed)
+    counts = Counter(u.tokens for u in units)
+    assert engine._repeated_tokens(units).tolist() == [counts[u.tokens] > 1 for u in units]
+
+
+def test_pairs_within_a_crowded_guide_are_dropped_unless_another_guide_holds_a_text():
+    # Texts 0-2 are held by guide A only, text 3 by A and B, text 4 by B only.
+    groups = engine._FileGroups([("a.json", [0, 1, 2, 3]), ("b.json", [3, 4])])
+    assert groups.members(1).tolist() == [3, 4]
+    kept = engine._kept_apart(5, groups, crowded=[0])
+    pairs = np.array([[0, 1], [1, 2], [2, 3], [0, 4], [3, 4]])
+    assert kept(pairs).tolist() == [False, False, True, True, True]
+    assert engine._kept_apart(5, groups, crowded=[])(pairs).all()
+
+
+def test_joined_texts_are_made_once_and_only_when_asked_for():
+    seqs = [("a", "b"), ("c",), ("d", "e", "f")]
+    strings = engine._JoinedTexts(seqs)
+    assert strings.of([2, 0]) == ["d e f", "a b"]
+    assert strings.texts == ["a b", None, "d e f"]
+    first = strings.texts[2]
+    assert strings.of([2])[0] is first
