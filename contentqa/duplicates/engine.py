@@ -1030,7 +1030,8 @@ class _Context:
             for unit, tokens in mine():
                 part, field_name = _part_and_field(unit.pointer)
                 part_id = (unit.file, part)
-                first_units.setdefault(part_id, (unit.file, unit.pointer))
+                if part_id not in first_units:
+                    first_units[part_id] = (unit.file, unit.pointer)
                 if tokens is not unit.tokens:
                     masked_parts.add(part_id)
                 if field_name == "action_items" and tokens:
@@ -1156,7 +1157,10 @@ def composite_fields(
     out: dict[UnitId, dict[str, list[tuple[str, ...]]]] = {}
     for unit, tokens in entries:
         part, field_name = _part_and_field(unit.pointer)
-        composite = out.setdefault((unit.file, part), defaultdict(list))
+        part_id = (unit.file, part)
+        composite = out.get(part_id)
+        if composite is None:
+            composite = out[part_id] = defaultdict(list)
         if tokens:
             composite[field_name].append(tuple(tokens))
     return out
