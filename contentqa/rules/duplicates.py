@@ -605,7 +605,8 @@ class NearDuplicateStep(_NearRule):
     0.3, over the parts both steps have). Boilerplate and filler action items are masked out
     first, so steps that share only filler are not reported. The finding points at the later
     step; ``related`` points at the earlier one; the message says which parts match. At or
-    above ``error-threshold`` it is an error, from ``threshold`` up a warning.
+    above ``error-threshold`` it is an error, from ``threshold`` up a warning (with
+    ``threshold`` set above ``error-threshold``, every finding is an error).
 
     **Why it matters.** A guide that numbers eight steps but repeats one of them wastes the
     reader's time and makes the real sequence unclear.
