@@ -1595,8 +1595,9 @@ def _shared_rare_runs(
     return sizes, pair_codes // n, pair_codes % n, shared
 
 
-# Texts whose runs are hashed together: each array over their words stays near 5 MB.
-_RUN_HASH_TEXTS = 20_000
+# Words whose runs are hashed together (a long text may make its piece longer): the arrays
+# over them stay near 4 MB each.
+_RUN_HASH_WORDS = 1 << 19
 _RUN_HASH_FACTOR = np.uint64(0x100000001B3)
 
 
@@ -1605,18 +1606,24 @@ def _run_hashes(texts: Sequence[Sequence[str]], total: int) -> np.ndarray:
     matters, and a library holds millions. Made from the words' own hashes, which strings
     keep, rather than by hashing a tuple per run (a third slower at 10,000 guides)."""
     out = np.empty(total, dtype=np.int64)
+    lengths = np.fromiter(map(len, texts), np.int64, len(texts))
+    words_before = np.cumsum(lengths)
+    cuts = np.searchsorted(
+        words_before, np.arange(_RUN_HASH_WORDS, int(words_before[-1:].sum()), _RUN_HASH_WORDS)
+    )
     at = 0
-    for lo in range(0, len(texts), _RUN_HASH_TEXTS):
-        chunk = texts[lo : lo + _RUN_HASH_TEXTS]
-        lengths = np.fromiter(map(len, chunk), np.int64, len(chunk))
-        size = int(lengths.sum())
+    for lo, hi in itertools.pairwise([0, *np.unique(cuts + 1).tolist(), len(texts)]):
+        if hi <= lo:
+            continue
+        chunk_lengths = lengths[lo:hi]
+        size = int(chunk_lengths.sum())
         words = np.zeros(size + 2, dtype=np.uint64)
         words[:size] = np.fromiter(
-            map(hash, itertools.chain.from_iterable(chunk)), np.int64, size
+            map(hash, itertools.chain.from_iterable(texts[lo:hi])), np.int64, size
         ).view(np.uint64)
         runs = (words[:-2] * _RUN_HASH_FACTOR + words[1:-1]) * _RUN_HASH_FACTOR + words[2:]
         # A run starts at every word but a text's last two.
-        ends = np.repeat(np.cumsum(lengths), lengths)
+        ends = np.repeat(np.cumsum(chunk_lengths), chunk_lengths)
         runs = runs[np.arange(size) + 2 < ends]
         out[at : at + len(runs)] = runs.view(np.int64)
         at += len(runs)

@@ -106,17 +106,17 @@ def test_shared_rare_runs_of_texts_without_runs():
     assert sizes.tolist() == [0, 0] and not len(left) and not len(right) and not len(shared)
 
 
-@pytest.mark.parametrize("texts_hashed_together", [20_000, 7])
-def test_shared_rare_runs_match_counting_pair_by_pair(monkeypatch, texts_hashed_together):
-    """Runs are hashed a few texts at a time and sorted in parts by their hash; the counts
-    are those of the definition."""
+@pytest.mark.parametrize("words_hashed_together", [1 << 19, 7, 1])
+def test_shared_rare_runs_match_counting_pair_by_pair(monkeypatch, words_hashed_together):
+    """Runs are hashed a few thousand words at a time and sorted in parts by their hash; the
+    counts are those of the definition."""
     from collections import Counter
     from itertools import combinations
 
     from contentqa.duplicates import engine
     from contentqa.duplicates.engine import PHRASE_MIN_TEXTS
 
-    monkeypatch.setattr(engine, "_RUN_HASH_TEXTS", texts_hashed_together)
+    monkeypatch.setattr(engine, "_RUN_HASH_WORDS", words_hashed_together)
 
     rng = random.Random(5)
     words = [f"w{k}" for k in range(12)]
