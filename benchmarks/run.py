@@ -788,9 +788,9 @@ def scaling_part(doc: Doc, work: Path, size: int, runs: int, parts: Parts) -> No
         jobs: {k: median([r[k] for r in rs]) for k in stages} for jobs, rs in measured.items()
     }
     one, two = medians[1], medians[2]
-    # With the per-file stage halved and all else as in one process: the most two processes
-    # could give while the imports and the library stage stay serial.
-    bound = one["run"] / (one["run"] - one["per_file"] / 2)
+    # The two-process run with its per-file stage exactly half the one-process one (spaCy's
+    # start included, though each process pays it whole): more than two processes can give.
+    bound = one["run"] / (two["run"] - two["per_file"] + one["per_file"] / 2)
     digests = {r["report"] for rs in measured.values() for r in rs}
     doc.p(
         f"The {fmt_n(size)}-guide synthetic library checked with `--jobs 1` and `--jobs 2`, "
@@ -798,8 +798,9 @@ def scaling_part(doc: Doc, work: Path, size: int, runs: int, parts: Parts) -> No
         "`contentqa check` calls it, with timers around its stages (reports are not "
         "written). *Per-file stage*: load, validate, segment and per-guide rules, including "
         "each process's start of spaCy; *library stage*: `build_report`. Medians; the "
-        "individual runs are listed. *Amdahl bound*: the whole run's speed-up if two "
-        "processes halved the per-file stage and nothing else changed."
+        "individual runs are listed. *Upper bound*: the whole run's speed-up if two "
+        "processes took exactly half the one-process per-file stage, the rest of the run "
+        "as measured with two processes."
     )
     rows = []
     for key, label in (
@@ -820,7 +821,7 @@ def scaling_part(doc: Doc, work: Path, size: int, runs: int, parts: Parts) -> No
         )
     doc.table(["stage", "1 process", "2 processes", "speed-up", "runs, 1", "runs, 2"], rows)
     doc.p(
-        f"Amdahl bound for the whole run: {bound:.2f}×. Reports identical across all "
+        f"Upper bound for the whole run: {bound:.2f}×. Reports identical across all "
         f"{2 * runs} runs (JSON, apart from `generated_at`): "
         f"{'yes' if len(digests) == 1 else f'**no** ({len(digests)} different)'}."
     )
@@ -860,13 +861,23 @@ def seed_part(doc: Doc, work: Path, quick: bool, parts: Parts) -> None:
         log(f"seed guide: contentqa check run {n + 1}/{cli_runs}")
         start = time.perf_counter()
         proc = subprocess.run(
-            [sys.executable, "-m", "contentqa", "check", str(SEED_GUIDE), "-q", "--no-report"],
+            [
+                sys.executable,
+                "-m",
+                "contentqa",
+                "check",
+                str(SEED_GUIDE),
+                "-q",
+                "--no-report",
+                "--fail-on",
+                "never",
+            ],
             cwd=work,
             capture_output=True,
             text=True,
         )
         walls.append(time.perf_counter() - start)
-        if proc.returncode not in (0, 1):  # 1: the seed guide's errors fail the check
+        if proc.returncode != 0:
             raise RuntimeError(f"contentqa check failed ({proc.returncode}):\n{proc.stderr}")
     parts.times["seed guide: contentqa check"] = sum(walls)
     analysis_runs = 21
@@ -877,9 +888,10 @@ def seed_part(doc: Doc, work: Path, quick: bool, parts: Parts) -> None:
             cwd=work,
             capture_output=True,
             text=True,
-            check=True,
         ),
     )
+    if proc.returncode != 0:
+        raise RuntimeError(f"seed guide runs failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
     analysis = json.loads(proc.stdout.strip().splitlines()[-1])
     doc.p(
         f"`contentqa check {SEED_GUIDE.relative_to(ROOT)} -q --no-report` in a subprocess, "
@@ -1365,8 +1377,12 @@ def main(argv: list[str] | None = None) -> int:
         log("Clough & Stevenson")
         clough_part(doc, work, args.quick, parts)
         seed_part(doc, work, args.quick, parts)
-        scaling_size = max((n for n in synthetic if n <= 1000), default=min(synthetic))
-        scaling_part(doc, work, scaling_size, 1 if args.quick else 3, parts)
+        scaling_size = max((n for n in synthetic if n <= 1000), default=None)
+        if scaling_size is None:
+            doc.h("Process scaling: one process against two")
+            doc.p("Skipped: no library of at most 1,000 guides in `--sizes`.")
+        else:
+            scaling_part(doc, work, scaling_size, 1 if args.quick else 3, parts)
     finally:
         if work_ctx is not None:
             work_ctx.cleanup()
