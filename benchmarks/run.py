@@ -754,19 +754,22 @@ print(json.dumps({
 """
 
 
+def python_json(script: str, args: Sequence[str], cwd: Path) -> Any:
+    """Run ``script`` with ``args`` in a fresh Python process; what its last line of output
+    holds as JSON."""
+    proc = subprocess.run(
+        [sys.executable, "-c", script, *args], cwd=cwd, capture_output=True, text=True
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"benchmark script failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
 def staged_run(folder: Path, jobs: int, cwd: Path) -> dict:
     """One run of the pipeline on ``folder`` in ``jobs`` processes, in a subprocess: the
     seconds spent importing, in the per-file stage and in the library stage, the whole run
     (without writing reports), and a digest of its JSON report."""
-    proc = subprocess.run(
-        [sys.executable, "-c", _STAGED_RUN, str(folder), str(jobs)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(f"staged run failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    return python_json(_STAGED_RUN, [str(folder), str(jobs)], cwd)
 
 
 def scaling_part(doc: Doc, work: Path, size: int, runs: int, parts: Parts) -> None:
@@ -881,18 +884,10 @@ def seed_part(doc: Doc, work: Path, quick: bool, parts: Parts) -> None:
             raise RuntimeError(f"contentqa check failed ({proc.returncode}):\n{proc.stderr}")
     parts.times["seed guide: contentqa check"] = sum(walls)
     analysis_runs = 21
-    proc = parts.timed(
+    analysis = parts.timed(
         "seed guide: analysis in-process",
-        lambda: subprocess.run(
-            [sys.executable, "-c", _REPEATED_RUN, str(SEED_GUIDE), str(analysis_runs)],
-            cwd=work,
-            capture_output=True,
-            text=True,
-        ),
+        lambda: python_json(_REPEATED_RUN, [str(SEED_GUIDE), str(analysis_runs)], work),
     )
-    if proc.returncode != 0:
-        raise RuntimeError(f"seed guide runs failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
-    analysis = json.loads(proc.stdout.strip().splitlines()[-1])
     doc.p(
         f"`contentqa check {SEED_GUIDE.relative_to(ROOT)} -q --no-report` in a subprocess, "
         f"{cli_runs} runs (start-up included: Python, the imports, spaCy); the analysis after "
