@@ -248,7 +248,7 @@ def analyze(
 
     masked = ctx.masked_tokens(units, boilerplate, item_clusters, approvals)
     near, crowded = ctx.near_duplicates(
-        units, masked, paragraph_clusters, containments, boilerplate, sentence_clusters, approvals
+        units, masked, left_out, boilerplate, sentence_clusters, approvals
     )
 
     total_words: dict[str, int] = defaultdict(int)
@@ -581,17 +581,15 @@ class _Context:
         self,
         units: list[TextUnit],
         masked: list[tuple[str, ...]],
-        paragraph_clusters: list[Cluster],
-        containments: list[Containment],
+        copies: set[UnitId],
         boilerplate: list[Cluster],
         sentence_clusters: Sequence[Cluster] = (),
         approvals: Sequence[Approval] = (),
     ) -> tuple[dict[str, tuple[NearPair, ...]], tuple[Crowded, ...]]:
         """Near-duplicate pairs by level, and the guides whose texts of a level were not
-        compared with one another."""
+        compared with one another. ``copies``: the paragraphs already reported as copies
+        or as contained in another, which are not compared again."""
         levels = self.settings.near
-        copies = {self.uid(c) for cluster in paragraph_clusters for c in cluster.copies}
-        copies |= {self.uid(c.short) for c in containments}
 
         tasks: dict[str, Callable[[], LevelResult]] = {}
         # The units of each collection, by index: a library's steps hold hundreds of
@@ -1576,8 +1574,9 @@ def _shared_rare_runs(
     ``left < right`` sharing runs held by fewer than ``PHRASE_MIN_TEXTS`` texts, with how
     many such runs they share."""
     n = len(texts)
-    counts = np.fromiter((max(len(t) - 2, 0) for t in texts), np.int64, n)
-    hashes = _run_hashes(texts, int(counts.sum()))
+    lengths = np.fromiter(map(len, texts), np.int64, n)
+    counts = np.maximum(lengths - 2, 0)
+    hashes = _run_hashes(texts, lengths, int(counts.sum()))
     owners = np.repeat(np.arange(n, dtype=np.int32 if n < 2**31 else np.int64), counts)
     del counts
     sizes = np.zeros(n, dtype=np.int64)
@@ -1601,16 +1600,15 @@ _RUN_HASH_WORDS = 1 << 19
 _RUN_HASH_FACTOR = np.uint64(0x100000001B3)
 
 
-def _run_hashes(texts: Sequence[Sequence[str]], total: int) -> np.ndarray:
-    """The hash of every 3-word run of ``texts``, text by text, run by run: only equality
-    matters, and a library holds millions. Made from the words' own hashes, which strings
-    keep, rather than by hashing a tuple per run (a third slower at 10,000 guides)."""
+def _run_hashes(texts: Sequence[Sequence[str]], lengths: np.ndarray, total: int) -> np.ndarray:
+    """The hash of each of the ``total`` 3-word runs of ``texts`` (of ``lengths`` words),
+    text by text, run by run: only equality matters, and a library holds millions. Made
+    from the words' own hashes, which strings keep, rather than by hashing a tuple per run
+    (a third slower at 10,000 guides)."""
     out = np.empty(total, dtype=np.int64)
-    lengths = np.fromiter(map(len, texts), np.int64, len(texts))
     words_before = np.cumsum(lengths)
-    cuts = np.searchsorted(
-        words_before, np.arange(_RUN_HASH_WORDS, int(words_before[-1:].sum()), _RUN_HASH_WORDS)
-    )
+    word_count = int(words_before[-1]) if len(words_before) else 0
+    cuts = np.searchsorted(words_before, np.arange(_RUN_HASH_WORDS, word_count, _RUN_HASH_WORDS))
     at = 0
     for lo, hi in itertools.pairwise([0, *np.unique(cuts + 1).tolist(), len(texts)]):
         if hi <= lo:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import random
 
+import numpy as np
 import pytest
 
 from contentqa.config import Config
@@ -132,5 +133,6 @@ def test_shared_rare_runs_match_counting_pair_by_pair(monkeypatch, words_hashed_
     assert sizes.tolist() == [len(held) for held in runs]
     found = dict(zip(zip(left.tolist(), right.tolist(), strict=True), shared.tolist(), strict=True))
     assert found == dict(expected) and len(found) > 20
-    hashes = engine._run_hashes(texts, sum(max(len(t) - 2, 0) for t in texts))
+    lengths = np.array([len(t) for t in texts])
+    hashes = engine._run_hashes(texts, lengths, sum(max(len(t) - 2, 0) for t in texts))
     assert len(set((hashes >> 61).tolist())) == 8  # every part of the sort is used
