@@ -1526,30 +1526,46 @@ def _repeated_tokens(units: Sequence[TextUnit]) -> np.ndarray:
     another's shares (a few more than share their tokens, which exact checks weed out).
     Hashes in one array: a library holds a million sentences, nearly all once."""
     hashes = np.fromiter(map(hash, map(_tokens_of, units)), np.int64, len(units))
-    _, inverse, counts = np.unique(hashes, return_inverse=True, return_counts=True)
-    return counts[inverse] > 1
+    # A sort, not ``np.unique`` with counts: two to three times faster in NumPy 2.4.
+    order = np.argsort(hashes)
+    ordered = hashes[order]
+    same = ordered[1:] == ordered[:-1]
+    shared = np.zeros(len(units), dtype=bool)
+    shared[1:] = same
+    shared[:-1] |= same
+    repeated = np.empty(len(units), dtype=bool)
+    repeated[order] = shared
+    return repeated
 
 
 _tokens_of = operator.attrgetter("tokens")
+
+
+# Rows of band keys stacked at a time when gathering them: about 8 MB of keys.
+_GATHER_ROWS = 1 << 16
 
 
 def _gather_rows(
     matrices: Sequence[np.ndarray], rows: np.ndarray, targets: np.ndarray, out: np.ndarray
 ) -> None:
     """``out[t] = stacked[rows[t]]`` for every ``t`` in ``targets``, where ``stacked`` is the
-    matrices one after another. Gathered guide by guide: a stacked copy of every guide's keys
-    would be one more copy of them at the library stage's peak of memory."""
+    matrices one after another. Gathered from a few guides' matrices stacked at a time: a
+    stacked copy of every guide's keys would be one more copy of them at the library stage's
+    peak of memory, and one gather per guide (ten thousand) cost half a second."""
     if not len(targets):
         return
     starts = np.cumsum([0, *map(len, matrices)])
     wanted = rows[targets]
-    owner = np.searchsorted(starts, wanted, side="right") - 1
-    order = np.argsort(owner, kind="stable")
-    owner, wanted, targets = owner[order], wanted[order], targets[order]
-    bounds = [0, *(np.flatnonzero(np.diff(owner)) + 1).tolist(), len(owner)]
-    for lo, hi in itertools.pairwise(bounds):
-        m = int(owner[lo])
-        out[targets[lo:hi]] = matrices[m][wanted[lo:hi] - starts[m]]
+    first_of_batch = (
+        np.searchsorted(starts, np.arange(0, int(starts[-1]), _GATHER_ROWS), side="right") - 1
+    )
+    edges = [*sorted(set(first_of_batch.tolist())), len(matrices)]
+    for m, end in itertools.pairwise(edges):
+        lo, hi = starts[m], starts[end]
+        chosen = (wanted >= lo) & (wanted < hi)
+        if chosen.any():
+            stacked = np.concatenate(matrices[m:end]) if end - m > 1 else matrices[m]
+            out[targets[chosen]] = stacked[wanted[chosen] - lo]
 
 
 def _identities(groups: Iterable[Cluster | Approval]) -> set[int]:
@@ -1637,16 +1653,13 @@ def _rare_run_pairs(
     that fewer than ``PHRASE_MIN_TEXTS`` texts hold."""
     if not len(hashes):
         return np.zeros(n, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    # By run, then by owner: owners already increase, and the sort is stable.
-    order = np.argsort(hashes, kind="stable")
-    hashes, owners = hashes[order], owners[order]
-    del order
+    runs, owners = _by_run_then_owner(hashes, owners, n)
     # A text repeating a run holds it once.
-    first = np.r_[True, (hashes[1:] != hashes[:-1]) | (owners[1:] != owners[:-1])]
-    hashes, owners = hashes[first], owners[first]
+    first = np.r_[True, (runs[1:] != runs[:-1]) | (owners[1:] != owners[:-1])]
+    runs, owners = runs[first], owners[first]
     sizes = np.bincount(owners, minlength=n)
-    starts = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1]])
-    held_by = np.diff(np.r_[starts, len(hashes)])
+    starts = np.flatnonzero(np.r_[True, runs[1:] != runs[:-1]])
+    held_by = np.diff(np.r_[starts, len(runs)])
     codes = [np.zeros(0, dtype=np.int64)]
     for size in range(2, PHRASE_MIN_TEXTS):
         # One row per run held by ``size`` texts: its owners, in increasing order.
@@ -1654,6 +1667,26 @@ def _rare_run_pairs(
         for left, right in itertools.combinations(range(size), 2):
             codes.append(group[:, left] * n + group[:, right])
     return sizes, np.concatenate(codes)
+
+
+def _by_run_then_owner(
+    hashes: np.ndarray, owners: np.ndarray, n: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The runs (as numbers that are equal where the hashes are) and their owners (texts
+    below ``n``), sorted by run, then by owner. One unstable sort of the hashes numbers the
+    runs; a sort of the numbers with the owners in their low bits orders each run's owners:
+    three times faster than a stable sort of the hashes."""
+    order = np.argsort(hashes)
+    ordered = hashes[order]
+    run = np.cumsum(np.r_[False, ordered[1:] != ordered[:-1]], dtype=np.int64)
+    del ordered
+    shift = max(1, (n - 1).bit_length())
+    if int(run[-1]).bit_length() + shift > 62:  # too many to pack: sort the hashes stably
+        order = np.argsort(hashes, kind="stable")
+        return hashes[order], owners[order]
+    keys = (run << shift) | owners[order]
+    keys.sort()
+    return keys >> shift, keys & ((1 << shift) - 1)
 
 
 # A score matrix also scores each text against itself, in time quadratic in its length: a

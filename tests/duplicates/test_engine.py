@@ -230,3 +230,29 @@ def test_joined_texts_are_made_once_and_only_when_asked_for():
     assert strings.texts == ["a b", None, "d e f"]
     first = strings.texts[2]
     assert strings.of([2])[0] is first
+
+
+@pytest.mark.parametrize("batch_rows", [1, 3, 1 << 16])
+def test_gather_rows_matches_indexing_the_stacked_matrices(monkeypatch, batch_rows):
+    monkeypatch.setattr(engine, "_GATHER_ROWS", batch_rows)
+    rng = np.random.default_rng(batch_rows)
+    matrices = [rng.integers(0, 1000, size=(k, 4)).astype(np.uint32) for k in (3, 0, 5, 1, 0, 7)]
+    stacked = np.concatenate(matrices)
+    rows = rng.integers(-1, len(stacked), size=40)
+    targets = np.flatnonzero(rows >= 0)
+    out = np.zeros((len(rows), 4), dtype=np.uint32)
+    engine._gather_rows(matrices, rows, targets, out)
+    assert (out[targets] == stacked[rows[targets]]).all()
+    assert not out[rows < 0].any()
+
+
+@pytest.mark.parametrize("n", [50, 2**62])  # the second too large to pack: a stable sort
+def test_runs_come_sorted_by_hash_then_owner(n):
+    rng = np.random.default_rng(7)
+    hashes = rng.choice(np.array([-(2**63), -5, 0, 3, 2**62], dtype=np.int64), size=60)
+    owners = np.sort(rng.integers(0, 50, size=60))
+    runs, sorted_owners = engine._by_run_then_owner(hashes, owners, n)
+    expected = sorted(zip(hashes.tolist(), owners.tolist(), strict=True))
+    assert sorted_owners.tolist() == [owner for _, owner in expected]
+    ordered = np.array([h for h, _ in expected])
+    assert ((runs[1:] != runs[:-1]) == (ordered[1:] != ordered[:-1])).all()
