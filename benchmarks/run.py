@@ -30,6 +30,7 @@ import argparse
 import collections
 import contextlib
 import datetime as dt
+import gc
 import inspect
 import itertools
 import json
@@ -302,10 +303,10 @@ def plant_recall(report: dict, plants: list[dict]) -> tuple[list[list], dict[str
 
 
 def _check_one(args: tuple[str, Any]):
-    from contentqa.pipeline import check_file
+    from contentqa.pipeline import check_file, stow
 
     path, config = args
-    return check_file(Path(path), config)
+    return stow(check_file(Path(path), config))  # what the CLI's workers send back
 
 
 def in_process_stages(folder: Path, workers: int, library_stage: bool = True) -> dict:
@@ -325,14 +326,22 @@ def in_process_stages(folder: Path, workers: int, library_stage: bool = True) ->
     else:
         results = [_check_one((str(p), config)) for p in paths]
     per_file = time.perf_counter() - start
+    guides = [r.guide for r in results if r.guide is not None]
     library = duplicates = None
     if library_stage:
-        with timed_rules("duplicate") as rule_times:
-            start = time.perf_counter()
-            build_report(results, config)
-            library = time.perf_counter() - start
+        # As pipeline.run does: the results out of the collector's sight, and the collector
+        # off while the library stage makes millions of short-lived objects.
+        gc.freeze()
+        gc.disable()
+        try:
+            with timed_rules("duplicate") as rule_times:
+                start = time.perf_counter()
+                build_report(results, config, hand_over=True)
+                library = time.perf_counter() - start
+        finally:
+            gc.enable()
+            gc.unfreeze()
         duplicates = sum(rule_times.values())
-    guides = [r.guide for r in results if r.guide is not None]
     return {
         "per_file": per_file,
         "library": library,
@@ -1233,6 +1242,128 @@ def synthetic_part(
 # -- main ----------------------------------------------------------------------------------
 
 
+# Parts of this run that raised: the others still run, and the command exits with 1.
+failed: list[str] = []
+
+
+def attempt(doc: Doc, name: str, part: Callable[[], Any]) -> Any:
+    """``part()``, or None when it raises: the error goes into the document and to stderr,
+    and the run goes on with the next part (one bug should not cost the whole run)."""
+    try:
+        return part()
+    except Exception as exc:
+        log(f"{name}: FAILED")
+        traceback.print_exc()
+        failed.append(name)
+        doc.p(f"**{name} failed**: `{type(exc).__name__}: {exc}`.")
+        return None
+
+
+def blocking_recall_part(
+    doc: Doc, synthetic: dict[int, dict], quick: bool, parts: Parts, rng: random.Random
+) -> None:
+    """Recall of the LSH blocking against exhaustive scoring, on a sample of the largest
+    synthetic library's paragraphs and of MyFixit's steps."""
+    doc.h("LSH blocking recall against exhaustive scoring")
+    sample_size = 500 if quick else 2000
+    recall_rows = []
+    biggest = max(synthetic)
+    data = synthetic[biggest]
+    seqs = data["pools"]["paragraphs"]
+    # The paragraphs of each plant go in together first, so the sample holds positives.
+    index = [
+        (Path(g.file).name, u.pointer)
+        for g in data["guides"]
+        for u in g.units
+        if u.kind in PARAGRAPH_KINDS
+    ]
+    plant_of: dict[tuple[str, str], int] = {}
+    for n, plant in enumerate(data["plants"]):
+        if "paragraph" in plant["kind"] or "step" in plant["kind"]:
+            for f, p in plant["locations"]:
+                plant_of[(f, p)] = n
+    groups: dict[int, list[int]] = collections.defaultdict(list)
+    for i, (f, p) in enumerate(index):
+        for q in _parts(p):
+            if (f, q) in plant_of:
+                groups[plant_of[(f, q)]].append(i)
+                break
+    texts = sample_texts(seqs, list(groups.values()), sample_size, rng)
+    log("LSH recall (synthetic)")
+    recall_rows += parts.timed(
+        "LSH recall: synthetic", lambda: lsh_recall(f"synthetic {fmt_n(biggest)}", texts)
+    )
+    myfixit_texts = None
+    try:
+        records = list(corpora.myfixit_records())
+        steps = list(
+            dict.fromkeys(
+                " ".join(corpora.myfixit_step_text(s).split()) for r in records for s in r["steps"]
+            )
+        )
+        from contentqa.normalize import normalized_tokens
+
+        # First: groups of texts sharing their first five words (likely edits of one text).
+        pool = list(range(len(steps)))
+        rng.shuffle(pool)
+        pool = pool[: (3000 if quick else 12000)]
+        toks = [normalized_tokens(steps[i]) for i in pool]
+        heads: dict[tuple[str, ...], list[int]] = collections.defaultdict(list)
+        for k, t in enumerate(toks):
+            heads[tuple(t[:5])].append(k)
+        related = [g for g in heads.values() if len(g) > 1]
+        myfixit_texts = sample_texts(toks, related, sample_size, rng)
+        log("LSH recall (MyFixit)")
+        recall_rows += parts.timed(
+            "LSH recall: MyFixit", lambda: lsh_recall("MyFixit steps", myfixit_texts)
+        )
+    except corpora.CorpusMissing as exc:
+        doc.p(f"MyFixit sample skipped: {exc}.")
+    doc.p(
+        f"A sample of about {sample_size:,} distinct paragraphs of at least 6 words (half "
+        "from planted places, each plant's paragraphs together, or, for MyFixit, from "
+        "groups of steps sharing their first five words, the rest at random); every pair "
+        "scored with `set-and-sort` (rapidfuzz `cdist`, token-set and token-sort); *true "
+        "pairs* score ≥ 0.8. Recall = share of true pairs that "
+        "`candidate_pairs(threshold=0.4)` returns. When the near-duplicate-paragraph rule "
+        "(D009) defaults to another scorer, rows with that scorer and its threshold as the "
+        "truth follow. *Same numbers*: recall over the true pairs whose numbers agree, "
+        "the only ones the engine can report (texts whose numbers differ are different "
+        "instructions, never near-duplicates)."
+    )
+    doc.table(
+        [
+            "sample",
+            "blocking",
+            "truth",
+            "texts",
+            "true pairs",
+            "recall",
+            "recall, same numbers",
+            "recall below 0.9",
+            "recall ≥ 0.9",
+            "candidates",
+            "exhaustive time",
+            "LSH time",
+        ],
+        recall_rows,
+    )
+
+
+def minhash_speed_part(doc: Doc, seqs: Sequence[Sequence[str]], quick: bool, parts: Parts) -> None:
+    doc.h("MinHash speed: numpy against datasketch")
+    mh_texts = list(dict.fromkeys(tuple(s) for s in seqs if s))[: 2000 if quick else 20000]
+    log("MinHash speed")
+    mh_rows, note = parts.timed("MinHash speed", lambda: minhash_speed(mh_texts))
+    doc.table(["implementation", "texts", "time", "texts/s", "time vs numpy"], mh_rows)
+    if note:
+        doc.p(
+            note + " (it is not a dependency; install it in a side folder, e.g. "
+            "`pip install --target /tmp/bench-deps datasketch scipy`, and run with "
+            "`PYTHONPATH=/tmp/bench-deps`)."
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -1311,120 +1442,39 @@ def main(argv: list[str] | None = None) -> int:
         work = Path(work_ctx.name)
     rng = random.Random(7)
     try:
-        synthetic = synthetic_part(
-            doc, work, sizes, args.quick, parts, args.workers, args.stages_max_size
+        synthetic = attempt(
+            doc,
+            "synthetic libraries",
+            lambda: synthetic_part(
+                doc, work, sizes, args.quick, parts, args.workers, args.stages_max_size
+            ),
         )
 
-        doc.h("LSH blocking recall against exhaustive scoring")
-        sample_size = 500 if args.quick else 2000
-        recall_rows = []
-        biggest = max(synthetic)
-        data = synthetic[biggest]
-        seqs = data["pools"]["paragraphs"]
-        # The paragraphs of each plant go in together first, so the sample holds positives.
-        index = [
-            (Path(g.file).name, u.pointer)
-            for g in data["guides"]
-            for u in g.units
-            if u.kind in PARAGRAPH_KINDS
-        ]
-        plant_of: dict[tuple[str, str], int] = {}
-        for n, plant in enumerate(data["plants"]):
-            if "paragraph" in plant["kind"] or "step" in plant["kind"]:
-                for f, p in plant["locations"]:
-                    plant_of[(f, p)] = n
-        groups: dict[int, list[int]] = collections.defaultdict(list)
-        for i, (f, p) in enumerate(index):
-            for q in _parts(p):
-                if (f, q) in plant_of:
-                    groups[plant_of[(f, q)]].append(i)
-                    break
-        texts = sample_texts(seqs, list(groups.values()), sample_size, rng)
-        log("LSH recall (synthetic)")
-        recall_rows += parts.timed(
-            "LSH recall: synthetic", lambda: lsh_recall(f"synthetic {fmt_n(biggest)}", texts)
-        )
-        myfixit_texts = None
-        try:
-            records = list(corpora.myfixit_records())
-            steps = list(
-                dict.fromkeys(
-                    " ".join(corpora.myfixit_step_text(s).split())
-                    for r in records
-                    for s in r["steps"]
-                )
+        if synthetic is not None:
+            attempt(
+                doc,
+                "LSH blocking recall",
+                lambda: blocking_recall_part(doc, synthetic, args.quick, parts, rng),
             )
-            from contentqa.normalize import normalized_tokens
-
-            # First: groups of texts sharing their first five words (likely edits of one text).
-            pool = list(range(len(steps)))
-            rng.shuffle(pool)
-            pool = pool[: (3000 if args.quick else 12000)]
-            toks = [normalized_tokens(steps[i]) for i in pool]
-            heads: dict[tuple[str, ...], list[int]] = collections.defaultdict(list)
-            for k, t in enumerate(toks):
-                heads[tuple(t[:5])].append(k)
-            related = [g for g in heads.values() if len(g) > 1]
-            myfixit_texts = sample_texts(toks, related, sample_size, rng)
-            log("LSH recall (MyFixit)")
-            recall_rows += parts.timed(
-                "LSH recall: MyFixit", lambda: lsh_recall("MyFixit steps", myfixit_texts)
+            biggest = synthetic[max(synthetic)]["pools"]["paragraphs"]
+            attempt(
+                doc, "MinHash speed", lambda: minhash_speed_part(doc, biggest, args.quick, parts)
             )
-        except corpora.CorpusMissing as exc:
-            doc.p(f"MyFixit sample skipped: {exc}.")
-        doc.p(
-            f"A sample of about {sample_size:,} distinct paragraphs of at least 6 words (half "
-            "from planted places, each plant's paragraphs together, or, for MyFixit, from "
-            "groups of steps sharing their first five words, the rest at random); every pair "
-            "scored with `set-and-sort` (rapidfuzz `cdist`, token-set and token-sort); *true "
-            "pairs* score ≥ 0.8. Recall = share of true pairs that "
-            "`candidate_pairs(threshold=0.4)` returns. When the near-duplicate-paragraph rule "
-            "(D009) defaults to another scorer, rows with that scorer and its threshold as the "
-            "truth follow. *Same numbers*: recall over the true pairs whose numbers agree, "
-            "the only ones the engine can report (texts whose numbers differ are different "
-            "instructions, never near-duplicates)."
-        )
-        doc.table(
-            [
-                "sample",
-                "blocking",
-                "truth",
-                "texts",
-                "true pairs",
-                "recall",
-                "recall, same numbers",
-                "recall below 0.9",
-                "recall ≥ 0.9",
-                "candidates",
-                "exhaustive time",
-                "LSH time",
-            ],
-            recall_rows,
-        )
-
-        doc.h("MinHash speed: numpy against datasketch")
-        mh_texts = list(dict.fromkeys(tuple(s) for s in seqs if s))[: 2000 if args.quick else 20000]
-        log("MinHash speed")
-        mh_rows, note = parts.timed("MinHash speed", lambda: minhash_speed(mh_texts))
-        doc.table(["implementation", "texts", "time", "texts/s", "time vs numpy"], mh_rows)
-        if note:
-            doc.p(
-                note + " (it is not a dependency; install it in a side folder, e.g. "
-                "`pip install --target /tmp/bench-deps datasketch scipy`, and run with "
-                "`PYTHONPATH=/tmp/bench-deps`)."
-            )
-
         log("MyFixit")
-        myfixit_part(doc, work, args.quick, parts)
+        attempt(doc, "MyFixit", lambda: myfixit_part(doc, work, args.quick, parts))
         log("Clough & Stevenson")
-        clough_part(doc, work, args.quick, parts)
-        seed_part(doc, work, args.quick, parts)
-        scaling_size = max((n for n in synthetic if n <= 1000), default=None)
+        attempt(doc, "Clough & Stevenson", lambda: clough_part(doc, work, args.quick, parts))
+        attempt(doc, "seed guide", lambda: seed_part(doc, work, args.quick, parts))
+        scaling_size = max((n for n in synthetic or {} if n <= 1000), default=None)
         if scaling_size is None:
             doc.h("Process scaling: one process against two")
-            doc.p("Skipped: no library of at most 1,000 guides in `--sizes`.")
+            doc.p("Skipped: no library of at most 1,000 guides was generated.")
         else:
-            scaling_part(doc, work, scaling_size, 1 if args.quick else 3, parts)
+            attempt(
+                doc,
+                "process scaling",
+                lambda: scaling_part(doc, work, scaling_size, 1 if args.quick else 3, parts),
+            )
     finally:
         if work_ctx is not None:
             work_ctx.cleanup()
@@ -1436,12 +1486,14 @@ def main(argv: list[str] | None = None) -> int:
         ["part", "wall time"],
         [*([k, fmt_s(v)] for k, v in parts.times.items()), ["**total**", fmt_s(total)]],
     )
+    if failed:
+        doc.p(f"**Failed parts**: {', '.join(failed)} (tracebacks on stderr).")
     text = doc.text()
     print(text)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text, encoding="utf-8")
     log(f"written to {args.output}")
-    return 0
+    return 1 if failed else 0
 
 
 def use_snapshot(folder: Path) -> None:
