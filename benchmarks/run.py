@@ -326,7 +326,14 @@ def in_process_stages(folder: Path, workers: int, library_stage: bool = True) ->
     else:
         results = [_check_one((str(p), config)) for p in paths]
     per_file = time.perf_counter() - start
+    # What the later parts need of the guides, taken now: the library stage then frees each
+    # guide as it goes, as in the CLI (their token tuples stay, held by the pools).
     guides = [r.guide for r in results if r.guide is not None]
+    pools = pools_from_guides(guides)
+    places = [
+        (Path(g.file).name, u.pointer) for g in guides for u in g.units if u.kind in PARAGRAPH_KINDS
+    ]
+    del guides
     library = duplicates = None
     if library_stage:
         # As pipeline.run does: the results out of the collector's sight, and the collector
@@ -346,7 +353,8 @@ def in_process_stages(folder: Path, workers: int, library_stage: bool = True) ->
         "per_file": per_file,
         "library": library,
         "duplicates": duplicates,
-        "guides": guides,
+        "pools": pools,
+        "paragraph_places": places,
         "workers": workers,
     }
 
@@ -358,13 +366,14 @@ def timed_rules(category: str) -> Iterator[dict[str, float]]:
     from contentqa.registry import all_rules
 
     times: dict[str, float] = {}
-    originals = {}
-    for rule in all_rules():
-        if rule.scope != "library" or rule.category.value != category:
-            continue
-        originals[rule] = vars(rule).get("check_library")  # None: inherited
+    chosen = [r for r in all_rules() if r.scope == "library" and r.category.value == category]
+    # Each rule's own method (None: inherited) and the one it runs, all read before any is
+    # wrapped: a rule inheriting from another chosen rule must not run that one's wrapper.
+    originals = {rule: vars(rule).get("check_library") for rule in chosen}
+    runs = {rule: rule.check_library for rule in chosen}
+    for rule in chosen:
 
-        def check_library(self, library, _code=rule.code, _original=rule.check_library):
+        def check_library(self, library, _code=rule.code, _original=runs[rule]):
             start = time.perf_counter()
             found = list(_original(self, library))
             times[_code] = times.get(_code, 0.0) + time.perf_counter() - start
@@ -1146,13 +1155,13 @@ def synthetic_part(
                 else "–",
             ]
         )
-        pools = pools_from_guides(stages["guides"])
+        pools = stages["pools"]
         log(f"size {size}: candidate pairs")
         cand = parts.timed(
             f"size {size}: candidate pairs", lambda pools=pools: candidate_stage(pools)
         )
         cand_rows += [[fmt_n(size), *r] for r in cand]
-        out[size] = {"pools": pools, "plants": plants, "guides": stages["guides"]}
+        out[size] = {"pools": pools, "plants": plants, "places": stages["paragraph_places"]}
         del stages
     doc.p(
         "`contentqa check LIB --output R.json -q --fail-on never` in a subprocess, from a temp "
@@ -1271,12 +1280,7 @@ def blocking_recall_part(
     data = synthetic[biggest]
     seqs = data["pools"]["paragraphs"]
     # The paragraphs of each plant go in together first, so the sample holds positives.
-    index = [
-        (Path(g.file).name, u.pointer)
-        for g in data["guides"]
-        for u in g.units
-        if u.kind in PARAGRAPH_KINDS
-    ]
+    index = data["places"]
     plant_of: dict[tuple[str, str], int] = {}
     for n, plant in enumerate(data["plants"]):
         if "paragraph" in plant["kind"] or "step" in plant["kind"]:
@@ -1406,6 +1410,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [100] if args.quick else [int(s) for s in args.sizes.split(",") if s.strip()]
     started = time.perf_counter()
     parts = Parts()
+    failed.clear()
     commit = (
         subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
@@ -1450,7 +1455,7 @@ def main(argv: list[str] | None = None) -> int:
             ),
         )
 
-        if synthetic is not None:
+        if synthetic:
             attempt(
                 doc,
                 "LSH blocking recall",

@@ -1559,7 +1559,10 @@ def _gather_rows(
     first_of_batch = (
         np.searchsorted(starts, np.arange(0, int(starts[-1]), _GATHER_ROWS), side="right") - 1
     )
-    edges = [*sorted(set(first_of_batch.tolist())), len(matrices)]
+    # A matrix as large as a batch is a batch of its own: it is never copied.
+    large = np.flatnonzero(np.diff(starts) >= _GATHER_ROWS)
+    edges = sorted({*first_of_batch.tolist(), *large.tolist(), *(large + 1).tolist()})
+    edges = [*(e for e in edges if e < len(matrices)), len(matrices)]
     for m, end in itertools.pairwise(edges):
         lo, hi = starts[m], starts[end]
         chosen = (wanted >= lo) & (wanted < hi)
