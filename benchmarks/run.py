@@ -362,7 +362,7 @@ def in_process_stages(folder: Path, workers: int, library_stage: bool = True) ->
 @contextlib.contextmanager
 def timed_rules(category: str) -> Iterator[dict[str, float]]:
     """Seconds spent in each library rule of ``category`` while the block runs (their
-    findings made and consumed; the first one also runs the analysis they share)."""
+    diagnostics made and consumed; the first one also runs the analysis they share)."""
     from contentqa.registry import all_rules
 
     times: dict[str, float] = {}
@@ -1355,6 +1355,7 @@ def blocking_recall_part(
 
 
 def minhash_speed_part(doc: Doc, seqs: Sequence[Sequence[str]], quick: bool, parts: Parts) -> None:
+    """The numpy MinHash signatures against datasketch's, on texts of ``seqs``."""
     doc.h("MinHash speed: numpy against datasketch")
     mh_texts = list(dict.fromkeys(tuple(s) for s in seqs if s))[: 2000 if quick else 20000]
     log("MinHash speed")

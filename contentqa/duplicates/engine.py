@@ -1677,8 +1677,8 @@ def _by_run_then_owner(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The runs (as numbers that are equal where the hashes are) and their owners (texts
     below ``n``), sorted by run, then by owner. One unstable sort of the hashes numbers the
-    runs; a sort of the numbers with the owners in their low bits orders each run's owners:
-    three times faster than a stable sort of the hashes."""
+    runs; a sort of the numbers with the owners in their low bits orders each run's owners.
+    A stable sort of 64-bit hashes (timsort) is three times slower than the unstable one."""
     order = np.argsort(hashes)
     ordered = hashes[order]
     run = np.cumsum(np.r_[False, ordered[1:] != ordered[:-1]], dtype=np.int64)
