@@ -46,7 +46,6 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -302,53 +301,48 @@ def plant_recall(report: dict, plants: list[dict]) -> tuple[list[list], dict[str
 # -- in-process stages ---------------------------------------------------------------------
 
 
-def _check_one(args: tuple[str, Any]):
-    from contentqa.pipeline import check_file, stow
-
-    path, config = args
-    return stow(check_file(Path(path), config))  # what the CLI's workers send back
-
-
 def in_process_stages(folder: Path, workers: int, library_stage: bool = True) -> dict:
     """Per-file stage (load, validate, segment, guide rules) in ``workers`` processes, then
-    the library stage (``build_report``: every library rule, the duplicate engine included)."""
+    the library stage (``build_report``: every library rule, the duplicate engine included),
+    each as ``pipeline.run`` runs it: with its functions, the cycle collector off."""
     from contentqa.config import parse_config
     from contentqa.load import discover
-    from contentqa.pipeline import build_report
+    from contentqa.pipeline import _check_and_stow, _check_in_pool, build_report
 
     config = parse_config({})
     paths = discover([folder])
-    start = time.perf_counter()
-    if workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            chunk = max(1, min(64, len(paths) // (workers * 8)))
-            results = list(pool.map(_check_one, [(str(p), config) for p in paths], chunksize=chunk))
-    else:
-        results = [_check_one((str(p), config)) for p in paths]
-    per_file = time.perf_counter() - start
-    # What the later parts need of the guides, taken now: the library stage then frees each
-    # guide as it goes, as in the CLI (their token tuples stay, held by the pools).
-    guides = [r.guide for r in results if r.guide is not None]
-    pools = pools_from_guides(guides)
-    places = [
-        (Path(g.file).name, u.pointer) for g in guides for u in g.units if u.kind in PARAGRAPH_KINDS
-    ]
-    del guides
-    library = duplicates = None
-    if library_stage:
-        # As pipeline.run does: the results out of the collector's sight, and the collector
-        # off while the library stage makes millions of short-lived objects.
-        gc.freeze()
-        gc.disable()
-        try:
+    results: list = []
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        start = time.perf_counter()
+        if workers > 1:
+            _check_in_pool(paths, config, True, workers, results.append)
+        else:
+            results = [_check_and_stow(path, config, True) for path in paths]
+        per_file = time.perf_counter() - start
+        # What the later parts need of the guides, taken now: the library stage then frees
+        # each guide as it goes, as in the CLI (their token tuples stay, held by the pools).
+        guides = [r.guide for r in results if r.guide is not None]
+        pools = pools_from_guides(guides)
+        places = [
+            (Path(g.file).name, u.pointer)
+            for g in guides
+            for u in g.units
+            if u.kind in PARAGRAPH_KINDS
+        ]
+        del guides
+        library = duplicates = None
+        if library_stage:
             with timed_rules("duplicate") as rule_times:
                 start = time.perf_counter()
                 build_report(results, config, hand_over=True)
                 library = time.perf_counter() - start
-        finally:
+            duplicates = sum(rule_times.values())
+    finally:
+        del results
+        if collecting:
             gc.enable()
-            gc.unfreeze()
-        duplicates = sum(rule_times.values())
     return {
         "per_file": per_file,
         "library": library,
