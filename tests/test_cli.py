@@ -132,3 +132,13 @@ def test_report_bytes_do_not_depend_on_hash_seed(tmp_path):
 
 def test_seed_guide_is_in_guides():
     assert SEED_GUIDE.is_file()
+
+
+def test_a_command_gives_the_collector_back_as_it_found_it(capsys):
+    import gc
+
+    from contentqa.cli import main
+
+    assert gc.isenabled()
+    assert main(["check", str(SEED_GUIDE), "--no-report", "-q", "--fail-on", "never"]) == 0
+    assert gc.isenabled()

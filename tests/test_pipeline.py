@@ -189,3 +189,38 @@ def test_approved_boilerplate_is_listed_not_counted(tmp_path):
         report.guides[0].metrics["duplication_ratio"]
         < baseline.guides[0].metrics["duplication_ratio"]
     )
+
+
+def test_checking_guides_leaves_no_reference_cycles():
+    """The run turns the cycle collector off (pipeline.run, the CLI): that is only safe while
+    checking a guide, good or broken, leaves no garbage that only the collector can free."""
+    import gc
+
+    paths = [*discover([GUIDES]), *discover([FIXTURES / "load"]), *discover([FIXTURES / "hostile"])]
+    for path in paths:  # first runs: caches, spaCy's pipeline, lazily imported modules
+        stow(check_file(path, Config()))
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(3):
+            for path in paths:
+                stow(check_file(path, Config()))
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_run_gives_the_collector_back_as_it_found_it(jobs):
+    import gc
+
+    paths = [*discover([GUIDES])] * 30  # 90 files: two jobs start a pool
+    assert gc.isenabled()
+    run(paths, dataclasses.replace(Config(), jobs=jobs))
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        run(paths[:1], Config())
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
