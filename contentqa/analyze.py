@@ -142,7 +142,10 @@ def run_library_rules(
 
 
 def internal_error(exc: Exception, where: str = "", file: str | None = None) -> Diagnostic:
-    """The S007 diagnostic for a crash inside contentqa (``where``: the rule, if any)."""
+    """The S007 diagnostic for a crash inside contentqa (``where``: the rule, if any). The
+    exception lets go of its traceback: a failing frame that holds the exception would
+    otherwise form a reference cycle with it, and runs leave the cycle collector off."""
+    exc.__traceback__ = None
     place = f" in {where}" if where else ""
     return Diagnostic(
         pointer="",

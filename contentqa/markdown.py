@@ -27,6 +27,7 @@ so findings point at the words the writer typed, on the line they typed them.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -143,8 +144,15 @@ def parse(source: str) -> tuple[dict[str, Any], MarkdownSourceMap]:
     for key in metadata:
         source_map.add(f"/{key}", [(_front_matter_line(source, key), 1, 0)])
     builder = _Builder(guide, source_map, source.split("\n"), line_offset)
-    _walk(MarkdownIt("commonmark").parse(body), builder)
+    _walk(_parser().parse(body), builder)
     return guide, source_map
+
+
+@functools.cache
+def _parser() -> MarkdownIt:
+    # One for every file: a parser's renderer holds its own bound methods, a reference cycle
+    # that only the cycle collector frees, and runs leave the collector off.
+    return MarkdownIt("commonmark")
 
 
 def _front_matter_line(source: str, key: str) -> int:

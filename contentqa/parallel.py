@@ -46,7 +46,7 @@ def run_tasks(tasks: dict[str, Callable[[], Any]], jobs: int) -> dict[str, Any]:
     names = list(tasks)
     _TASKS[:] = [tasks[name] for name in names]
     # Objects the collector never visits are not copied into the children page by page.
-    # A caller that froze objects itself (the pipeline) unfreezes them when it is done.
+    # A caller that froze objects itself unfreezes them when it is done.
     frozen_by_caller = gc.get_freeze_count() > 0
     gc.freeze()
     try:

@@ -142,3 +142,24 @@ def test_a_command_gives_the_collector_back_as_it_found_it(capsys):
     assert gc.isenabled()
     assert main(["check", str(SEED_GUIDE), "--no-report", "-q", "--fail-on", "never"]) == 0
     assert gc.isenabled()
+
+
+def test_reports_are_written_with_the_collector_on(tmp_path, monkeypatch):
+    """The HTML report's views refer to one another: written with the collector off, they
+    would stay in memory until the process ends."""
+    import gc
+
+    from contentqa import cli
+
+    seen = []
+    original = cli._publish
+    monkeypatch.setattr(cli, "_publish", lambda *a: seen.append(gc.isenabled()) or original(*a))
+    argv = ["check", str(SEED_GUIDE), "--format", "html", "--output-dir", str(tmp_path)]
+    assert cli.main([*argv, "-q", "--fail-on", "never"]) == 0
+    assert seen == [True] and gc.isenabled()
+    gc.disable()
+    try:
+        assert cli.main([*argv, "-q", "--fail-on", "never"]) == 0
+        assert seen == [True, True] and not gc.isenabled()
+    finally:
+        gc.enable()

@@ -191,13 +191,12 @@ def test_approved_boilerplate_is_listed_not_counted(tmp_path):
     )
 
 
-def test_checking_guides_leaves_no_reference_cycles():
-    """The run turns the cycle collector off (pipeline.run, the CLI): that is only safe while
-    checking a guide, good or broken, leaves no garbage that only the collector can free."""
+def _unreachable_after_checking(paths) -> int:
+    """Objects only the cycle collector could free, left by checking ``paths`` three times
+    with it off (after a first round that fills caches and imports modules)."""
     import gc
 
-    paths = [*discover([GUIDES]), *discover([FIXTURES / "load"]), *discover([FIXTURES / "hostile"])]
-    for path in paths:  # first runs: caches, spaCy's pipeline, lazily imported modules
+    for path in paths:
         stow(check_file(path, Config()))
     gc.collect()
     gc.disable()
@@ -205,9 +204,36 @@ def test_checking_guides_leaves_no_reference_cycles():
         for _ in range(3):
             for path in paths:
                 stow(check_file(path, Config()))
-        assert gc.collect() == 0
+        return gc.collect()
     finally:
         gc.enable()
+
+
+def test_checking_guides_leaves_no_reference_cycles():
+    """The run turns the cycle collector off (pipeline.run, the CLI): that is only safe while
+    checking a guide, JSON or Markdown, good or broken, leaves no garbage that only the
+    collector can free."""
+    folders = [GUIDES, *(FIXTURES / name for name in ("load", "hostile", "markdown"))]
+    paths = discover(folders)
+    assert any(path.suffix == ".md" for path in paths)
+    assert _unreachable_after_checking(paths) == 0
+
+
+def test_a_crashing_rule_leaves_no_reference_cycles(monkeypatch):
+    """A rule whose frame holds its exception (a cycle through the traceback) is reported
+    as S007 without keeping that frame, and the guide it holds, alive."""
+    from contentqa.registry import get_rule
+
+    def explode(self, guide):
+        try:
+            raise KeyError("body")
+        except KeyError as exc:
+            error = exc
+        raise error
+
+    monkeypatch.setattr(get_rule("T005"), "check", explode)
+    assert any(f.code == "S007" for f in check_file(SEED_GUIDE, Config()).findings)
+    assert _unreachable_after_checking([SEED_GUIDE]) == 0
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
