@@ -175,8 +175,9 @@ def run(
 
     # The cycle collector is off for the whole run, here and in the workers (see
     # _check_in_pool). Checking a guide leaves no reference cycles behind: none over 200
-    # guides of the synthetic library, nor over 20 rounds of broken, mis-encoded and hostile
-    # files. The collector would only walk the guides' objects again and again: the results,
+    # guides of the synthetic library, nor over rounds of broken, mis-encoded, hostile and
+    # Markdown files or crashing rules (tests/test_pipeline.py keeps it so). The collector
+    # would only walk the guides' objects again and again: the results,
     # kept until the report, and the library stage's millions of short-lived objects (17% of
     # that stage on 1,000 guides).
     collecting = gc.isenabled()
