@@ -30,7 +30,6 @@ import argparse
 import collections
 import contextlib
 import datetime as dt
-import gc
 import inspect
 import itertools
 import json
@@ -307,14 +306,13 @@ def in_process_stages(folder: Path, workers: int, library_stage: bool = True) ->
     each as ``pipeline.run`` runs it: with its functions, the cycle collector off."""
     from contentqa.config import parse_config
     from contentqa.load import discover
+    from contentqa.memory import cycle_collector
     from contentqa.pipeline import _check_and_stow, _check_in_pool, build_report
 
     config = parse_config({})
     paths = discover([folder])
     results: list = []
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with cycle_collector(enabled=False):
         start = time.perf_counter()
         if workers > 1:
             _check_in_pool(paths, config, True, workers, results.append)
@@ -339,10 +337,6 @@ def in_process_stages(folder: Path, workers: int, library_stage: bool = True) ->
                 build_report(results, config, hand_over=True)
                 library = time.perf_counter() - start
             duplicates = sum(rule_times.values())
-    finally:
-        del results
-        if collecting:
-            gc.enable()
     return {
         "per_file": per_file,
         "library": library,
