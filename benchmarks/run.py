@@ -322,13 +322,7 @@ def in_process_stages(folder: Path, workers: int, library_stage: bool = True) ->
         # What the later parts need of the guides, taken now: the library stage then frees
         # each guide as it goes, as in the CLI (their token tuples stay, held by the pools).
         guides = [r.guide for r in results if r.guide is not None]
-        pools = pools_from_guides(guides)
-        places = [
-            (Path(g.file).name, u.pointer)
-            for g in guides
-            for u in g.units
-            if u.kind in PARAGRAPH_KINDS
-        ]
+        pools, places = pools_from_guides(guides)
         del guides
         library = duplicates = None
         if library_stage:
@@ -378,18 +372,24 @@ def timed_rules(category: str) -> Iterator[dict[str, float]]:
                 rule.check_library = original
 
 
-def pools_from_guides(guides) -> dict[str, list[tuple[str, ...]]]:
+def pools_from_guides(
+    guides,
+) -> tuple[dict[str, list[tuple[str, ...]]], list[tuple[str, str]]]:
+    """The token pools of ``guides``, and each paragraph's place (file name, pointer) in the
+    order of the paragraph pool."""
     paragraphs, sentences, items = [], [], []
+    places = []
     for g in guides:
         para_ptrs = set()
         for u in g.units:
             if u.kind in PARAGRAPH_KINDS:
                 paragraphs.append(u.tokens)
+                places.append((Path(g.file).name, u.pointer))
                 para_ptrs.add(u.pointer)
             elif u.kind in ITEM_KINDS and u.pointer != "/title":
                 items.append(u.tokens)
         sentences += [s.tokens for s in g.sentences if s.pointer in para_ptrs]
-    return {"paragraphs": paragraphs, "sentences": sentences, "items": items}
+    return {"paragraphs": paragraphs, "sentences": sentences, "items": items}, places
 
 
 def _minhash():
