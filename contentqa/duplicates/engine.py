@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import itertools
 import operator
+import re
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -1072,8 +1073,13 @@ class _Context:
             present += has
         total = np.divide(weighted, weights, out=np.zeros(len(left)), where=weights > 0)
         keep = (weights > 0) & (present >= min(2, len(parts))) & (total >= setting.threshold)
+        # A templated guide's steps can pair up by the hundred thousand.
+        numbers = functools.cache(lambda i: _composite_numbers(composites[ids[i]]))
         for k in np.flatnonzero(keep).tolist():
             i, j = int(left[k]), int(right[k])
+            if numbers(i) != numbers(j):
+                continue
+            a, b = composites[ids[i]], composites[ids[j]]
             first, second = (
                 Anchor(uid[0], uid[1], labels.get(uid, ""), None, self.order_of(first_units[uid]))
                 for uid in (ids[i], ids[j])
@@ -1083,7 +1089,6 @@ class _Context:
                 for (label, _, _), scores in zip(parts, part_scores, strict=True)
                 if not np.isnan(scores[k])
             )
-            a, b = composites[ids[i]], composites[ids[j]]
             examples = _closest_items(a, b, item_texts[ids[i]], item_texts[ids[j]], scorer)
             pairs.append(NearPair(level, first, second, float(total[k]), scored, examples))
         pairs.sort(key=lambda p: (p.second.order, p.first.order))
@@ -1418,6 +1423,8 @@ CROWDED_LEVELS = ("step", "strategy", "faq", "paragraph", "item", "question", "s
 # How far under the composite threshold a pair's whole-text score may be and still be scored
 # part by part (measured on the labeled set: no labeled pair is lost at this margin).
 COMPOSITE_PREFILTER_MARGIN = 0.3
+# A number as written, without a unit run into it: "14.5mm" -> "14.5", "1/4in" -> "1/4".
+_NUMBER = re.compile(r"\d+(?:[.,/:]\d+)*")
 
 
 def part_of(pointer: str) -> str:
@@ -1830,9 +1837,29 @@ def _sorted_pairs(
 
 
 def _numbers(tokens: Sequence[str]) -> list[str]:
-    """The numbers of a text. Texts whose numbers differ are different instructions ("Bake 30
-    minutes with the lid on" / "Bake 15 minutes with the lid off"), however alike."""
-    return sorted(t for t in tokens if t[:1].isdigit())
+    """The numbers of a text, each as written without its unit ("10mm" and "10 mm" are both
+    10). Texts whose numbers differ are different instructions ("Bake 30 minutes with the lid
+    on" / "Bake 15 minutes with the lid off"; "Remove the two 6.5 mm screws" / "... 7.5 mm
+    screws"), however alike."""
+    return sorted(m.group() for t in tokens if t[:1].isdigit() and (m := _NUMBER.match(t)))
+
+
+def _composite_numbers(fields: dict[str, list[tuple[str, ...]]]) -> list[str]:
+    """The numbers of a step, strategy or FAQ entry, but for its title's own numbering
+    ("Step 3: ...", "3. ..."): two copies of one step numbered apart are still copies."""
+    tokens: list[str] = []
+    for name, texts in fields.items():
+        for text in texts:
+            tokens += _without_numbering(text) if name == "title" else text
+    return _numbers(tokens)
+
+
+def _without_numbering(title: tuple[str, ...]) -> tuple[str, ...]:
+    if len(title) > 2 and title[0] == "step" and title[1].isdigit():
+        return title[2:]
+    if len(title) > 1 and title[0].isdigit():
+        return title[1:]
+    return title
 
 
 def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:

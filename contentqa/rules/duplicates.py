@@ -408,6 +408,13 @@ class _NearOptions:
     )
 
 
+_NUMBERS_DIFFER = """\
+**Numbers.** Texts whose numbers differ are different instructions, however alike, and are
+not reported: "Remove the two 6.5 mm screws" and "Remove the two 7.5 mm screws". A number is
+read without a unit run into it ("10mm" is 10 mm), and a step's own numbering in its title
+("Step 3:") does not count."""
+
+
 def closest_matches(pairs: Sequence[NearPair], limit: int) -> Iterator[tuple[NearPair, int]]:
     """Each pair with the number of its text's matches left unreported: for every later
     text, its ``limit`` closest earlier matches (highest score, then earliest), in the order
@@ -471,6 +478,10 @@ def near_diagnostic(
 class _NearRule(_DuplicateRule):
     severity = Severity.WARNING
     level: str = ""
+
+    @classmethod
+    def documentation(cls) -> str:
+        return f"{super().documentation()}\n\n{_NUMBERS_DIFFER}"
 
     def check_library(self, library: LibraryContext) -> Iterator[Diagnostic]:
         pairs = duplicate_analysis(library).near.get(self.level, ())

@@ -256,3 +256,30 @@ def test_runs_come_sorted_by_hash_then_owner(n):
     assert sorted_owners.tolist() == [owner for _, owner in expected]
     ordered = np.array([h for h, _ in expected])
     assert ((runs[1:] != runs[:-1]) == (ordered[1:] != ordered[:-1])).all()
+
+
+@pytest.mark.parametrize(
+    ("tokens", "numbers"),
+    [
+        (("remove", "the", "two", "14.5mm", "screws"), ["14.5"]),
+        (("remove", "the", "two", "14.5", "mm", "screws"), ["14.5"]),
+        (("use", "a", "1/4in", "drive"), ["1/4"]),
+        (("pump", "to", "15hg", "then", "wait", "2"), ["15", "2"]),
+        (("a", "90-second", "breath", "reset"), ["90"]),
+        (("use", "the", "t15", "torx", "driver"), []),
+    ],
+)
+def test_numbers_are_read_without_their_units(tokens, numbers):
+    assert engine._numbers(tokens) == sorted(numbers)
+
+
+def test_a_step_title_numbering_is_not_one_of_its_numbers():
+    def step(title: str, body: str) -> dict[str, list[tuple[str, ...]]]:
+        return {"title": [tuple(title.split())], "body": [tuple(body.split())]}
+
+    numbered = step("step 2 check the parts", "count all 24 dowels")
+    renumbered = step("step 6 check every part", "count the 24 dowels")
+    assert engine._composite_numbers(numbered) == engine._composite_numbers(renumbered) == ["24"]
+    assert engine._composite_numbers(step("3 check the parts", "count them")) == []
+    other_count = step("step 2 check the parts", "count all 16 dowels")
+    assert engine._composite_numbers(numbered) != engine._composite_numbers(other_count)
