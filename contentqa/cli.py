@@ -60,7 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="readability target for guides that name none (general, children, expert)",
     )
     check.add_argument(
-        "-j", "--jobs", type=int, help="worker processes (default: one per core for big runs)"
+        "-j",
+        "--jobs",
+        type=int,
+        help="processes to check files in, this one included (default: one per core for big runs)",
     )
     check.add_argument(
         "-q",

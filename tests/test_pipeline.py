@@ -8,7 +8,7 @@ import pytest
 from conftest import FIXTURES, GUIDES, SEED_GUIDE, load_json
 
 from contentqa.config import Config, parse_config
-from contentqa.load import discover
+from contentqa.load import discover, display_name
 from contentqa.pipeline import build_report, check_file, effective_jobs, run, stow
 from contentqa.report.json_report import render
 
@@ -30,12 +30,19 @@ def _bytes(report) -> str:
     return render(dataclasses.replace(report, generated_at="-"))
 
 
-def test_output_is_identical_for_any_process_count(tmp_path):
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_output_is_identical_for_any_process_count(tmp_path, jobs):
+    """This process checks a share of the files and the workers the rest, in chunks of one
+    file here: the report and the order files are reported in never change."""
     paths = _library(tmp_path)
+    seen: list[str] = []
     one = _bytes(run(paths, dataclasses.replace(Config(), jobs=1)))
-    two = _bytes(run(paths, dataclasses.replace(Config(), jobs=2)))
-    assert one == two
+    more = _bytes(
+        run(paths, dataclasses.replace(Config(), jobs=jobs), on_file=lambda r: seen.append(r.file))
+    )
+    assert one == more
     assert '"code": "D001"' in one
+    assert seen == [display_name(path) for path in paths]
 
 
 def test_stowed_results_give_the_same_report(tmp_path):
