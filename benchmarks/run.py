@@ -1198,16 +1198,17 @@ def synthetic_part(
         )
     doc.h("Stage split (in-process)", 3)
     doc.p(
-        "Per-file stage = load, validate, segment (spaCy) and per-guide rules, in worker "
-        "processes as the CLI does; library stage = `build_report` (every library rule, the "
-        "findings made from their results, suppressions, metrics, the per-file results "
-        "unpacked). *Duplicate rules*: the part of the library stage spent in the library "
-        "rules of category `duplicate` (the duplicate engine's analysis, which they share, and "
-        "their diagnostics): the cross-library duplicate stage, whose target is at most 15 s "
-        "at 10,000 guides. Above `--stages-max-size` guides only the per-file stage "
+        "Per-file stage = load, validate, segment (spaCy) and per-guide rules, in the main "
+        "process and `processes - 1` workers as the CLI does; library stage = "
+        "`build_report` (every library rule, the findings made from their results, "
+        "suppressions, metrics, the per-file results unpacked). *Duplicate rules*: the part "
+        "of the library stage spent in the library rules of category `duplicate` (the "
+        "duplicate engine's analysis, which they share, and their diagnostics): the "
+        "cross-library duplicate stage, whose target is at most 15 s at 10,000 guides. Above "
+        "`--stages-max-size` guides only the per-file stage "
         "runs in-process (to get the token pools below)."
     )
-    header = ["guides", "workers", "per-file stage", "library stage", "duplicate rules"]
+    header = ["guides", "processes", "per-file stage", "library stage", "duplicate rules"]
     doc.table([*header, "library share"], stage_rows)
     doc.h("Near-duplicate blocking: `minhash.candidate_pairs` over whole pools", 3)
     doc.p(

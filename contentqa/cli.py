@@ -63,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
         "-j",
         "--jobs",
         type=int,
-        help="processes to check files in, this one included (default: one per core for big runs)",
+        help="processes to use (default: one per core for big runs)",
     )
     check.add_argument(
         "-q",

@@ -62,7 +62,7 @@ class FileResult:
 class StowedResult:
     """A file's result while the run goes on: its guide stays as objects, for the library
     rules, and what only the report needs (the findings and the guide's metrics) waits as
-    one pickle, a fifth of its size as objects, made in the worker process."""
+    one pickle, a fifth of its size as objects, made where the file was checked."""
 
     file: str
     guide: GuideContext | None
@@ -210,6 +210,10 @@ def _check_in_pool(
     checks one of its own."""
     from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
+    if jobs < 2:
+        for path in paths:
+            keep(_check_and_stow(path, config, prepare))
+        return
     size = max(1, min(16, len(paths) // (jobs * 8)))
     chunks = [paths[start : start + size] for start in range(0, len(paths), size)]
     checked: dict[int, list[StowedResult]] = {}
@@ -218,7 +222,8 @@ def _check_in_pool(
     with ProcessPoolExecutor(max_workers=jobs - 1, initializer=gc.disable) as pool:
         try:
             while kept < len(chunks):
-                while len(running) < 2 * (jobs - 1) and taken < len(chunks):
+                # The last chunk left is checked here: a small run keeps this process busy.
+                while len(running) < 2 * (jobs - 1) and len(chunks) - taken > 1:
                     future = pool.submit(_check_chunk, chunks[taken], config, prepare)
                     running[future] = taken
                     taken += 1
@@ -234,7 +239,9 @@ def _check_in_pool(
                         keep(result)
                     kept += 1
         except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
+            # Chunks not started are dropped; the pool's exit then waits for the running ones.
+            for future in running:
+                future.cancel()
             raise
 
 

@@ -1035,7 +1035,7 @@ class _Context:
                     masked_parts.add(part_id)
                 if field_name == "action_items" and tokens:
                     item_texts[part_id].append(unit.text)
-                if field_name in ("title", "question"):
+                if field_name in LABEL_FIELDS:
                     labels[part_id] = unit.text
                 yield unit, tokens
 
@@ -1074,7 +1074,9 @@ class _Context:
         total = np.divide(weighted, weights, out=np.zeros(len(left)), where=weights > 0)
         keep = (weights > 0) & (present >= min(2, len(parts))) & (total >= setting.threshold)
         # A templated guide's steps can pair up by the hundred thousand.
-        numbers = functools.cache(lambda i: _composite_numbers(composites[ids[i]]))
+        numbers = functools.cache(
+            lambda i: _composite_numbers(composites[ids[i]], labels.get(ids[i], ""))
+        )
         for k in np.flatnonzero(keep).tolist():
             i, j = int(left[k]), int(right[k])
             if numbers(i) != numbers(j):
@@ -1237,7 +1239,8 @@ class _WholeTexts(Sequence[tuple[str, ...]]):
 @dataclass(frozen=True)
 class Sketches:
     """MinHash LSH band keys of one guide's texts under one banding, computed where the guide
-    is checked (in a worker process) so the library stage only looks them up.
+    is checked (in a worker process, or in a share of the main one's files) so the library
+    stage only looks them up.
 
     Row ``k`` of ``keys`` is the text of the guide's unit or sentence number ``refs[k]``
     (units first), or, in the sketch of composite parts, the row of the guide's ``k``-th part
@@ -1407,6 +1410,7 @@ COMPOSITES: tuple[tuple[str, str, tuple[tuple[str, str, float], ...]], ...] = (
     ("faq", "faq", (("question", "question", 0.5), ("answer", "answer", 0.5))),
 )
 COMPOSITE_LEVELS = frozenset(level for level, _, _ in COMPOSITES)
+LABEL_FIELDS = ("title", "question")  # what names a step, strategy or FAQ entry
 COLLECTIONS = {level: collection for level, collection, _ in COMPOSITES}  # step -> steps
 # Outside this range of units, the near-duplicate levels run one after another in this
 # process. Below it, starting processes costs more than it saves. Above it, the copies cost
@@ -1423,8 +1427,14 @@ CROWDED_LEVELS = ("step", "strategy", "faq", "paragraph", "item", "question", "s
 # How far under the composite threshold a pair's whole-text score may be and still be scored
 # part by part (measured on the labeled set: no labeled pair is lost at this margin).
 COMPOSITE_PREFILTER_MARGIN = 0.3
-# A number as written, without a unit run into it: "14.5mm" -> "14.5", "1/4in" -> "1/4".
-_NUMBER = re.compile(r"\d+(?:[.,/:]\d+)*")
+_UNIT_SUFFIX = re.compile(r"(\d+)[^\W\d_]+")  # "10k", "15hg": digits, then letters only
+# A title's or question's own numbering: "Step 3:", "Step 3", "3.", "2a)", "Strategy 2 -".
+# Not "10-minute warm-up", "2.5 cups" or "4 screws hold the cover".
+_OWN_NUMBER = re.compile(
+    r"\s*(?:(?:step|strategy|tip|part|question)\s*\d{1,3}[a-z]?\b"
+    r"|\d{1,3}[a-z]?(?:[:.)](?:\s|$)|\s+[-–—]\s|\s*$))",
+    re.IGNORECASE,
+)
 
 
 def part_of(pointer: str) -> str:
@@ -1837,29 +1847,30 @@ def _sorted_pairs(
 
 
 def _numbers(tokens: Sequence[str]) -> list[str]:
-    """The numbers of a text, each as written without its unit ("10mm" and "10 mm" are both
-    10). Texts whose numbers differ are different instructions ("Bake 30 minutes with the lid
-    on" / "Bake 15 minutes with the lid off"; "Remove the two 6.5 mm screws" / "... 7.5 mm
-    screws"), however alike."""
-    return sorted(m.group() for t in tokens if t[:1].isdigit() and (m := _NUMBER.match(t)))
+    """The numbers of a text. Texts whose numbers differ are different instructions ("Bake 30
+    minutes with the lid on" / "Bake 15 minutes with the lid off"; "Remove the two 6.5 mm
+    screws" / "... 7.5 mm screws"), however alike."""
+    return sorted(_number(t) for t in tokens if t[:1].isdigit())
 
 
-def _composite_numbers(fields: dict[str, list[tuple[str, ...]]]) -> list[str]:
-    """The numbers of a step, strategy or FAQ entry, but for its title's own numbering
-    ("Step 3: ...", "3. ..."): two copies of one step numbered apart are still copies."""
-    tokens: list[str] = []
-    for name, texts in fields.items():
-        for text in texts:
-            tokens += _without_numbering(text) if name == "title" else text
-    return _numbers(tokens)
+def _number(token: str) -> str:
+    """A number token without the letters run into it: the tokenizer splits "10K," into
+    "10" and "k" but keeps "10K." whole. "2x4" stays whole."""
+    unit = _UNIT_SUFFIX.fullmatch(token)
+    return unit[1] if unit else token
 
 
-def _without_numbering(title: tuple[str, ...]) -> tuple[str, ...]:
-    if len(title) > 2 and title[0] == "step" and title[1].isdigit():
-        return title[2:]
-    if len(title) > 1 and title[0].isdigit():
-        return title[1:]
-    return title
+def _composite_numbers(fields: dict[str, list[tuple[str, ...]]], label: str) -> list[str]:
+    """The numbers of a step, strategy or FAQ entry, but for the numbering of its ``label``
+    (its title or question: "Step 3: ...", "3. ..."): two copies of one step numbered apart
+    are still copies."""
+    numbers = _numbers([t for texts in fields.values() for text in texts for t in text])
+    if _OWN_NUMBER.match(label):
+        labelled = (t for name in LABEL_FIELDS for text in fields.get(name, ()) for t in text)
+        own = next((t for t in labelled if t[:1].isdigit()), None)
+        if own is not None:
+            numbers.remove(_number(own))
+    return numbers
 
 
 def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -90,7 +90,7 @@ def duplicate_analysis(library: LibraryContext) -> Analysis:
 
 @register_preparer("duplicates.sketches")
 def duplicate_sketches(guide: GuideContext) -> tuple[Sketches, ...] | None:
-    """Band keys of the guide's texts for cross-guide blocking, made in the worker."""
+    """Band keys of the guide's texts for cross-guide blocking, made where it is checked."""
     settings = engine_settings(guide.config)
     if not settings.near:
         return None
@@ -410,9 +410,9 @@ class _NearOptions:
 
 _NUMBERS_DIFFER = """\
 **Numbers.** Texts whose numbers differ are different instructions, however alike, and are
-not reported: "Remove the two 6.5 mm screws" and "Remove the two 7.5 mm screws". A number is
-read without a unit run into it ("10mm" is 10 mm), and a step's own numbering in its title
-("Step 3:") does not count."""
+not reported: "Remove the two 6.5 mm screws" and "Remove the two 7.5 mm screws". The
+numbering of a title or FAQ question ("Step 3:", "3.") does not count: two copies of a step
+numbered apart are still copies."""
 
 
 def closest_matches(pairs: Sequence[NearPair], limit: int) -> Iterator[tuple[NearPair, int]]:
