@@ -204,7 +204,7 @@ def _check_in_pool(
     reach ``keep`` in path order.
 
     This process checks a share of the files itself instead of only waiting: a result sent
-    back from a worker costs about a twentieth of checking its guide to pickle there and
+    back from a worker costs about a tenth of checking its guide to pickle there and
     unpickle here (its units, mostly), and a file checked here is never sent. Files go out
     in chunks, two per worker at a time, so a worker has its next chunk while this process
     checks one of its own."""
