@@ -214,8 +214,13 @@ def _check_in_pool(
         for path in paths:
             keep(_check_and_stow(path, config, prepare))
         return
-    size = max(1, min(16, len(paths) // (jobs * 8)))
-    chunks = [paths[start : start + size] for start in range(0, len(paths), size)]
+    chunks: list[Sequence[Path]] = []
+    start = 0
+    while start < len(paths):
+        # Smaller toward the end, so that every process finishes at about the same time.
+        size = max(1, min(16, (len(paths) - start) // (jobs * 4)))
+        chunks.append(paths[start : start + size])
+        start += size
     checked: dict[int, list[StowedResult]] = {}
     running: dict[Future, int] = {}
     taken = kept = 0
