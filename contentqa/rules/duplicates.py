@@ -3,7 +3,7 @@ library. All of them read one shared :func:`contentqa.duplicates.engine.analyze`
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from contentqa.analyze import GuideContext, LibraryContext
@@ -132,16 +132,23 @@ def location(unit: TextUnit) -> Location:
     return Location(unit.file, unit.pointer, unit.span)
 
 
+def copies_advice(files: Iterable[str]) -> str:
+    """What to do with copies: within one guide, drop all but one; a guide cannot simply
+    drop what another guide also says, so copies across guides are linked or rewritten."""
+    return "keep one" if len(set(files)) == 1 else "keep one and link to it, or rewrite the copies"
+
+
 def cluster_diagnostic(cluster: Cluster, what: str) -> Diagnostic:
     first = cluster.first
     count = len(cluster.occurrences)
+    advice = copies_advice(unit.file for unit in cluster.occurrences)
     return Diagnostic(
         pointer=first.pointer,
         span=first.span,
         file=first.file,
         message=(
             f"{what} {quote(first.text)} appears {count} times, word for word: "
-            f"{places(cluster.occurrences, first.file)}; keep one"
+            f"{places(cluster.occurrences, first.file)}; {advice}"
         ),
         related=tuple(location(c) for c in cluster.copies),
         key=cluster.key,
@@ -269,12 +276,17 @@ class ContainedParagraph(_DuplicateRule):
     def check_library(self, library: LibraryContext) -> Iterator[Diagnostic]:
         for found in duplicate_analysis(library).containments:
             short, long = found.short, found.long
+            advice = (
+                "remove the shorter copy"
+                if short.file == long.file
+                else "rewrite it, or link to the other guide"
+            )
             yield Diagnostic(
                 pointer=short.pointer,
                 file=short.file,
                 message=(
                     f"{describe(short.pointer)} {quote(short.text, 50)} is wholly contained in "
-                    f"{place(long.file, long.pointer, short.file)}; remove the shorter copy"
+                    f"{place(long.file, long.pointer, short.file)}; {advice}"
                 ),
                 related=(Location(long.file, long.pointer, found.span),),
                 key=text_hash(short.tokens),
@@ -498,7 +510,8 @@ class _NearRule(_DuplicateRule):
                 message=(
                     f"{describe(first.pointer)} {quote(first.label, 50)} appears "
                     f"{len(members)} times with the same text: "
-                    f"{', '.join(place(m.file, m.pointer, first.file) for m in members)}; keep one"
+                    f"{', '.join(place(m.file, m.pointer, first.file) for m in members)}; "
+                    f"{copies_advice(m.file for m in members)}"
                 ),
                 related=tuple(Location(m.file, m.pointer) for m in copies),
                 score=1.0,
