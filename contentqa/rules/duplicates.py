@@ -119,13 +119,14 @@ def place(file: str, pointer: str, home: str) -> str:
 
 
 def places(units: Sequence[TextUnit], home: str, limit: int = 8) -> str:
-    seen: list[str] = []
-    for unit in units:
-        name = place(unit.file, unit.pointer, home)
-        if name not in seen:
-            seen.append(name)
-    shown = ", ".join(seen[:limit])
-    return shown + (f" and {len(seen) - limit} more" if len(seen) > limit else "")
+    return shown(dict.fromkeys(place(unit.file, unit.pointer, home) for unit in units), limit)
+
+
+def shown(names: Iterable[str], limit: int = 8) -> str:
+    """The first ``limit`` names, and how many more there are."""
+    names = list(names)
+    more = f" and {len(names) - limit} more" if len(names) > limit else ""
+    return ", ".join(names[:limit]) + more
 
 
 def location(unit: TextUnit) -> Location:
@@ -496,7 +497,7 @@ class _NearRule(_DuplicateRule):
         return f"{super().documentation()}\n\n{_NUMBERS_DIFFER}"
 
     def check_library(self, library: LibraryContext) -> Iterator[Diagnostic]:
-        pairs = duplicate_analysis(library).near.get(self.level, ())
+        pairs = self.pairs(library)
         identical = [p for p in pairs if _identical(p)]
         similar = [p for p in pairs if not _identical(p)]
         for pair, unreported in closest_matches(similar, self.options.max_matches):
@@ -519,6 +520,9 @@ class _NearRule(_DuplicateRule):
                 key=f"{self.level}:identical:{text_hash(first.label.split())}",
             )
 
+    def pairs(self, library: LibraryContext) -> Sequence[NearPair]:
+        return duplicate_analysis(library).near.get(self.level, ())
+
     def pair_severity(self, pair: NearPair) -> Severity | None:
         return None
 
@@ -540,7 +544,7 @@ class CrowdedGuide(_DuplicateRule):
     that guide's. Reused wording (``D014``) is not limited: two paragraphs of a crowded guide
     that are near-duplicates may then be reported as a reused passage. Two guides filled in
     from one template are each within the limit against the other: their pairs across the
-    two guides are all compared and reported.
+    two guides are all compared, and their steps reported as one ``D016`` finding.
 
     Set ``max-pairs`` to 0 to compare every pair whatever it costs. The limit holds whether
     or not this rule is selected, disabled or suppressed: those hide the notice only.
@@ -655,8 +659,133 @@ class NearDuplicateStep(_NearRule):
         )
         scorer: str = option("ratio", _SCORER_HELP, choices=tuple(SCORERS))
 
+    def pairs(self, library: LibraryContext) -> Sequence[NearPair]:
+        # The steps two guides share are listed by D016, once for the two guides.
+        folded = guide_overlaps(library)
+        return [p for p in super().pairs(library) if (p.first.file, p.second.file) not in folded]
+
     def pair_severity(self, pair: NearPair) -> Severity:
         return Severity.ERROR if pair.score >= self.options.error_threshold else Severity.WARNING
+
+
+@dataclass(frozen=True)
+class GuideOverlap:
+    """Two guides that repeat each other's steps: their near-duplicate and copied step pairs
+    (``first`` in the earlier guide), and how many steps each guide has."""
+
+    pairs: tuple[NearPair, ...]
+    first_steps: int
+    second_steps: int
+
+
+def guide_overlaps(library: LibraryContext) -> dict[tuple[str, str], GuideOverlap]:
+    """The pairs of guides (earlier file, later file) that D016 reports, by its options; none
+    when it is disabled, and then D006 lists their step pairs one by one."""
+
+    def compute() -> dict[tuple[str, str], GuideOverlap]:
+        if not library.config.enabled("D016"):
+            return {}
+        options = library.config.rule_instance(get_rule("D016")).options
+        steps = {g.file: _step_count(g.data) for g in library.guides}
+        by_guides: dict[tuple[str, str], list[NearPair]] = {}
+        for pair in duplicate_analysis(library).near.get("step", ()):
+            if pair.first.file != pair.second.file:
+                by_guides.setdefault((pair.first.file, pair.second.file), []).append(pair)
+        out = {}
+        for (first, second), pairs in by_guides.items():
+            shared = (
+                len({p.first.pointer for p in pairs}),
+                len({p.second.pointer for p in pairs}),
+            )
+            totals = (steps.get(first, 0), steps.get(second, 0))
+            if min(shared) < options.min_steps:
+                continue
+            if max(n / total for n, total in zip(shared, totals, strict=True) if total) >= (
+                options.min_share
+            ):
+                out[(first, second)] = GuideOverlap(tuple(pairs), *totals)
+        return out
+
+    return library.shared("duplicates.guide-overlaps", compute)
+
+
+def _step_count(data: dict) -> int:
+    steps = data.get("steps")
+    return len(steps) if isinstance(steps, list) else 0
+
+
+@register
+class OverlappingGuides(_DuplicateRule):
+    """Two guides that repeat each other's steps.
+
+    **What it finds.** Two guides where at least ``min-steps`` steps of each are
+    near-duplicates or copies of steps of the other (as ``D006`` finds them, at its
+    threshold), and those steps make up at least ``min-share`` of either guide: a guide
+    filled in from another one, or a procedure repeated in full instead of linked. One
+    finding for the two guides, on the later one, lists the step pairs, and ``D006`` does
+    not list them one by one. It is an error when one of the pairs scores at or above
+    ``D006``'s ``error-threshold``, so a run fails as it would on those pairs; otherwise a
+    warning. With this rule disabled, ``D006`` lists the pairs.
+
+    **Why it matters.** A reader who follows both guides does the same work twice, and an
+    editor who fixes a step in one guide has to find and fix its copies in the other. A
+    library of such guides drowns its real near-duplicates in thousands of step pairs.
+
+    **Example.** A guide to replacing a laptop's keyboard whose first 12 of 15 steps are the
+    12 steps of the guide to opening its case: ``this guide repeats 12 of its 15 steps from
+    open-the-case.json (12 of its 12 steps), 10 of them word for word: step 1 ~ step 1,
+    ...; link to it as a first step, or merge the guides``.
+    """
+
+    code = "D016"
+    name = "overlapping-guides"
+    severity = Severity.ERROR
+
+    @dataclass(frozen=True)
+    class Options:
+        min_steps: int = option(3, "fewest steps of each guide that repeat the other's", minimum=1)
+        min_share: float = option(
+            0.5,
+            "smallest share (0..1) of either guide's steps that repeat the other's",
+            minimum=0,
+            maximum=1,
+        )
+
+    def check_library(self, library: LibraryContext) -> Iterator[Diagnostic]:
+        error_threshold = library.config.rule_instance(get_rule("D006")).options.error_threshold
+        for (first, second), overlap in guide_overlaps(library).items():
+            pairs = sorted(overlap.pairs, key=lambda p: (p.second.order, p.first.order))
+            mine = len({p.second.pointer for p in pairs})
+            theirs = len({p.first.pointer for p in pairs})
+            copied = sum(1 for p in pairs if _identical(p))
+            listed = shown(
+                f"{describe(p.second.pointer)} ~ {describe(p.first.pointer)}" for p in pairs
+            )
+            how = f", {copied} of them word for word" if copied else ""
+            yield Diagnostic(
+                pointer="/steps",
+                file=second,
+                message=(
+                    f"this guide repeats {mine} of its {overlap.second_steps} steps from "
+                    f"{first} ({theirs} of its {overlap.first_steps} steps){how}: {listed}; "
+                    "link to it as a first step, or merge the guides"
+                ),
+                related=tuple(
+                    Location(first, pointer)
+                    for pointer in sorted({p.first.pointer for p in pairs}, key=_step_index)
+                ),
+                score=max(p.score for p in pairs),
+                severity=(
+                    Severity.ERROR
+                    if any(p.score >= error_threshold for p in pairs)
+                    else Severity.WARNING
+                ),
+                key=f"overlap:{first}",
+            )
+
+
+def _step_index(pointer: str) -> int:
+    return int(pointer.rsplit("/", 1)[1])
 
 
 @register
