@@ -697,12 +697,9 @@ def guide_overlaps(library: LibraryContext) -> dict[tuple[str, str], GuideOverla
                 len({p.first.pointer for p in pairs}),
                 len({p.second.pointer for p in pairs}),
             )
-            totals = (steps.get(first, 0), steps.get(second, 0))
-            if min(shared) < options.min_steps:
-                continue
-            if max(n / total for n, total in zip(shared, totals, strict=True) if total) >= (
-                options.min_share
-            ):
+            totals = (steps[first], steps[second])
+            share = max(n / total for n, total in zip(shared, totals, strict=True))
+            if min(shared) >= options.min_steps and share >= options.min_share:
                 out[(first, second)] = GuideOverlap(tuple(pairs), *totals)
         return out
 
@@ -719,21 +716,27 @@ class OverlappingGuides(_DuplicateRule):
     """Two guides that repeat each other's steps.
 
     **What it finds.** Two guides where at least ``min-steps`` steps of each are
-    near-duplicates or copies of steps of the other (as ``D006`` finds them, at its
+    near-duplicates or copies of steps of the other (the step pairs ``D006`` finds, at its
     threshold), and those steps make up at least ``min-share`` of either guide: a guide
     filled in from another one, or a procedure repeated in full instead of linked. One
-    finding for the two guides, on the later one, lists the step pairs, and ``D006`` does
-    not list them one by one. It is an error when one of the pairs scores at or above
-    ``D006``'s ``error-threshold``, so a run fails as it would on those pairs; otherwise a
-    warning. With this rule disabled, ``D006`` lists the pairs.
+    finding lists the step pairs, and ``D006`` does not list them one by one. It goes on
+    the guide that holds the other (the smaller share of its steps repeated; on a tie, the
+    later file) and points at the other guide's steps. It is an error when one of the pairs
+    scores at or above ``D006``'s ``error-threshold`` (or takes ``D006``'s severity if that
+    is configured), so a run fails as it would on those pairs; otherwise a warning.
+
+    It reads ``D006``'s step pairs: with ``D006`` disabled it finds nothing. With this rule
+    disabled, ``D006`` lists the pairs. Suppressions and baselines of the ``D006`` findings
+    it takes in do not carry over to it; a copied step that a third guide also holds is
+    still listed by ``D006`` through that guide.
 
     **Why it matters.** A reader who follows both guides does the same work twice, and an
     editor who fixes a step in one guide has to find and fix its copies in the other. A
     library of such guides drowns its real near-duplicates in thousands of step pairs.
 
-    **Example.** A guide to replacing a laptop's keyboard whose first 12 of 15 steps are the
-    12 steps of the guide to opening its case: ``this guide repeats 12 of its 15 steps from
-    open-the-case.json (12 of its 12 steps), 10 of them word for word: step 1 ~ step 1,
+    **Example.** A 15-step guide to replacing a laptop's keyboard whose first 12 steps are
+    the 12 steps of the guide to opening its case: ``this guide repeats 12 of its 15 steps
+    from open-the-case.json (12 of its 12 steps), 10 of them word for word: step 1 ~ step 1,
     ...; link to it as a first step, or merge the guides``.
     """
 
@@ -752,36 +755,46 @@ class OverlappingGuides(_DuplicateRule):
         )
 
     def check_library(self, library: LibraryContext) -> Iterator[Diagnostic]:
-        error_threshold = library.config.rule_instance(get_rule("D006")).options.error_threshold
         for (first, second), overlap in guide_overlaps(library).items():
-            pairs = sorted(overlap.pairs, key=lambda p: (p.second.order, p.first.order))
-            mine = len({p.second.pointer for p in pairs})
-            theirs = len({p.first.pointer for p in pairs})
-            copied = sum(1 for p in pairs if _identical(p))
-            listed = shown(
-                f"{describe(p.second.pointer)} ~ {describe(p.first.pointer)}" for p in pairs
+            pairs = overlap.pairs
+            shares = (
+                len({p.first.pointer for p in pairs}) / overlap.first_steps,
+                len({p.second.pointer for p in pairs}) / overlap.second_steps,
             )
+            steps = {first: overlap.first_steps, second: overlap.second_steps}
+            later_holds = shares[1] <= shares[0]  # the later guide holds the earlier one
+            home, other = (second, first) if later_holds else (first, second)
+            oriented = sorted(
+                ((p.second, p.first, p) if later_holds else (p.first, p.second, p) for p in pairs),
+                key=lambda o: (_step_index(o[0].pointer), _step_index(o[1].pointer)),
+            )
+            mine = {h.pointer for h, _, _ in oriented}
+            theirs = sorted({t.pointer for _, t, _ in oriented}, key=_step_index)
+            copied = len({h.pointer for h, _, p in oriented if _identical(p)})
+            listed = shown(f"{describe(h.pointer)} ~ {describe(t.pointer)}" for h, t, _ in oriented)
             how = f", {copied} of them word for word" if copied else ""
             yield Diagnostic(
                 pointer="/steps",
-                file=second,
+                file=home,
                 message=(
-                    f"this guide repeats {mine} of its {overlap.second_steps} steps from "
-                    f"{first} ({theirs} of its {overlap.first_steps} steps){how}: {listed}; "
-                    "link to it as a first step, or merge the guides"
+                    f"this guide repeats {len(mine)} of its {steps[home]} steps from {other} "
+                    f"({len(theirs)} of its {steps[other]} steps){how}: {listed}; link to it "
+                    "as a first step, or merge the guides"
                 ),
-                related=tuple(
-                    Location(first, pointer)
-                    for pointer in sorted({p.first.pointer for p in pairs}, key=_step_index)
-                ),
+                related=tuple(Location(other, pointer) for pointer in theirs),
                 score=max(p.score for p in pairs),
-                severity=(
-                    Severity.ERROR
-                    if any(p.score >= error_threshold for p in pairs)
-                    else Severity.WARNING
-                ),
-                key=f"overlap:{first}",
+                severity=self._severity(library, pairs),
+                key=f"overlap:{other}",
             )
+
+    @staticmethod
+    def _severity(library: LibraryContext, pairs: Sequence[NearPair]) -> Severity:
+        """As the step pairs it takes in would have been reported by D006."""
+        setting = library.config.rules.get("D006")
+        if setting and setting.severity:
+            return setting.severity
+        step_rule = library.config.rule_instance(get_rule("D006"))
+        return max((step_rule.pair_severity(p) for p in pairs), key=lambda s: s.rank)
 
 
 def _step_index(pointer: str) -> int:

@@ -12,16 +12,17 @@ from contentqa.load import discover
 from contentqa.pipeline import run
 
 
-def _library(tmp_path, shared_steps: int, reword: bool = False):
-    """``a.json`` and ``b.json`` (two shipped guides), and ``c.json``: ``a``'s first
-    ``shared_steps`` steps, then ``b``'s first two."""
+def _library(tmp_path, shared_steps: int, reworded: int = 0, names=("a", "b", "c")):
+    """Guides ``a`` and ``b`` (two shipped guides, 7 steps each), and ``c``: ``a``'s first
+    ``shared_steps`` steps, the first ``reworded`` of them reworded, then ``b``'s first
+    two."""
     a, b = (load_json(path) for path in CLEAN_GUIDES[:2])
     c = json.loads(json.dumps(a))
     c["id"] = "copied"
     c["steps"] = json.loads(json.dumps(a["steps"][:shared_steps] + b["steps"][:2]))
-    if reword:  # a near-duplicate, not a copy
-        c["steps"][0]["body"][0] = c["steps"][0]["body"][0].replace(". ", ", and then ", 1)
-    for name, guide in (("a", a), ("b", b), ("c", c)):
+    for step in c["steps"][:reworded]:  # near-duplicates, not copies
+        step["body"][0] = step["body"][0].replace(". ", ", and then ", 1)
+    for name, guide in zip(names, (a, b, c), strict=True):
         (tmp_path / f"{name}.json").write_text(json.dumps(guide, indent=1), encoding="utf-8")
     return discover([tmp_path])
 
@@ -30,41 +31,62 @@ def _name(file: str) -> str:
     return file.rsplit("/", 1)[-1]
 
 
-def _step_findings(report, *names):
+def _findings(report, code, *names):
     return [
         f
         for f in report.findings
-        if f.code == "D006" and {_name(f.file), *(_name(r.file) for r in f.related)} == set(names)
+        if f.code == code and {_name(f.file), *(_name(r.file) for r in f.related)} == set(names)
     ]
 
 
-@pytest.mark.parametrize("reword", [False, True])
-def test_a_guide_repeating_another_guides_steps_is_one_finding(tmp_path, reword):
-    report = run(_library(tmp_path, shared_steps=4, reword=reword), Config())
+@pytest.mark.parametrize("reworded", [0, 1])
+def test_a_guide_repeating_another_guides_steps_is_one_finding(tmp_path, reworded):
+    report = run(_library(tmp_path, shared_steps=4, reworded=reworded), Config())
     [overlap] = [f for f in report.findings if f.code == "D016"]
-    assert _name(overlap.file) == "c.json" and overlap.pointer == "/steps"
+    # `a` repeats 4 of its 7 steps, `c` 4 of its 6: the finding goes on `a`, the guide with
+    # the smaller share repeated, and points at `c`'s steps.
+    assert _name(overlap.file) == "a.json" and overlap.pointer == "/steps"
     assert [(_name(r.file), r.pointer) for r in overlap.related] == [
-        ("a.json", f"/steps/{k}") for k in range(4)
+        ("c.json", f"/steps/{k}") for k in range(4)
     ]
-    assert "repeats 4 of its 6 steps from" in overlap.message
-    assert ("3 of them word for word" if reword else "4 of them word for word") in overlap.message
+    assert "repeats 4 of its 7 steps from" in overlap.message
+    assert "c.json (4 of its 6 steps)" in overlap.message
+    assert f"{4 - reworded} of them word for word" in overlap.message
     assert overlap.severity.value == "error"  # as the step pairs it takes in would be
-    # Its step pairs are not listed again one by one...
-    assert not _step_findings(report, "a.json", "c.json")
+    # Its step pairs are not listed again one by one, nor the paragraphs inside them...
+    for code in ("D006", "D009", "D010", "D011"):
+        assert not _findings(report, code, "a.json", "c.json"), code
     # ...while the two steps `c` shares with `b` are too few to make the guides overlap.
-    assert len(_step_findings(report, "b.json", "c.json")) == 2
+    assert len(_findings(report, "D006", "b.json", "c.json")) == 2
+
+
+def test_the_finding_goes_on_the_guide_that_holds_the_other(tmp_path):
+    """A 4-step guide made of a 7-step guide's steps: the 7-step guide should link to it,
+    whatever the order of their file names."""
+    paths = _library(tmp_path, shared_steps=4, names=("a-super", "b", "z-sub"))
+    sub = tmp_path / "z-sub.json"
+    guide = load_json(sub)
+    guide["steps"] = guide["steps"][:4]
+    sub.write_text(json.dumps(guide, indent=1), encoding="utf-8")
+    [overlap] = [f for f in run(paths, Config()).findings if f.code == "D016"]
+    assert _name(overlap.file) == "a-super.json"  # the earlier file, here
+    assert "repeats 4 of its 7 steps from" in overlap.message
+    assert "z-sub.json (4 of its 4 steps)" in overlap.message
 
 
 def test_guides_sharing_fewer_steps_than_min_steps_keep_their_step_findings(tmp_path):
     report = run(_library(tmp_path, shared_steps=2), Config())
     assert not [f for f in report.findings if f.code == "D016"]
-    assert len(_step_findings(report, "a.json", "c.json")) == 2
+    assert len(_findings(report, "D006", "a.json", "c.json")) == 2
 
 
-def test_with_the_rule_disabled_the_step_pairs_are_listed(tmp_path):
-    report = run(_library(tmp_path, shared_steps=4), parse_config({"ignore": ["D016"]}))
+@pytest.mark.parametrize("ignored", ["D016", "D006"])
+def test_with_either_rule_disabled_there_is_no_overlap_finding(tmp_path, ignored):
+    """Without D016, D006 lists the pairs; without D006, D016 has no step pairs to read."""
+    report = run(_library(tmp_path, shared_steps=4), parse_config({"ignore": [ignored]}))
     assert not [f for f in report.findings if f.code == "D016"]
-    assert len(_step_findings(report, "a.json", "c.json")) == 4
+    expected = 4 if ignored == "D016" else 0
+    assert len(_findings(report, "D006", "a.json", "c.json")) == expected
 
 
 def test_min_share_counts_the_larger_share_of_either_guide(tmp_path):
@@ -74,3 +96,18 @@ def test_min_share_counts_the_larger_share_of_either_guide(tmp_path):
     assert [f for f in run(paths, parse_config(options)).findings if f.code == "D016"]
     options = {"rules": {"overlapping-guides": {"min-share": 0.7}}}
     assert not [f for f in run(paths, parse_config(options)).findings if f.code == "D016"]
+
+
+@pytest.mark.parametrize(
+    ("step_rule", "severity"),
+    [
+        ({"error-threshold": 1.0}, "warning"),  # no pair would have been a D006 error
+        ({"severity": "info"}, "info"),  # D006's own severity, when it is configured
+    ],
+)
+def test_the_severity_is_the_one_d006_would_have_given(tmp_path, step_rule, severity):
+    paths = _library(tmp_path, shared_steps=4, reworded=4)
+    config = parse_config({"rules": {"near-duplicate-step": step_rule}})
+    [overlap] = [f for f in run(paths, config).findings if f.code == "D016"]
+    assert overlap.severity.value == severity
+    assert "word for word" not in overlap.message
