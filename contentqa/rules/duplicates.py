@@ -136,7 +136,7 @@ def location(unit: TextUnit) -> Location:
 def copies_advice(files: Iterable[str]) -> str:
     """What to do with copies: within one guide, drop all but one; a guide cannot simply
     drop what another guide also says, so copies across guides are linked or rewritten."""
-    return "keep one" if len(set(files)) == 1 else "keep one and link to it, or rewrite the copies"
+    return "keep one" if len(set(files)) == 1 else "keep it in one guide, or rewrite the copies"
 
 
 def cluster_diagnostic(cluster: Cluster, what: str) -> Diagnostic:

@@ -118,7 +118,7 @@ def test_cross_file_copy_points_into_the_other_file(tmp_path):
     [copy] = finding.related
     assert copy.file.endswith("b.json") and copy.pointer == f"/intro/{len(other['intro']) - 1}"
     # A guide cannot just drop what another guide also says.
-    assert finding.message.endswith("keep one and link to it, or rewrite the copies")
+    assert finding.message.endswith("keep it in one guide, or rewrite the copies")
     ratios = {g.file.rsplit("/", 1)[-1]: g.metrics["duplication_ratio"] for g in report.guides}
     assert ratios["a.json"] == 0 and ratios["b.json"] > 0
 
@@ -133,7 +133,7 @@ def test_a_step_copied_whole_into_several_guides_is_one_cluster(tmp_path):
     report = run(discover([tmp_path]), Config())
     [cluster] = [f for f in report.findings if f.code == "D006" and len(f.related) == 2]
     assert cluster.score == 1.0 and "appears 3 times with the same text" in cluster.message
-    assert cluster.message.endswith("keep one and link to it, or rewrite the copies")
+    assert cluster.message.endswith("keep it in one guide, or rewrite the copies")
     assert {r.file.rsplit("/", 1)[-1] for r in cluster.related} == {"copy-1.json", "copy-2.json"}
     assert not [
         f for f in report.findings if f.code == "D006" and f is not cluster and f.score == 1.0
