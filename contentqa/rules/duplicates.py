@@ -134,8 +134,9 @@ def location(unit: TextUnit) -> Location:
 
 
 def copies_advice(files: Iterable[str]) -> str:
-    """What to do with copies: within one guide, drop all but one; a guide cannot simply
-    drop what another guide also says, so copies across guides are linked or rewritten."""
+    """What to do with copies: within one guide, drop all but one; across guides, one guide
+    keeps the text (the others can link to it) or the copies are rewritten, since a guide
+    cannot simply drop what another guide also says."""
     return "keep one" if len(set(files)) == 1 else "keep it in one guide, or rewrite the copies"
 
 
