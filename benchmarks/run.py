@@ -307,17 +307,14 @@ def in_process_stages(folder: Path, workers: int, library_stage: bool = True) ->
     from contentqa.config import parse_config
     from contentqa.load import discover
     from contentqa.memory import cycle_collector
-    from contentqa.pipeline import _check_and_stow, _check_in_pool, build_report
+    from contentqa.pipeline import build_report, check_files
 
     config = parse_config({})
     paths = discover([folder])
     results: list = []
     with cycle_collector(enabled=False):
         start = time.perf_counter()
-        if workers > 1:
-            _check_in_pool(paths, config, True, workers, results.append)
-        else:
-            results = [_check_and_stow(path, config, True) for path in paths]
+        check_files(paths, config, True, workers, results.append)
         per_file = time.perf_counter() - start
         # What the later parts need of the guides, taken now: the library stage then frees
         # each guide as it goes, as in the CLI (their token tuples stay, held by the pools).

@@ -175,33 +175,29 @@ def run(
             on_file(result)
 
     # The cycle collector is off for the whole run, here and in the workers (see
-    # _check_in_pool). Checking a guide leaves no reference cycles behind: none over 200
+    # check_files). Checking a guide leaves no reference cycles behind: none over 200
     # guides of the synthetic library, nor over rounds of broken, mis-encoded, hostile and
     # Markdown files or crashing rules (tests/test_pipeline.py keeps it so). The collector
     # would only walk the guides' objects again and again: the results, kept until the
     # report, and the library stage's millions of short-lived objects (17% of that stage on
     # 1,000 guides).
     with cycle_collector(enabled=False):
-        if jobs == 1:
-            for path in paths:
-                keep(_check_and_stow(path, config, prepare))
-        else:
-            _check_in_pool(paths, config, prepare, jobs, keep)
+        check_files(paths, config, prepare, jobs, keep)
         return build_report(
             results, config, baseline=baseline, only=only, stats=stats, hand_over=True
         )
 
 
-def _check_in_pool(
+def check_files(
     paths: Sequence[Path],
     config: Config,
     prepare: bool,
     jobs: int,
     keep: Callable[[StowedResult], None],
 ) -> None:
-    """Check ``paths`` in this process and ``jobs - 1`` worker processes, with the cycle
-    collector off (see ``run``; on 1,000 guides it was 9% of the workers' time); results
-    reach ``keep`` in path order.
+    """Check ``paths`` in this process and, with ``jobs`` above 1, ``jobs - 1`` worker
+    processes, with the cycle collector off in them (see ``run``; on 1,000 guides it was 9%
+    of the workers' time); results reach ``keep`` in path order.
 
     This process checks a share of the files itself instead of only waiting: a result sent
     back from a worker costs about a tenth of checking its guide to pickle there and

@@ -678,6 +678,20 @@ class GuideOverlap:
     first_steps: int
     second_steps: int
 
+    @property
+    def shared(self) -> tuple[int, int]:
+        """How many steps of each guide are in a pair."""
+        return (
+            len({p.first.pointer for p in self.pairs}),
+            len({p.second.pointer for p in self.pairs}),
+        )
+
+    @property
+    def shares(self) -> tuple[float, float]:
+        """The share of each guide's steps that are in a pair."""
+        first, second = self.shared
+        return first / self.first_steps, second / self.second_steps
+
 
 def guide_overlaps(library: LibraryContext) -> dict[tuple[str, str], GuideOverlap]:
     """The pairs of guides (earlier file, later file) that D016 reports, by its options; none
@@ -694,14 +708,11 @@ def guide_overlaps(library: LibraryContext) -> dict[tuple[str, str], GuideOverla
                 by_guides.setdefault((pair.first.file, pair.second.file), []).append(pair)
         out = {}
         for (first, second), pairs in by_guides.items():
-            shared = (
-                len({p.first.pointer for p in pairs}),
-                len({p.second.pointer for p in pairs}),
-            )
-            totals = (steps[first], steps[second])
-            share = max(n / total for n, total in zip(shared, totals, strict=True))
-            if min(shared) >= options.min_steps and share >= options.min_share:
-                out[(first, second)] = GuideOverlap(tuple(pairs), *totals)
+            overlap = GuideOverlap(tuple(pairs), steps[first], steps[second])
+            if min(overlap.shared) >= options.min_steps and max(overlap.shares) >= (
+                options.min_share
+            ):
+                out[(first, second)] = overlap
         return out
 
     return library.shared("duplicates.guide-overlaps", compute)
@@ -758,12 +769,9 @@ class OverlappingGuides(_DuplicateRule):
     def check_library(self, library: LibraryContext) -> Iterator[Diagnostic]:
         for (first, second), overlap in guide_overlaps(library).items():
             pairs = overlap.pairs
-            shares = (
-                len({p.first.pointer for p in pairs}) / overlap.first_steps,
-                len({p.second.pointer for p in pairs}) / overlap.second_steps,
-            )
             steps = {first: overlap.first_steps, second: overlap.second_steps}
-            later_holds = shares[1] <= shares[0]  # the later guide holds the earlier one
+            first_share, second_share = overlap.shares
+            later_holds = second_share <= first_share  # the later guide holds the earlier one
             home, other = (second, first) if later_holds else (first, second)
             oriented = sorted(
                 ((p.second, p.first, p) if later_holds else (p.first, p.second, p) for p in pairs),
