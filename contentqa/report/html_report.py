@@ -48,6 +48,9 @@ MAX_SINGLE_PAGE_BYTES = 5_000_000
 CLUSTER_CODES = frozenset({"D001", "D002", "D003", "D004", "D005", "D009", "D010", "D011"})
 # Near-duplicates (pointer = the later text, related = the earlier) shown side by side.
 NEAR_CODES = frozenset({"D006", "D007", "D008", "D009", "D010", "D011"})
+# Findings whose related places are pairs (this guide's place, then the other guide's), each
+# pair shown side by side: the step pairs of two overlapping guides.
+PAIR_CODES = frozenset({"D016"})
 # Findings drawn as underlines (the rest with a span get the generic "other" mark).
 MARK_KINDS = {"R003": "long", "R004": "hard", "R007": "passive", "D012": "ok"}
 KIND_LABELS = {
@@ -283,7 +286,9 @@ class Comparison:
     row_id: str
     left: Side
     right: Side
-    rows: list[tuple[str, list[Run], list[Run]]]  # (field label, earlier runs, later runs)
+    rows: list[tuple[str, list[Run], list[Run]]]  # (field label, left runs, right runs)
+    left_label: str = "Earlier"
+    right_label: str = "Later"
 
 
 class _Context:
@@ -388,10 +393,11 @@ class _Context:
         file = self.report.findings[fi].file
         return self.href(file, f"g{self.gi_of.get(file, 0)}-f{fi}")
 
-    def compare_href(self, fi: int) -> str:
-        """The side-by-side view of a near-duplicate."""
+    def compare_href(self, fi: int, pair: int | None = None) -> str:
+        """The side-by-side view of a near-duplicate, or of pair ``pair`` of a finding of
+        ``PAIR_CODES``."""
         file = self.report.findings[fi].file
-        return self.href(file, f"g{self.gi_of.get(file, 0)}-cmp{fi}")
+        return self.href(file, f"g{self.gi_of.get(file, 0)}-{_compare_slug(fi, pair)}")
 
     # -- views ------------------------------------------------------------------------------
 
@@ -651,8 +657,8 @@ class GuideView:
     def desc_id(self, fi: int) -> str:
         return f"{self.prefix}-d{fi}"
 
-    def compare_id(self, fi: int) -> str:
-        return f"{self.prefix}-cmp{fi}"
+    def compare_id(self, fi: int, pair: int | None = None) -> str:
+        return f"{self.prefix}-{_compare_slug(fi, pair)}"
 
     # -- the guide as a reader sees it ----------------------------------------------------------
 
@@ -753,7 +759,8 @@ class GuideView:
         for fi, occ, pointer, span in places:
             finding = self.ctx.report.findings[fi]
             code = finding.code
-            if occ > 0 and code not in CLUSTER_CODES and code not in NEAR_CODES and code != "D012":
+            shown_apart = code in CLUSTER_CODES or code in NEAR_CODES or code in PAIR_CODES
+            if occ > 0 and not shown_apart and code != "D012":
                 continue  # "see also" places of other findings are not marks
             node = self._resolve(pointer)
             exact = node.pointer == pointer and node.is_text
@@ -769,6 +776,8 @@ class GuideView:
             flag_id = f"{self.prefix}-x{fi}-{occ}"
             if code in NEAR_CODES and finding.related:
                 target = self.ctx.compare_href(fi)
+            elif code in PAIR_CODES and occ > 0:
+                target = self.ctx.compare_href(fi, (occ - 1) // 2)
             else:
                 target = self.ctx.row_href(fi)
             node.flags.append(
@@ -788,8 +797,13 @@ class GuideView:
 
     def _flag_label(self, fi: int, occ: int) -> str:
         finding = self.ctx.report.findings[fi]
+        other: Finding | Location | None = None
         if finding.code in NEAR_CODES and finding.related:
             other = finding.related[0] if occ == 0 else finding
+        elif finding.code in PAIR_CODES and occ > 0:
+            # Place 1 pairs with 2, 3 with 4...: the label names the other side of the pair.
+            other = finding.related[occ if occ % 2 else occ - 2]
+        if other is not None:
             where = pointers.describe(other.pointer)
             if other.file != self.guide.file:
                 where = f"{other.file}: {where}"
@@ -895,6 +909,18 @@ class GuideView:
                 places = [
                     (self.ctx.where(fi, occ), self.ctx.anchor(fi, occ)) for occ in range(count)
                 ]
+            pairs = []
+            if finding.code in PAIR_CODES:
+                pairs = [
+                    (
+                        *(
+                            (self.ctx.where(fi, occ), self.ctx.anchor(fi, occ))
+                            for occ in (2 * k + 1, 2 * k + 2)
+                        ),
+                        f"#{self.compare_id(fi, k)}",
+                    )
+                    for k in range(len(finding.related) // 2)
+                ]
             out.append(
                 {
                     "fi": fi,
@@ -903,6 +929,7 @@ class GuideView:
                     "where": self.ctx.where(fi, 0),
                     "href": self.ctx.anchor(fi, 0),
                     "places": places,
+                    "pairs": pairs,
                     "cluster": self.ctx.cluster.get(fi),
                     "compare": self.compare_id(fi) if finding.code in NEAR_CODES else None,
                 }
@@ -932,6 +959,9 @@ class GuideView:
         out = []
         for fi in self.own:
             finding = self.ctx.report.findings[fi]
+            if finding.code in PAIR_CODES:
+                out += self._pair_comparisons(fi)
+                continue
             if finding.code not in NEAR_CODES or not finding.related:
                 continue
             earlier = finding.related[0]
@@ -940,6 +970,30 @@ class GuideView:
             rows = _diff(left.fields, right.fields)
             out.append(
                 Comparison(self.compare_id(fi), fi, finding, self.row_id(fi), left, right, rows)
+            )
+        return out
+
+    def _pair_comparisons(self, fi: int) -> list[Comparison]:
+        """One comparison per pair of places of a finding of ``PAIR_CODES``: the other
+        guide's on the left, this guide's on the right."""
+        finding = self.ctx.report.findings[fi]
+        out = []
+        for k in range(len(finding.related) // 2):
+            mine, theirs = finding.related[2 * k], finding.related[2 * k + 1]
+            left = self._side(fi, 2 * k + 2, theirs.file, theirs.pointer, theirs.span)
+            right = self._side(fi, 2 * k + 1, mine.file, mine.pointer, mine.span)
+            out.append(
+                Comparison(
+                    self.compare_id(fi, k),
+                    fi,
+                    finding,
+                    self.row_id(fi),
+                    left,
+                    right,
+                    _diff(left.fields, right.fields),
+                    left_label="Other guide",
+                    right_label="This guide",
+                )
             )
         return out
 
@@ -987,6 +1041,10 @@ def _clip(span: Span | None, length: int) -> tuple[int, int]:
     if start == end and length:
         start, end = (start, start + 1) if start < length else (length - 1, length)
     return start, end
+
+
+def _compare_slug(fi: int, pair: int | None) -> str:
+    return f"cmp{fi}" if pair is None else f"cmp{fi}-{pair + 1}"
 
 
 def _pointer_slug(pointer: str) -> str:

@@ -737,6 +737,9 @@ class OverlappingGuides(_DuplicateRule):
     scores at or above ``D006``'s ``error-threshold`` (or takes ``D006``'s severity if that
     is configured), so a run fails as it would on those pairs; otherwise a warning.
 
+    Its ``related`` places are the step pairs, in order: each step of this guide, then the
+    step of the other guide that it repeats.
+
     It reads ``D006``'s step pairs: with ``D006`` disabled it finds nothing. With this rule
     disabled, ``D006`` lists the pairs. Suppressions and baselines of the ``D006`` findings
     it takes in do not carry over to it; a copied step that a third guide also holds is
@@ -778,7 +781,7 @@ class OverlappingGuides(_DuplicateRule):
                 key=lambda o: (_step_index(o[0].pointer), _step_index(o[1].pointer)),
             )
             mine = {h.pointer for h, _, _ in oriented}
-            theirs = sorted({t.pointer for _, t, _ in oriented}, key=_step_index)
+            theirs = {t.pointer for _, t, _ in oriented}
             copied = len({h.pointer for h, _, p in oriented if _identical(p)})
             listed = shown(f"{describe(h.pointer)} ~ {describe(t.pointer)}" for h, t, _ in oriented)
             how = f", {copied} of them word for word" if copied else ""
@@ -790,7 +793,11 @@ class OverlappingGuides(_DuplicateRule):
                     f"({len(theirs)} of its {steps[other]} steps){how}: {listed}; link to it "
                     "as a first step, or merge the guides"
                 ),
-                related=tuple(Location(other, pointer) for pointer in theirs),
+                related=tuple(
+                    location
+                    for h, t, _ in oriented
+                    for location in (Location(home, h.pointer), Location(other, t.pointer))
+                ),
                 score=max(p.score for p in pairs),
                 severity=self._severity(library, pairs),
                 key=f"overlap:{other}",

@@ -8,12 +8,13 @@ import base64
 import dataclasses
 import hashlib
 import itertools
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, GUIDES, SEED_GUIDE
+from conftest import CLEAN_GUIDES, FIXTURES, GUIDES, SEED_GUIDE, load_json
 
 from contentqa.config import Config
 from contentqa.load import discover
@@ -373,6 +374,38 @@ def test_near_duplicate_steps_side_by_side_with_the_changed_words(seed, seed_doc
     assert [i.text() for i in later.find_all("ins")] == ["clearly"]
     assert earlier.text() == "Ask for reassurance directly"
     assert "score 0.68" in view.find_all("h4")[0].text()
+
+
+def test_overlapping_guides_list_their_step_pairs_each_side_by_side(tmp_path):
+    """D016: `copy` holds the first three steps of `guide` and one reworded step."""
+    guide = load_json(CLEAN_GUIDES[0])
+    copy = json.loads(json.dumps(guide))
+    copy["steps"] = copy["steps"][:4]
+    copy["steps"][3]["title"] += " again"
+    (tmp_path / "a-guide.json").write_text(json.dumps(guide, indent=1), encoding="utf-8")
+    (tmp_path / "b-copy.json").write_text(json.dumps(copy, indent=1), encoding="utf-8")
+    report = _check(tmp_path)
+    [(fi, overlap)] = [(i, f) for i, f in enumerate(report.findings) if f.code == "D016"]
+    assert overlap.file.endswith("a-guide.json")  # the guide that holds the other
+    doc = parse(html.render(report))
+    ids = by_id(doc)
+    pairs = ids[f"g0-f{fi}"].find_all("details", cls="places")[0].find_all("li")
+    assert len(pairs) == 4
+    for k, pair in enumerate(pairs):
+        mine, theirs, compare = (a.attrs["href"] for a in pair.find_all("a"))
+        assert compare == f"#g0-cmp{fi}-{k + 1}"
+        # Both steps carry a flag that names the other side and leads to the comparison.
+        for href, other in ((mine, "b-copy.json: step"), (theirs, "step")):
+            flag = ids[href[1:]]
+            assert flag.attrs["href"] == compare
+            assert flag.text().endswith(f"{other} {k + 1}")
+        view = ids[compare[1:]]
+        left, right = (th.text() for th in view.find_all("thead")[0].find_all("th"))
+        assert left.startswith("Other guide:") and left.endswith(f"b-copy.json: step {k + 1}")
+        assert right == f"This guide: step {k + 1}"
+    title_row = next(r for r in view.find_all("tr") if r.find_all("th")[0].text() == "Title")
+    assert [i.text() for i in title_row.find_all("ins")] == []
+    assert [d.text() for d in title_row.find_all("del")] == ["again"]
 
 
 def test_figures_come_from_the_report(seed, seed_doc):

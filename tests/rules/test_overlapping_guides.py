@@ -44,11 +44,12 @@ def test_a_guide_repeating_another_guides_steps_is_one_finding(tmp_path, reworde
     report = run(_library(tmp_path, shared_steps=4, reworded=reworded), Config())
     [overlap] = [f for f in report.findings if f.code == "D016"]
     # `a` repeats 4 of its 7 steps, `c` 4 of its 6: the finding goes on `a`, the guide with
-    # the smaller share repeated, and points at `c`'s steps.
+    # the smaller share repeated, and lists the step pairs: `a`'s step, then `c`'s.
     assert _name(overlap.file) == "a.json" and overlap.pointer == "/steps"
     assert [(_name(r.file), r.pointer) for r in overlap.related] == [
-        ("c.json", f"/steps/{k}") for k in range(4)
+        (name, f"/steps/{k}") for k in range(4) for name in ("a.json", "c.json")
     ]
+    assert all(r.line and r.column for r in overlap.related)
     assert "repeats 4 of its 7 steps from" in overlap.message
     assert "c.json (4 of its 6 steps)" in overlap.message
     assert f"{4 - reworded} of them word for word" in overlap.message
