@@ -43,6 +43,7 @@ from contentqa.duplicates.similarity import (
 from contentqa.memory import give_back_freed_memory
 from contentqa.model import Span, TextUnit
 from contentqa.normalize import text_hash, tokens_key
+from contentqa.numbering import own_number
 from contentqa.parallel import run_tasks
 from contentqa.segment import count_words
 
@@ -1428,13 +1429,6 @@ CROWDED_LEVELS = ("step", "strategy", "faq", "paragraph", "item", "question", "s
 # part by part (measured on the labeled set: no labeled pair is lost at this margin).
 COMPOSITE_PREFILTER_MARGIN = 0.3
 _UNIT_SUFFIX = re.compile(r"(\d+)[^\W\d_]+")  # "10k", "15hg": digits, then letters only
-# A title's or question's own numbering: "Step 3:", "Step 3", "3.", "2a)", "Strategy 2 -".
-# Not "10-minute warm-up", "2.5 cups" or "4 screws hold the cover".
-_OWN_NUMBER = re.compile(
-    r"\s*(?:(?:step|strategy|tip|part|question)\s*\d{1,3}[a-z]?\b"
-    r"|\d{1,3}[a-z]?(?:[:.)](?:\s|$)|\s+[-–—]\s|\s*$))",
-    re.IGNORECASE,
-)
 
 
 def part_of(pointer: str) -> str:
@@ -1865,7 +1859,7 @@ def _composite_numbers(fields: dict[str, list[tuple[str, ...]]], label: str) -> 
     (its title or question: "Step 3: ...", "3. ..."): two copies of one step numbered apart
     are still copies."""
     numbers = _numbers([t for texts in fields.values() for text in texts for t in text])
-    if _OWN_NUMBER.match(label):
+    if own_number(label) is not None:
         labelled = (t for name in LABEL_FIELDS for text in fields.get(name, ()) for t in text)
         own = next((t for t in labelled if t[:1].isdigit()), None)
         if own is not None:

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from contentqa.analyze import GuideContext
 from contentqa.model import Category, Diagnostic, Severity, Span
 from contentqa.normalize import tokens_key
+from contentqa.numbering import own_number
 from contentqa.pointers import describe, join
 from contentqa.registry import Rule, option, register
 
@@ -25,7 +26,6 @@ _PROMISE = re.compile(
     + r"\s+(?:[a-z]+[ -]){0,2}?(steps?|ways?|tips?|things|strategies|methods|habits|ideas|rules)\b",
     re.IGNORECASE,
 )
-_STEP_PREFIX = re.compile(r"^\s*(?:step\s*)?(\d{1,3})\s*[:.)\-–—]\s*", re.IGNORECASE)
 DEFAULT_EVIDENCE_BADGES = [
     "research-informed",
     "research-based",
@@ -95,9 +95,11 @@ class PromisedCountMismatch(_StructureRule):
 class NumberedStepTitle(_StructureRule):
     """A step title that carries its own number ("Step 3: ...").
 
-    **What it finds.** Step titles starting with "Step N:", "N.", "N)" or "N -". When N is
-    not the step's position, the numbering is wrong (an error); when it is, the number is
-    only redundant, since the position is the number (a warning).
+    **What it finds.** Step titles starting with "Step N:", "Step N", "N.", "N)" or "N -"
+    (not a number that belongs to the title, as in "10-minute warm-up" or "2.5 cups of
+    flour", nor another sequence's number, as in "Part 2"). When N is not the step's
+    position, the numbering is wrong (an error); when it is, the number is only redundant,
+    since the position is the number (a warning).
 
     **Why it matters.** Numbers typed into titles go wrong as soon as a step is added,
     removed or moved, and the page shows "3. Step 3: ..." twice over.
@@ -113,12 +115,13 @@ class NumberedStepTitle(_StructureRule):
             title = step.get("title") if isinstance(step, dict) else None
             if not isinstance(title, str):
                 continue
-            match = _STEP_PREFIX.match(title)
-            if not match:
+            numbering = own_number(title)
+            # "Part 2" or "Tip 2" numbers something else than the steps.
+            if numbering is None or numbering.label not in ("", "step"):
                 continue
-            number = int(match.group(1))
+            number = numbering.number
             pointer = join("steps", index, "title")
-            span = Span(match.start(), match.end())
+            span = Span(0, numbering.end)
             if number != index + 1:
                 yield Diagnostic(
                     pointer=pointer,
@@ -134,7 +137,10 @@ class NumberedStepTitle(_StructureRule):
                 yield Diagnostic(
                     pointer=pointer,
                     span=span,
-                    message=f"step title “{title}” repeats its number; remove “{match.group()}”",
+                    message=(
+                        f"step title “{title}” repeats its number; "
+                        f"remove “{title[: numbering.end]}”"
+                    ),
                     key=f"prefix:{title}",
                 )
 

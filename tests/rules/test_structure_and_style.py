@@ -35,6 +35,10 @@ def test_numbering_error_versus_redundant_prefix():
     by_pointer = {f.pointer: f for f in findings(RULES / "structure-slips.json")}
     assert by_pointer["/steps/0/title"].severity.value == "warning"
     assert by_pointer["/steps/1/title"].severity.value == "error"
+    # "Step 5" with no separator is numbering too, and the whole prefix is marked.
+    step_5 = by_pointer["/steps/4/title"]
+    assert step_5.severity.value == "warning" and step_5.message.endswith("remove “Step 5 ”")
+    assert (step_5.span.start, step_5.span.end) == (0, len("Step 5 "))
 
 
 def test_javascript_source_url_is_an_error():

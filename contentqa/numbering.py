@@ -1,0 +1,43 @@
+"""The number a heading gives itself ("Step 3:", "3.", "2a)"), told apart from a number that
+is part of what it says ("10-minute warm-up", "2.5 cups", "4 screws hold the cover").
+
+One definition for every rule that reads it: ``T002`` reports step titles that number
+themselves, and the near-duplicate rules leave such numbering out when they compare the
+numbers of two steps.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_OWN_NUMBER = re.compile(
+    r"\s*(?:"
+    # A label and a number, with or without a separator: "Step 3:", "Step 3", "Tip 2 -".
+    r"(?P<label>step|strategy|tip|part|question)\s*(?P<labelled>\d{1,3})[a-z]?\b\s*[:.)\-–—]?"
+    # A bare number closed by punctuation and a space ("3. ", "2a) "), set off by a dash
+    # ("3 - "), or standing alone. "2.5" and "10-minute" are neither.
+    r"|(?P<bare>\d{1,3})[a-z]?(?:[:.)](?=\s|$)|\s+[-–—](?=\s)|\s*$)"
+    r")\s*",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class OwnNumber:
+    """The number a heading starts with, the word before it in lower case ("step",
+    "strategy", "tip", "part", "question"; "" for a bare number), and where the rest of the
+    heading starts."""
+
+    number: int
+    label: str
+    end: int
+
+
+def own_number(heading: str) -> OwnNumber | None:
+    """The heading's own numbering, if it starts with one."""
+    match = _OWN_NUMBER.match(heading)
+    if match is None:
+        return None
+    number = match.group("labelled") or match.group("bare")
+    return OwnNumber(int(number), (match.group("label") or "").lower(), match.end())

@@ -1,0 +1,41 @@
+"""A heading's own number, told apart from numbers that belong to what it says."""
+
+from __future__ import annotations
+
+import pytest
+
+from contentqa.numbering import OwnNumber, own_number
+
+
+@pytest.mark.parametrize(
+    ("heading", "expected"),
+    [
+        ("Step 3: Mix the dough", OwnNumber(3, "step", len("Step 3: "))),
+        ("Step 3 Mix the dough", OwnNumber(3, "step", len("Step 3 "))),
+        ("step3 - mix", OwnNumber(3, "step", len("step3 - "))),
+        ("3. Mix the dough", OwnNumber(3, "", len("3. "))),
+        ("2a) Cut the board", OwnNumber(2, "", len("2a) "))),
+        ("4 – Sand the edges", OwnNumber(4, "", len("4 – "))),
+        ("7", OwnNumber(7, "", 1)),
+        ("  Strategy 2 - Breathe", OwnNumber(2, "strategy", len("  Strategy 2 - "))),
+        ("Part 2: Steep", OwnNumber(2, "part", len("Part 2: "))),
+    ],
+)
+def test_numbering(heading, expected):
+    assert own_number(heading) == expected
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "10-minute warm-up",
+        "2.5 cups of flour",
+        "4 screws hold the cover",
+        "12:30 is lunch",
+        "Steps 3 and 4 go together",
+        "Mix for 3 minutes",
+        "",
+    ],
+)
+def test_numbers_that_belong_to_the_heading(heading):
+    assert own_number(heading) is None
