@@ -120,16 +120,26 @@ def test_pairs_scored_in_the_workers_change_nothing(tmp_path, monkeypatch, table
     plain = [check_file(path, config, prepare=False) for path in paths]
     calls: list[int] = []
     scored = engine._pairs_within
+    part_pairs: list[int] = []  # pairs of composite parts scored part by part
+    part_scores = engine._part_scores
 
     def counted(scorer, texts, cutoff, limit):
         calls.append(len(texts))
         return scored(scorer, texts, cutoff, limit)
 
+    def counted_parts(composites, parts, scorer, left, right):
+        part_pairs.append(len(left))
+        return part_scores(composites, parts, scorer, left, right)
+
     monkeypatch.setattr(engine, "_pairs_within", counted)
+    monkeypatch.setattr(engine, "_part_scores", counted_parts)
     with_pairs = _bytes(build_report(prepared, config))
-    taken_over = len(calls)
+    taken_over, parts_taken_over = len(calls), sum(part_pairs)
     assert with_pairs == _bytes(build_report(plain, config))
     assert 0 < taken_over < len(calls) - taken_over  # scored here for some guides only
+    # Parts scored where their guide was checked come with their final scores: here, only
+    # the pairs that pass are scored again, for the parts the finding names.
+    assert parts_taken_over < sum(part_pairs) - parts_taken_over
     if "crowded-guide" in table.get("rules", {}):
         assert '"code": "D015"' in with_pairs
     for code in ("D006", "D009", "D010", "D011"):

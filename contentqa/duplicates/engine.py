@@ -27,7 +27,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -153,6 +153,16 @@ class Crowded:
     level: str
     file: str
     texts: int
+
+
+class SimilarPairs(NamedTuple):
+    """What ``_Context._similar_pairs`` finds."""
+
+    left: np.ndarray
+    right: np.ndarray
+    scores: np.ndarray
+    crowded: list[tuple[str, int]]
+    sketched: np.ndarray  # bool: the pair came scored with its guide's sketches
 
 
 @dataclass(frozen=True)
@@ -749,10 +759,11 @@ class _Context:
         params: minhash.LshParams,
         sketch_rows: np.ndarray | None = None,
         paired_level: str = "",
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[tuple[str, int]]]:
-        """Index pairs ``i < j`` scoring at least ``cutoff``, sorted, as three arrays (``i``,
-        ``j`` and the score): a large level finds hundreds of thousands. Last, the files
-        whose texts were not compared with one another, with their number of texts.
+    ) -> SimilarPairs:
+        """Index pairs ``i < j`` scoring at least ``cutoff``, sorted, as arrays (``i``, ``j``
+        and the score): a large level finds hundreds of thousands; the files whose texts were
+        not compared with one another, with their number of texts; and which pairs came
+        scored with the guides' sketches (for composite parts, their final scores).
 
         Every pair is scored when the pool is small. Otherwise every pair within one guide
         (so within-guide results never depend on the library's size), one guide at a time
@@ -783,6 +794,7 @@ class _Context:
         # guides' pairs among their own texts mostly come scored with their sketches.
         strings = _JoinedTexts(seqs)
         found: list[tuple[np.ndarray, np.ndarray]] = []  # (pairs, scores), later ones win
+        sketched_at = -1  # which of ``found`` came with the sketches
         crowded: list[int] = []
         if small:
             everything = _pairs_within(scorer, strings.of(range(n)), cutoff, 0)
@@ -798,6 +810,7 @@ class _Context:
             taken, sketched, crowded = self._sketched_within(
                 paired_level, params, rows_known, groups, limit
             )
+            sketched_at = len(found)
             found.append(sketched)
             for group in np.flatnonzero(~taken & (groups.sizes >= 2)).tolist():
                 members = groups.members(group)
@@ -816,10 +829,16 @@ class _Context:
                 across = across[kept(across)]
         if across is not None:
             strings.of(minhash.sorted_unique(across.ravel()).tolist())
-            found[:0] = _score_candidates(scorer, strings.texts, across, cutoff)
-        return (
-            *_sorted_pairs(found, n),
+            scored = list(_score_candidates(scorer, strings.texts, across, cutoff))
+            found[:0] = scored
+            sketched_at += len(scored) if sketched_at >= 0 else 0
+        left, right, scores, source = _sorted_pairs(found, n)
+        return SimilarPairs(
+            left,
+            right,
+            scores,
             [(groups.files[group], int(groups.sizes[group])) for group in crowded],
+            source == sketched_at,
         )
 
     def _sketch_rows(
@@ -947,7 +966,7 @@ class _Context:
         distinct = _Distinct(entries, setting.min_words)
         texts = distinct.texts
         pairs: list[NearPair] = []
-        left, right, scores, crowded = self._similar_pairs(
+        left, right, scores, crowded, _ = self._similar_pairs(
             texts,
             distinct.by_file(),
             setting.scorer,
@@ -1049,8 +1068,9 @@ class _Context:
         }
         pairs: list[NearPair] = []
         # A cheap first pass on the whole text of each part: pairs far below the threshold
-        # there are not scored part by part.
-        left, right, _, crowded = self._similar_pairs(
+        # there are not scored part by part. Pairs within a guide whose parts masking left
+        # as they were come with their final scores, from where the guide was checked.
+        found = self._similar_pairs(
             _WholeTexts(composites, ids),
             by_file.items(),
             setting.scorer,
@@ -1059,26 +1079,22 @@ class _Context:
             self._part_sketch_rows(level, ids, by_file, masked_parts),
             paired_level=level,
         )
-        crowded_parts = tuple(Crowded(level, file, texts) for file, texts in crowded)
-        if not len(left):
-            return LevelResult((), crowded_parts)
-        part_scores = _part_scores([composites[i] for i in ids], parts, setting.scorer, left, right)
-        # Weighted mean over the parts both sides have, summed in the order of ``parts``.
-        weighted = np.zeros(len(left))
-        weights = np.zeros(len(left))
-        present = np.zeros(len(left), dtype=np.int64)
-        for (_, _, weight), scores in zip(parts, part_scores, strict=True):
-            has = ~np.isnan(scores)
-            weighted[has] += weight * scores[has]
-            weights[has] += weight
-            present += has
-        total = np.divide(weighted, weights, out=np.zeros(len(left)), where=weights > 0)
-        keep = (weights > 0) & (present >= min(2, len(parts))) & (total >= setting.threshold)
+        crowded_parts = tuple(Crowded(level, file, texts) for file, texts in found.crowded)
+        fields = [composites[i] for i in ids]
+        total = found.scores.copy()
+        rough = np.flatnonzero(~found.sketched)
+        total[rough] = composite_scores(
+            _part_scores(fields, parts, setting.scorer, found.left[rough], found.right[rough]),
+            parts,
+        )
+        keep = np.flatnonzero(total >= setting.threshold)
+        left, right, total = found.left[keep], found.right[keep], total[keep]
+        part_scores = _part_scores(fields, parts, setting.scorer, left, right)
         # A templated guide's steps can pair up by the hundred thousand.
         numbers = functools.cache(
             lambda i: _composite_numbers(composites[ids[i]], labels.get(ids[i], ""))
         )
-        for k in np.flatnonzero(keep).tolist():
+        for k in range(len(left)):
             i, j = int(left[k]), int(right[k])
             if numbers(i) != numbers(j):
                 continue
@@ -1198,6 +1214,10 @@ def _part_scores(
     """Per part of ``parts``, the score of composite ``left[k]`` against ``right[k]`` for
     every k (NaN where a side lacks the part): action items by their best matches, other
     fields as one text."""
+    # Only the composites the pairs name are joined: a library level holds 80,000 steps.
+    used = minhash.sorted_unique(np.concatenate([left, right]))
+    composites = [composites[k] for k in used.tolist()]
+    left, right = np.searchsorted(used, left), np.searchsorted(used, right)
     out = []
     for _, field_name, _ in parts:
         if field_name == "action_items":
@@ -1213,6 +1233,26 @@ def _part_scores(
         scores[both] = score_pairs(scorer, texts[left[both]], texts[right[both]], exact=True)
         out.append(scores)
     return out
+
+
+def composite_scores(
+    part_scores: Sequence[np.ndarray], parts: tuple[tuple[str, str, float], ...]
+) -> np.ndarray:
+    """The score of each pair from its part scores (``_part_scores``): the weighted mean over
+    the parts both sides have, summed in the order of ``parts``; -1, which no threshold lets
+    through, where the sides share fewer than two parts (for a level of one part, none)."""
+    count = len(part_scores[0]) if part_scores else 0
+    weighted = np.zeros(count)
+    weights = np.zeros(count)
+    present = np.zeros(count, dtype=np.int64)
+    for (_, _, weight), scores in zip(parts, part_scores, strict=True):
+        has = ~np.isnan(scores)
+        weighted[has] += weight * scores[has]
+        weights[has] += weight
+        present += has
+    total = np.divide(weighted, weights, out=np.zeros(count), where=weights > 0)
+    total[(weights <= 0) | (present < min(2, len(parts)))] = -1.0
+    return total
 
 
 def flatten(fields: dict[str, list[tuple[str, ...]]]) -> tuple[str, ...]:
@@ -1266,11 +1306,11 @@ class Sketches:
         return map(_tokens_of, map((*units, *sentences).__getitem__, self.refs))
 
 
-def part_texts(units: Sequence[TextUnit], level: str) -> list[tuple[str, ...]]:
-    """The whole (unmasked) text of each composite part of ``level``, in document order."""
+def part_fields(units: Sequence[TextUnit], level: str) -> list[dict[str, list[tuple[str, ...]]]]:
+    """The fields of each composite part of ``level`` (unmasked), in document order."""
     collection = COLLECTIONS[level]
     mine = [(u, u.tokens) for u in units if _collection_of(u.pointer) == collection]
-    return [flatten(f) for f in composite_fields(mine).values()]
+    return list(composite_fields(mine).values())
 
 
 def sketch_guide(
@@ -1313,7 +1353,8 @@ def sketch_guide(
             row = row_of(sentence_rows, sentence_refs, sentence, ref)
             if sentence.pointer in paragraph_pointers:
                 in_paragraphs[row] = None
-    parts = {level: part_texts(units, level) for level in levels}
+    fields = {level: part_fields(units, level) for level in levels}
+    parts = {level: [flatten(f) for f in level_fields] for level, level_fields in fields.items()}
     # One signature per text, whatever its banding: every banding reads 128 permutations.
     assert settings.lsh.num_perm == settings.sentence_lsh.num_perm
     part_index: dict[tuple[str, ...], int] = {}
@@ -1351,7 +1392,7 @@ def sketch_guide(
             settings.lsh,
             minhash.keys_of(sig[sentences_end:], settings.lsh),
             part_rows=part_rows,
-            **_pairs_in_guide(list(part_index), part_levels, settings),
+            **_pairs_in_guide(list(part_index), part_levels, settings, fields),
         ),
     )
 
@@ -1362,13 +1403,18 @@ _LEVEL_SETTING = {"question": "item"}  # questions are compared with the item le
 
 
 def _pairs_in_guide(
-    texts: Sequence[tuple[str, ...]], level_rows: dict[str, dict[int, None]], settings: Settings
+    texts: Sequence[tuple[str, ...]],
+    level_rows: dict[str, dict[int, None]],
+    settings: Settings,
+    part_fields: dict[str, list[dict[str, list[tuple[str, ...]]]]] | None = None,
 ) -> dict[str, Any]:
     """Every similar pair of one guide's sketched ``texts`` in each level (given by its rows),
-    scored where the guide is checked, at the level's cutoff (a composite part's rough first
-    pass: see ``_near_composites``): the library stage takes them as they are, for the
-    texts masking leaves unchanged. A level whose pairs pass the guide's limit is left to
-    the library stage, which decides on what remains after masking.
+    scored where the guide is checked: the library stage takes them as they are, for the
+    texts masking leaves unchanged. Composite parts (their ``part_fields``, one per row, in
+    the order of their rows) are scored as ``_near_composites`` does: a rough first pass on
+    their whole texts (whose count is what the guide's limit applies to), then part by
+    part. A level whose pairs pass the guide's limit is left to the library stage, which
+    decides on what remains after masking.
 
     As ``Sketches`` fields: ``pairs`` (level code, row, row) and ``pair_scores``, None when
     there are none (most guides: a library holds thousands), and the levels' bits."""
@@ -1390,6 +1436,13 @@ def _pairs_in_guide(
         code = SKETCHED_LEVELS.index(level)
         known |= 1 << code
         a, b, scores = within
+        if level in COMPOSITE_LEVELS and part_fields is not None and len(a):
+            parts = COMPOSITE_PARTS[level]
+            scores = composite_scores(
+                _part_scores(part_fields[level], parts, setting.scorer, a, b), parts
+            )
+            final = scores >= setting.threshold
+            a, b, scores = a[final], b[final], scores[final]
         if len(a):
             found.append((np.stack([np.full(len(a), code), where[a], where[b]], 1), scores))
     if not found:
@@ -1411,6 +1464,7 @@ COMPOSITES: tuple[tuple[str, str, tuple[tuple[str, str, float], ...]], ...] = (
     ("faq", "faq", (("question", "question", 0.5), ("answer", "answer", 0.5))),
 )
 COMPOSITE_LEVELS = frozenset(level for level, _, _ in COMPOSITES)
+COMPOSITE_PARTS = {level: parts for level, _, parts in COMPOSITES}
 LABEL_FIELDS = ("title", "question")  # what names a step, strategy or FAQ entry
 COLLECTIONS = {level: collection for level, collection, _ in COMPOSITES}  # step -> steps
 # Outside this range of units, the near-duplicate levels run one after another in this
@@ -1826,18 +1880,20 @@ def _score_candidates(
 
 def _sorted_pairs(
     found: Sequence[tuple[np.ndarray, np.ndarray]], n: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Pairs ``(i, j)`` of ``n`` texts with their scores, each once, sorted; where a pair
-    was found twice, its later score."""
+    was found twice, its later score. Last, the index in ``found`` each pair's score came
+    from."""
     pairs = np.concatenate([np.zeros((0, 2)), *(p for p, _ in found)]).astype(np.int64)
     scores = np.concatenate([np.zeros(0), *(s for _, s in found)]).astype(np.float64)
+    source = np.repeat(np.arange(len(found)), [len(s) for _, s in found])
     if not len(pairs):
-        return pairs[:, 0], pairs[:, 1], scores
+        return pairs[:, 0], pairs[:, 1], scores, source
     codes = pairs[:, 0] * n + pairs[:, 1]
     order = np.argsort(codes, kind="stable")
     codes = codes[order]
     last = order[np.r_[codes[1:] != codes[:-1], True]]
-    return pairs[last, 0], pairs[last, 1], scores[last]
+    return pairs[last, 0], pairs[last, 1], scores[last], source[last]
 
 
 def _numbers(tokens: Sequence[str]) -> list[str]:

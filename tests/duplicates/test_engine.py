@@ -49,7 +49,7 @@ def test_within_guide_pairs_are_every_pair_over_the_cutoff(scorer, cells_per_blo
     texts = [t for sentences in files for t in sentences]
     groups = [members for _, members in _groups(files)]
     context = _Context(Settings(all_pairs_limit=0), [])
-    left, right, scores, crowded = context._similar_pairs(
+    left, right, scores, crowded, _ = context._similar_pairs(
         texts, _groups(files), scorer, CUTOFF, context.settings.lsh
     )
     assert crowded == []
@@ -83,7 +83,7 @@ def test_a_guide_over_the_pair_limit_keeps_no_pair_within_it(all_pairs_limit):
     def pairs(limit: int):
         settings = Settings(all_pairs_limit=all_pairs_limit, max_pairs_per_guide=limit)
         context = _Context(settings, [])
-        left, right, _, crowded = context._similar_pairs(
+        left, right, _, crowded, _ = context._similar_pairs(
             texts, groups, "ratio", CUTOFF, settings.lsh
         )
         return set(zip(left.tolist(), right.tolist(), strict=True)), crowded
@@ -119,7 +119,7 @@ def test_a_text_shared_with_a_guide_not_crowded_is_compared_as_its_own(all_pairs
     groups = [("a.json", list(range(6))), ("c.json", [0, 6, 7])]
     settings = Settings(all_pairs_limit=all_pairs_limit, max_pairs_per_guide=10)
     context = _Context(settings, [])
-    left, right, _, crowded = context._similar_pairs(texts, groups, "ratio", 0.6, settings.lsh)
+    left, right, _, crowded, _ = context._similar_pairs(texts, groups, "ratio", 0.6, settings.lsh)
     assert crowded == [("a.json", 6)]
     assert list(zip(left.tolist(), right.tolist(), strict=True)) == [(0, k) for k in range(1, 6)]
 
@@ -137,7 +137,7 @@ def test_a_text_two_crowded_guides_share_keeps_its_pairs_across_them(all_pairs_l
     groups = [("a.json", list(range(6))), ("b.json", [0, *range(6, 11)])]
     settings = Settings(all_pairs_limit=all_pairs_limit, max_pairs_per_guide=10)
     context = _Context(settings, [])
-    left, right, _, crowded = context._similar_pairs(texts, groups, "ratio", 0.6, settings.lsh)
+    left, right, _, crowded, _ = context._similar_pairs(texts, groups, "ratio", 0.6, settings.lsh)
     assert crowded == [("a.json", 6), ("b.json", 6)]
     pairs = set(zip(left.tolist(), right.tolist(), strict=True))
     assert {(0, k) for k in range(1, 11)} <= pairs
