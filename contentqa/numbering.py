@@ -13,11 +13,13 @@ from dataclasses import dataclass
 
 _OWN_NUMBER = re.compile(
     r"\s*(?:"
-    # A label and a number, with or without a separator: "Step 3:", "Step 3", "Tip 2 -".
-    r"(?P<label>step|strategy|tip|part|question)\s*(?P<labelled>\d{1,3})[a-z]?\b\s*[:.)\-–—]?"
-    # A bare number closed by punctuation and a space ("3. ", "2a) "), set off by a dash
-    # ("3 - "), or standing alone. "2.5" and "10-minute" are neither.
-    r"|(?P<bare>\d{1,3})[a-z]?(?:[:.)](?=\s|$)|\s+[-–—](?=\s)|\s*$)"
+    # A label and a number, with or without a separator: "Step 3:", "Step 3", "Tip 2 -". Not
+    # "Step 2.1" or "Step 1-2" (a decimal or a range), nor "Step 10-minute warm-up".
+    r"(?P<label>step|strategy|tip|part|question)\s*(?P<labelled>\d{1,3})[a-z]?\b"
+    r"(?![.,:]\d|[-–—]\w)(?:\s*[:.)\-–—])?"
+    # A bare number closed by punctuation ("3. ", "2a) ", "3.Mix"), set off by a dash ("3 - ",
+    # "3- ", "3 -"), or standing alone. "2.5", "12:30", "10-minute" and "10 - 15" are neither.
+    r"|(?P<bare>\d{1,3})[a-z]?(?:[:.)](?!\d)|(?:\s*[-–—](?=\s)|\s+[-–—])(?!\s*\d)|\s*$)"
     r")\s*",
     re.IGNORECASE,
 )

@@ -19,6 +19,11 @@ from contentqa.numbering import OwnNumber, own_number
         ("7", OwnNumber(7, "", 1)),
         ("  Strategy 2 - Breathe", OwnNumber(2, "strategy", len("  Strategy 2 - "))),
         ("Part 2: Steep", OwnNumber(2, "part", len("Part 2: "))),
+        ("Tip 2 Keep it short", OwnNumber(2, "tip", len("Tip 2 "))),
+        ("3.Mix the dough", OwnNumber(3, "", len("3."))),
+        ("3)Mix the dough", OwnNumber(3, "", len("3)"))),
+        ("3- Mix the dough", OwnNumber(3, "", len("3- "))),
+        ("3 -Mix the dough", OwnNumber(3, "", len("3 -"))),
     ],
 )
 def test_numbering(heading, expected):
@@ -34,6 +39,10 @@ def test_numbering(heading, expected):
         "12:30 is lunch",
         "Steps 3 and 4 go together",
         "Mix for 3 minutes",
+        "Step 2.1: Remove the screw",
+        "Step 1-2: Prep",
+        "Step 10-minute warm-up",
+        "10 - 15 minutes of kneading",
         "",
     ],
 )

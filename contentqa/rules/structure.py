@@ -116,8 +116,13 @@ class NumberedStepTitle(_StructureRule):
             if not isinstance(title, str):
                 continue
             numbering = own_number(title)
-            # "Part 2" or "Tip 2" numbers something else than the steps.
-            if numbering is None or numbering.label not in ("", "step"):
+            # "Part 2" or "Tip 2" numbers something else than the steps, and a title that is
+            # only a number has nothing else to keep.
+            if (
+                numbering is None
+                or numbering.label not in ("", "step")
+                or not title[numbering.end :].strip()
+            ):
                 continue
             number = numbering.number
             pointer = join("steps", index, "title")

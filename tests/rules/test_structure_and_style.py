@@ -41,6 +41,17 @@ def test_numbering_error_versus_redundant_prefix():
     assert (step_5.span.start, step_5.span.end) == (0, len("Step 5 "))
 
 
+def test_step_numbering_is_read_from_the_title_start(tmp_path):
+    """A title that is only a number keeps it; a decimal is no step number; "3.Mix" is."""
+    guide = load_json(RULES / "look-alikes.json")
+    for step, title in zip(guide["steps"], ["7", "Step 2.1: Remove the lid", "3.Mix"], strict=True):
+        step["title"] = title
+    path = tmp_path / "g.json"
+    path.write_text(json.dumps(guide), encoding="utf-8")
+    [numbered] = [f for f in findings(path) if f.code == "T002"]
+    assert numbered.pointer == "/steps/2/title" and numbered.message.endswith("remove “3.”")
+
+
 def test_javascript_source_url_is_an_error():
     [bad] = [f for f in findings(RULES / "sources-slips.json") if f.pointer == "/sources/1/url"]
     assert bad.severity.value == "error"
