@@ -85,6 +85,9 @@ class Rule:
     severity: ClassVar[Severity]
     scope: ClassVar[str] = "guide"
     Options: ClassVar[type] = NoOptions
+    # The findings' related places come in pairs: a place of the finding's own guide, then
+    # the place in another guide that it repeats (reports show each pair side by side).
+    related_in_pairs: ClassVar[bool] = False
 
     def __init__(self, options: Any | None = None) -> None:
         self.options = options if options is not None else self.Options()
@@ -162,6 +165,14 @@ def get_rule(code: str) -> type[Rule]:
     if code not in REGISTRY:
         all_rules()
     return REGISTRY[code]
+
+
+def related_in_pairs(code: str) -> bool:
+    """Whether the findings of rule ``code`` list their related places in pairs."""
+    if code not in REGISTRY:
+        all_rules()
+    rule = REGISTRY.get(code)  # None for a code no rule has (a report from another version)
+    return rule is not None and rule.related_in_pairs
 
 
 def find_rule(code_or_name: str) -> type[Rule] | None:

@@ -1081,15 +1081,23 @@ class _Context:
         )
         crowded_parts = tuple(Crowded(level, file, texts) for file, texts in found.crowded)
         fields = [composites[i] for i in ids]
+        # Part scores of every pair: those scored here now, the others' (taken with their
+        # final score) only for the pairs kept, whose findings name the parts that match.
+        by_part = [np.full(len(found.left), np.nan) for _ in parts]
         total = found.scores.copy()
+
+        def score_parts(at: np.ndarray) -> None:
+            scored = _part_scores(fields, parts, setting.scorer, found.left[at], found.right[at])
+            for scores, part in zip(by_part, scored, strict=True):
+                scores[at] = part
+
         rough = np.flatnonzero(~found.sketched)
-        total[rough] = composite_scores(
-            _part_scores(fields, parts, setting.scorer, found.left[rough], found.right[rough]),
-            parts,
-        )
+        score_parts(rough)
+        total[rough] = composite_scores([scores[rough] for scores in by_part], parts)
         keep = np.flatnonzero(total >= setting.threshold)
+        score_parts(keep[found.sketched[keep]])
         left, right, total = found.left[keep], found.right[keep], total[keep]
-        part_scores = _part_scores(fields, parts, setting.scorer, left, right)
+        part_scores = [scores[keep] for scores in by_part]
         # A templated guide's steps can pair up by the hundred thousand.
         numbers = functools.cache(
             lambda i: _composite_numbers(composites[ids[i]], labels.get(ids[i], ""))
@@ -1436,7 +1444,9 @@ def _pairs_in_guide(
         code = SKETCHED_LEVELS.index(level)
         known |= 1 << code
         a, b, scores = within
-        if level in COMPOSITE_LEVELS and part_fields is not None and len(a):
+        if level in COMPOSITE_LEVELS and len(a):
+            # The library stage takes these scores as final: whole-text ones would not do.
+            assert part_fields is not None, "composite parts are scored part by part"
             parts = COMPOSITE_PARTS[level]
             scores = composite_scores(
                 _part_scores(part_fields[level], parts, setting.scorer, a, b), parts

@@ -37,7 +37,7 @@ from markupsafe import Markup
 
 from contentqa import pointers
 from contentqa.model import Finding, GuideReport, Location, Report, Severity, Span
-from contentqa.registry import explain, find_rule
+from contentqa.registry import explain, find_rule, related_in_pairs
 from contentqa.report.json_report import summary
 
 # A single page stays below both figures; beyond either, one page per guide plus an index.
@@ -48,9 +48,6 @@ MAX_SINGLE_PAGE_BYTES = 5_000_000
 CLUSTER_CODES = frozenset({"D001", "D002", "D003", "D004", "D005", "D009", "D010", "D011"})
 # Near-duplicates (pointer = the later text, related = the earlier) shown side by side.
 NEAR_CODES = frozenset({"D006", "D007", "D008", "D009", "D010", "D011"})
-# Findings whose related places are pairs (this guide's place, then the other guide's), each
-# pair shown side by side: the step pairs of two overlapping guides.
-PAIR_CODES = frozenset({"D016"})
 # Findings drawn as underlines (the rest with a span get the generic "other" mark).
 MARK_KINDS = {"R003": "long", "R004": "hard", "R007": "passive", "D012": "ok"}
 KIND_LABELS = {
@@ -394,8 +391,8 @@ class _Context:
         return self.href(file, f"g{self.gi_of.get(file, 0)}-f{fi}")
 
     def compare_href(self, fi: int, pair: int | None = None) -> str:
-        """The side-by-side view of a near-duplicate, or of pair ``pair`` of a finding of
-        ``PAIR_CODES``."""
+        """The side-by-side view of a near-duplicate, or of pair ``pair`` of the related
+        places of a finding that lists them in pairs."""
         file = self.report.findings[fi].file
         return self.href(file, f"g{self.gi_of.get(file, 0)}-{_compare_slug(fi, pair)}")
 
@@ -759,7 +756,8 @@ class GuideView:
         for fi, occ, pointer, span in places:
             finding = self.ctx.report.findings[fi]
             code = finding.code
-            shown_apart = code in CLUSTER_CODES or code in NEAR_CODES or code in PAIR_CODES
+            pair = _pair_of(finding, occ)
+            shown_apart = code in CLUSTER_CODES or code in NEAR_CODES or pair is not None
             if occ > 0 and not shown_apart and code != "D012":
                 continue  # "see also" places of other findings are not marks
             node = self._resolve(pointer)
@@ -776,8 +774,8 @@ class GuideView:
             flag_id = f"{self.prefix}-x{fi}-{occ}"
             if code in NEAR_CODES and finding.related:
                 target = self.ctx.compare_href(fi)
-            elif code in PAIR_CODES and occ > 0:
-                target = self.ctx.compare_href(fi, (occ - 1) // 2)
+            elif pair is not None:
+                target = self.ctx.compare_href(fi, pair)
             else:
                 target = self.ctx.row_href(fi)
             node.flags.append(
@@ -800,9 +798,9 @@ class GuideView:
         other: Finding | Location | None = None
         if finding.code in NEAR_CODES and finding.related:
             other = finding.related[0] if occ == 0 else finding
-        elif finding.code in PAIR_CODES and occ > 0:
-            # Place 1 pairs with 2, 3 with 4...: the label names the other side of the pair.
-            other = finding.related[occ if occ % 2 else occ - 2]
+        elif (pair := _pair_of(finding, occ)) is not None:
+            # The label names the other side of the pair.
+            other = finding.related[2 * pair + 1 if occ % 2 else 2 * pair]
         if other is not None:
             where = pointers.describe(other.pointer)
             if other.file != self.guide.file:
@@ -910,7 +908,7 @@ class GuideView:
                     (self.ctx.where(fi, occ), self.ctx.anchor(fi, occ)) for occ in range(count)
                 ]
             pairs = []
-            if finding.code in PAIR_CODES:
+            if related_in_pairs(finding.code):
                 pairs = [
                     (
                         *(
@@ -959,7 +957,7 @@ class GuideView:
         out = []
         for fi in self.own:
             finding = self.ctx.report.findings[fi]
-            if finding.code in PAIR_CODES:
+            if related_in_pairs(finding.code):
                 out += self._pair_comparisons(fi)
                 continue
             if finding.code not in NEAR_CODES or not finding.related:
@@ -974,8 +972,9 @@ class GuideView:
         return out
 
     def _pair_comparisons(self, fi: int) -> list[Comparison]:
-        """One comparison per pair of places of a finding of ``PAIR_CODES``: the other
-        guide's on the left, this guide's on the right."""
+        """One comparison per pair of related places of a finding (see
+        ``Rule.related_in_pairs``): the other guide's on the left, this guide's on the
+        right."""
         finding = self.ctx.report.findings[fi]
         out = []
         for k in range(len(finding.related) // 2):
@@ -1041,6 +1040,14 @@ def _clip(span: Span | None, length: int) -> tuple[int, int]:
     if start == end and length:
         start, end = (start, start + 1) if start < length else (length - 1, length)
     return start, end
+
+
+def _pair_of(finding: Finding, occ: int) -> int | None:
+    """Which pair of its related places place ``occ`` of the finding belongs to (places 1
+    and 2 are pair 0), if the finding lists them in pairs and the place has its partner."""
+    if occ < 1 or not related_in_pairs(finding.code) or occ > len(finding.related) // 2 * 2:
+        return None
+    return (occ - 1) // 2
 
 
 def _compare_slug(fi: int, pair: int | None) -> str:

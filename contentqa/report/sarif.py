@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import quote
 
 from contentqa.model import Finding, Location, Report, Severity, Span
-from contentqa.registry import Rule, all_rules, explain, option_name
+from contentqa.registry import Rule, all_rules, explain, option_name, related_in_pairs
 from contentqa.report import json_text
 
 SARIF_VERSION = "2.1.0"
@@ -103,6 +103,9 @@ def _related_message(finding: Finding, location: Location) -> str:
     where = location.pointer or "the whole document"
     if location.file != finding.file:
         where = f"{where} in {location.file}"
+    if related_in_pairs(finding.code):
+        side = "this guide" if location.file == finding.file else "the other guide"
+        return f"pair, {side}: {where}"
     if finding.category.value == "duplicate":
         return f"other occurrence: {where}"
     return f"related: {where}"

@@ -733,7 +733,7 @@ class OverlappingGuides(_DuplicateRule):
     filled in from another one, or a procedure repeated in full instead of linked. One
     finding lists the step pairs, and ``D006`` does not list them one by one. It goes on
     the guide that holds the other (the smaller share of its steps repeated; on a tie, the
-    later file) and points at the other guide's steps. It is an error when one of the pairs
+    later file). It is an error when one of the pairs
     scores at or above ``D006``'s ``error-threshold`` (or takes ``D006``'s severity if that
     is configured), so a run fails as it would on those pairs; otherwise a warning.
 
@@ -758,6 +758,7 @@ class OverlappingGuides(_DuplicateRule):
     code = "D016"
     name = "overlapping-guides"
     severity = Severity.ERROR
+    related_in_pairs = True
 
     @dataclass(frozen=True)
     class Options:

@@ -49,10 +49,11 @@ def test_within_guide_pairs_are_every_pair_over_the_cutoff(scorer, cells_per_blo
     texts = [t for sentences in files for t in sentences]
     groups = [members for _, members in _groups(files)]
     context = _Context(Settings(all_pairs_limit=0), [])
-    left, right, scores, crowded, _ = context._similar_pairs(
+    left, right, scores, crowded, sketched = context._similar_pairs(
         texts, _groups(files), scorer, CUTOFF, context.settings.lsh
     )
     assert crowded == []
+    assert len(sketched) == len(left) and not sketched.any()  # no guide came sketched
     pairs = zip(left.tolist(), right.tolist(), strict=True)
     found = dict(zip(pairs, scores.tolist(), strict=True))
     assert len(found) == len(left)  # each pair once

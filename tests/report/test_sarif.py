@@ -208,3 +208,38 @@ def test_file_names_become_uri_references(tmp_path):
         for r in sarif["runs"][0]["results"]
     }
     assert uris == {"guides/my%20guide%3A%20100%25.json"}
+
+
+def test_places_listed_in_pairs_say_which_guide_each_is_in():
+    """D016 lists its step pairs: this guide's step, then the other guide's."""
+    from contentqa.model import Category, Finding, Location, Severity
+    from contentqa.report.sarif import _related_message
+
+    overlap = Finding(
+        "D016",
+        "overlapping-guides",
+        Category.DUPLICATE,
+        Severity.ERROR,
+        "",
+        "a.json",
+        "/steps",
+        1,
+        1,
+    )
+    assert _related_message(overlap, Location("a.json", "/steps/0")) == "pair, this guide: /steps/0"
+    assert (
+        _related_message(overlap, Location("c.json", "/steps/2"))
+        == "pair, the other guide: /steps/2 in c.json"
+    )
+    copy = Finding(
+        "D001",
+        "duplicate-paragraph",
+        Category.DUPLICATE,
+        Severity.ERROR,
+        "",
+        "a.json",
+        "/intro/0",
+        1,
+        1,
+    )
+    assert _related_message(copy, Location("a.json", "/intro/2")) == "other occurrence: /intro/2"
