@@ -733,9 +733,9 @@ class OverlappingGuides(_DuplicateRule):
     filled in from another one, or a procedure repeated in full instead of linked. One
     finding lists the step pairs, and ``D006`` does not list them one by one. It goes on
     the guide that holds the other (the smaller share of its steps repeated; on a tie, the
-    later file). It is an error when one of the pairs
-    scores at or above ``D006``'s ``error-threshold`` (or takes ``D006``'s severity if that
-    is configured), so a run fails as it would on those pairs; otherwise a warning.
+    later file). It is an error when one of the pairs scores at or above ``D006``'s
+    ``error-threshold`` (or takes ``D006``'s severity if that is configured), so a run fails
+    as it would on those pairs; otherwise a warning.
 
     Its ``related`` places are the step pairs, in order: each step of this guide, then the
     step of the other guide that it repeats.
