@@ -390,6 +390,22 @@ class _Context:
         file = self.report.findings[fi].file
         return self.href(file, f"g{self.gi_of.get(file, 0)}-f{fi}")
 
+    def same_text(self, fi: int, pair: int) -> bool:
+        """Whether the two places of pair ``pair`` of a finding's related places hold the
+        same text: nothing to show side by side (most pairs of two overlapping iFixit guides,
+        whose side-by-side views tripled the size of their pages)."""
+        first, second = (
+            self.value_at(loc.file, loc.pointer)
+            for loc in self.report.findings[fi].related[2 * pair : 2 * pair + 2]
+        )
+        return first is not None and first == second
+
+    def value_at(self, file: str, pointer: str) -> Any:
+        """The guide data at ``pointer`` of ``file``, if the report holds it."""
+        gi = self.gi_of.get(file)
+        data = self.report.guides[gi].data if gi is not None else None
+        return jsonpointer.resolve_pointer(data, pointer, None) if data is not None else None
+
     def compare_href(self, fi: int, pair: int | None = None) -> str:
         """The side-by-side view of a near-duplicate, or of pair ``pair`` of the related
         places of a finding that lists them in pairs."""
@@ -774,7 +790,7 @@ class GuideView:
             flag_id = f"{self.prefix}-x{fi}-{occ}"
             if code in NEAR_CODES and finding.related:
                 target = self.ctx.compare_href(fi)
-            elif pair is not None:
+            elif pair is not None and not self.ctx.same_text(fi, pair):
                 target = self.ctx.compare_href(fi, pair)
             else:
                 target = self.ctx.row_href(fi)
@@ -915,7 +931,7 @@ class GuideView:
                             (self.ctx.where(fi, occ), self.ctx.anchor(fi, occ))
                             for occ in (2 * k + 1, 2 * k + 2)
                         ),
-                        f"#{self.compare_id(fi, k)}",
+                        None if self.ctx.same_text(fi, k) else f"#{self.compare_id(fi, k)}",
                     )
                     for k in range(len(finding.related) // 2)
                 ]
@@ -978,6 +994,8 @@ class GuideView:
         finding = self.ctx.report.findings[fi]
         out = []
         for k in range(len(finding.related) // 2):
+            if self.ctx.same_text(fi, k):
+                continue
             mine, theirs = finding.related[2 * k], finding.related[2 * k + 1]
             left = self._side(fi, 2 * k + 2, theirs.file, theirs.pointer, theirs.span)
             right = self._side(fi, 2 * k + 1, mine.file, mine.pointer, mine.span)
@@ -997,9 +1015,7 @@ class GuideView:
         return out
 
     def _side(self, fi: int, occ: int, file: str, pointer: str, span: Span | None) -> Side:
-        gi = self.ctx.gi_of.get(file)
-        data = self.ctx.report.guides[gi].data if gi is not None else None
-        value = jsonpointer.resolve_pointer(data, pointer, None) if data is not None else None
+        value = self.ctx.value_at(file, pointer)
         title = pointers.describe(pointer)
         if file != self.guide.file:
             title = f"{file}: {title}"

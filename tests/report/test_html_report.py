@@ -377,7 +377,8 @@ def test_near_duplicate_steps_side_by_side_with_the_changed_words(seed, seed_doc
 
 
 def test_overlapping_guides_list_their_step_pairs_each_side_by_side(tmp_path):
-    """D016: `copy` holds the first three steps of `guide` and one reworded step."""
+    """D016: `copy` holds the first four steps of `guide`, the last one reworded. Pairs of
+    the same text are listed as such; the reworded pair is shown side by side."""
     guide = load_json(CLEAN_GUIDES[0])
     copy = json.loads(json.dumps(guide))
     copy["steps"] = copy["steps"][:4]
@@ -391,18 +392,23 @@ def test_overlapping_guides_list_their_step_pairs_each_side_by_side(tmp_path):
     ids = by_id(doc)
     pairs = ids[f"g0-f{fi}"].find_all("details", cls="places")[0].find_all("li")
     assert len(pairs) == 4
+    compare = f"#g0-cmp{fi}-4"
     for k, pair in enumerate(pairs):
-        mine, theirs, compare = (a.attrs["href"] for a in pair.find_all("a"))
-        assert compare == f"#g0-cmp{fi}-{k + 1}"
-        # Both steps carry a flag that names the other side and leads to the comparison.
-        for href, other in ((mine, "b-copy.json: step"), (theirs, "step")):
+        links = [a.attrs["href"] for a in pair.find_all("a")]
+        reworded = k == 3
+        assert links[2:] == ([compare] if reworded else [])
+        assert pair.text().endswith("(side by side)" if reworded else "(same text)")
+        # Both steps carry a flag that names the other side, leading to the comparison or,
+        # for the same text, to the finding.
+        for href, other in zip(links[:2], ("b-copy.json: step", "step"), strict=True):
             flag = ids[href[1:]]
-            assert flag.attrs["href"] == compare
+            assert flag.attrs["href"] == (compare if reworded else f"#g0-f{fi}")
             assert flag.text().endswith(f"{other} {k + 1}")
-        view = ids[compare[1:]]
-        left, right = (th.text() for th in view.find_all("thead")[0].find_all("th"))
-        assert left.startswith("Other guide:") and left.endswith(f"b-copy.json: step {k + 1}")
-        assert right == f"This guide: step {k + 1}"
+    assert not [i for i in ids if i.startswith(f"g0-cmp{fi}-") and not i.startswith(compare[1:])]
+    view = ids[compare[1:]]
+    left, right = (th.text() for th in view.find_all("thead")[0].find_all("th"))
+    assert left.startswith("Other guide:") and left.endswith("b-copy.json: step 4")
+    assert right == "This guide: step 4"
     title_row = next(r for r in view.find_all("tr") if r.find_all("th")[0].text() == "Title")
     assert [i.text() for i in title_row.find_all("ins")] == []
     assert [d.text() for d in title_row.find_all("del")] == ["again"]
