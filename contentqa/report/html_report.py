@@ -392,8 +392,8 @@ class _Context:
 
     def same_text(self, fi: int, pair: int) -> bool:
         """Whether the two places of pair ``pair`` of a finding's related places hold the
-        same text: nothing to show side by side (most pairs of two overlapping iFixit guides,
-        whose side-by-side views tripled the size of their pages)."""
+        same text: nothing to show side by side. Most pairs of two overlapping iFixit guides
+        do, and with their views one MyFixit page grew from 0.66 to 3.07 MB."""
         first, second = (
             self.value_at(loc.file, loc.pointer)
             for loc in self.report.findings[fi].related[2 * pair : 2 * pair + 2]
