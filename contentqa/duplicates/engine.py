@@ -1419,11 +1419,11 @@ def _pairs_in_guide(
     texts: Sequence[tuple[str, ...]],
     level_rows: dict[str, dict[int, None]],
     settings: Settings,
-    part_fields: dict[str, list[dict[str, list[tuple[str, ...]]]]] | None = None,
+    fields: dict[str, list[dict[str, list[tuple[str, ...]]]]] | None = None,
 ) -> dict[str, Any]:
     """Every similar pair of one guide's sketched ``texts`` in each level (given by its rows),
     scored where the guide is checked: the library stage takes them as they are, for the
-    texts masking leaves unchanged. Composite parts (their ``part_fields``, one per row, in
+    texts masking leaves unchanged. Composite parts (their ``fields``, one per row, in
     the order of their rows) are scored as ``_near_composites`` does: a rough first pass on
     their whole texts (whose count is what the guide's limit applies to), then part by
     part. A level whose pairs pass the guide's limit is left to the library stage, which
@@ -1451,10 +1451,10 @@ def _pairs_in_guide(
         a, b, scores = within
         if level in COMPOSITE_LEVELS and len(a):
             # The library stage takes these scores as final: whole-text ones would not do.
-            assert part_fields is not None, "composite parts are scored part by part"
+            assert fields is not None, "composite parts are scored part by part"
             parts = COMPOSITE_PARTS[level]
             scores = composite_scores(
-                _part_scores(part_fields[level], parts, setting.scorer, a, b), parts
+                _part_scores(fields[level], parts, setting.scorer, a, b), parts
             )
             final = scores >= setting.threshold
             a, b, scores = a[final], b[final], scores[final]

@@ -774,6 +774,7 @@ class OverlappingGuides(_DuplicateRule):
         for (first, second), overlap in guide_overlaps(library).items():
             pairs = overlap.pairs
             steps = {first: overlap.first_steps, second: overlap.second_steps}
+            shared = dict(zip((first, second), overlap.shared, strict=True))
             first_share, second_share = overlap.shares
             later_holds = second_share <= first_share  # the later guide holds the earlier one
             home, other = (second, first) if later_holds else (first, second)
@@ -781,8 +782,6 @@ class OverlappingGuides(_DuplicateRule):
                 ((p.second, p.first, p) if later_holds else (p.first, p.second, p) for p in pairs),
                 key=lambda o: (_step_index(o[0].pointer), _step_index(o[1].pointer)),
             )
-            mine = {h.pointer for h, _, _ in oriented}
-            theirs = {t.pointer for _, t, _ in oriented}
             copied = len({h.pointer for h, _, p in oriented if _identical(p)})
             listed = shown(f"{describe(h.pointer)} ~ {describe(t.pointer)}" for h, t, _ in oriented)
             how = f", {copied} of them word for word" if copied else ""
@@ -790,8 +789,8 @@ class OverlappingGuides(_DuplicateRule):
                 pointer="/steps",
                 file=home,
                 message=(
-                    f"this guide repeats {len(mine)} of its {steps[home]} steps from {other} "
-                    f"({len(theirs)} of its {steps[other]} steps){how}: {listed}; link to it "
+                    f"this guide repeats {shared[home]} of its {steps[home]} steps from {other} "
+                    f"({shared[other]} of its {steps[other]} steps){how}: {listed}; link to it "
                     "as a first step, or merge the guides"
                 ),
                 related=tuple(
