@@ -68,6 +68,10 @@ class NearLevel:
     error_threshold: float | None = None
     # Passage reuse only: fewest distinct shared 3-word runs.
     min_shared: int = 0
+    # False for a level compared only for what other guides repeat of it (the steps that
+    # D016 reads while D006 is off): its pairs within one guide are dropped, and its pairs
+    # neither stand for the finer pairs inside them nor mark a guide as crowded.
+    listed: bool = True
 
 
 @dataclass(frozen=True)
@@ -721,7 +725,7 @@ class _Context:
         # already reported says nothing new (the step finding names its similar items).
         out: dict[str, tuple[NearPair, ...]] = {}
         crowded = sorted(
-            (c for result in raw.values() for c in result.crowded),
+            (c for level, result in raw.items() if levels[level].listed for c in result.crowded),
             key=lambda c: (self.file_index[c.file], CROWDED_LEVELS.index(c.level)),
         )
         # A crowded guide's steps (say) were not compared with one another: pairs of their
@@ -731,6 +735,9 @@ class _Context:
         # Passage reuse last: a near-duplicate sentence names the reused text more precisely.
         for level in (*(c[0] for c in COMPOSITES), "paragraph", "item", "sentence", "passage"):
             if level not in raw:
+                continue
+            if not levels[level].listed:
+                out[level] = tuple(p for p in raw[level].pairs if p.first.file != p.second.file)
                 continue
             out[level] = tuple(
                 p

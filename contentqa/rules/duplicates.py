@@ -44,13 +44,17 @@ def engine_settings(config: Config, files: int = 1) -> Settings:
 
     near: dict[str, NearLevel] = {}
     for code, level in NEAR_LEVELS.items():
-        if config.enabled(code):
+        # D016 reads the step pairs across guides, at D006's options, whether or not D006
+        # itself is reported.
+        listed = config.enabled(code)
+        if listed or (code == "D006" and config.enabled("D016")):
             o = opts(code)
             near[level] = NearLevel(
                 o.threshold,
                 getattr(o, "scorer", ""),
                 getattr(o, "min_words", 1),
                 min_shared=getattr(o, "min_shared", 0),
+                listed=listed,
             )
     approved = tuple(
         ApprovedPassage(
@@ -740,10 +744,13 @@ class OverlappingGuides(_DuplicateRule):
     Its ``related`` places are the step pairs, in order: each step of this guide, then the
     step of the other guide that it repeats.
 
-    It reads ``D006``'s step pairs: with ``D006`` disabled it finds nothing. With this rule
-    disabled, ``D006`` lists the pairs. Suppressions and baselines of the ``D006`` findings
-    it takes in do not carry over to it; a copied step that a third guide also holds is
-    still listed by ``D006`` through that guide.
+    It reads the step pairs at ``D006``'s options (``threshold``, ``scorer``), whether or
+    not ``D006`` is reported. With ``D006`` disabled or not selected, the steps are compared
+    across guides for this rule alone, and the paragraphs, items and sentences inside its
+    step pairs are then listed by their own rules. With this rule disabled, ``D006`` lists
+    the pairs. Suppressions and baselines of the ``D006`` findings it takes in do not carry
+    over to it; a copied step that a third guide also holds is still listed by ``D006``
+    through that guide.
 
     **Why it matters.** A reader who follows both guides does the same work twice, and an
     editor who fixes a step in one guide has to find and fix its copies in the other. A

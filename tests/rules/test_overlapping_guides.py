@@ -81,13 +81,35 @@ def test_guides_sharing_fewer_steps_than_min_steps_keep_their_step_findings(tmp_
     assert len(_findings(report, "D006", "a.json", "c.json")) == 2
 
 
-@pytest.mark.parametrize("ignored", ["D016", "D006"])
-def test_with_either_rule_disabled_there_is_no_overlap_finding(tmp_path, ignored):
-    """Without D016, D006 lists the pairs; without D006, D016 has no step pairs to read."""
-    report = run(_library(tmp_path, shared_steps=4), parse_config({"ignore": [ignored]}))
+def test_with_d016_disabled_d006_lists_the_pairs(tmp_path):
+    report = run(_library(tmp_path, shared_steps=4), parse_config({"ignore": ["D016"]}))
     assert not [f for f in report.findings if f.code == "D016"]
-    expected = 4 if ignored == "D016" else 0
-    assert len(_findings(report, "D006", "a.json", "c.json")) == expected
+    assert len(_findings(report, "D006", "a.json", "c.json")) == 4
+
+
+@pytest.mark.parametrize("options", [{"ignore": ["D006"]}, {"select": ["D016"]}])
+def test_d016_finds_the_overlap_without_d006(tmp_path, options):
+    report = run(_library(tmp_path, shared_steps=4, reworded=1), parse_config(options))
+    [overlap] = [f for f in report.findings if f.code == "D016"]
+    assert _name(overlap.file) == "a.json" and len(overlap.related) == 8
+    assert overlap.severity.value == "error"
+    assert not [f for f in report.findings if f.code in ("D006", "D015")]
+
+
+def test_without_d006_finer_pairs_inside_similar_steps_are_listed(tmp_path):
+    """Steps compared for D016 alone stand for no finer pair: with D006 off, the paragraphs
+    of two similar steps of one guide are listed by D009 as they were before D016."""
+    paths = _library(tmp_path, shared_steps=0)
+    a = load_json(paths[0])
+    twin = json.loads(json.dumps(a["steps"][0]))
+    twin["body"][0] = twin["body"][0].replace(". ", ", and then ", 1)
+    a["steps"].append(twin)
+    paths[0].write_text(json.dumps(a, indent=1), encoding="utf-8")
+    with_steps = run(paths, Config()).findings
+    assert [f for f in with_steps if f.code == "D006" and _name(f.file) == "a.json"]
+    assert not [f for f in with_steps if f.code == "D009" and _name(f.file) == "a.json"]
+    without = run(paths, parse_config({"ignore": ["D006"]})).findings
+    assert [f for f in without if f.code == "D009" and _name(f.file) == "a.json"]
 
 
 def test_min_share_counts_the_larger_share_of_either_guide(tmp_path):
