@@ -197,8 +197,9 @@ def explain(rule: type[Rule]) -> str:
         for f in fields:
             default = f.default_factory() if callable(f.default_factory) else f.default
             allowed = allowed_values(f)
+            shown = str(default).lower() if isinstance(default, bool) else repr(default)  # TOML
             lines.append(
-                f"  {option_name(f)} (default: {default!r}{'; ' + allowed if allowed else ''})"
+                f"  {option_name(f)} (default: {shown}{'; ' + allowed if allowed else ''})"
             )
             lines.extend(
                 textwrap.wrap(

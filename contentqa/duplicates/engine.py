@@ -68,9 +68,11 @@ class NearLevel:
     error_threshold: float | None = None
     # Passage reuse only: fewest distinct shared 3-word runs.
     min_shared: int = 0
-    # False for a level compared only for what other guides repeat of it (the steps that
-    # D016 reads while D006 is off): its pairs within one guide are dropped, and its pairs
-    # neither stand for the finer pairs inside them nor mark a guide as crowded.
+    # False: pairs of two texts of one guide are dropped (and the level marks no guide as
+    # crowded), leaving the pairs across guides.
+    within_guide: bool = True
+    # False for a level compared only for what another rule reads of it (the steps that
+    # D016 reads while D006 is off): its pairs stand for no finer pair inside them.
     listed: bool = True
 
 
@@ -725,7 +727,12 @@ class _Context:
         # already reported says nothing new (the step finding names its similar items).
         out: dict[str, tuple[NearPair, ...]] = {}
         crowded = sorted(
-            (c for level, result in raw.items() if levels[level].listed for c in result.crowded),
+            (
+                c
+                for level, result in raw.items()
+                if levels[level].listed and levels[level].within_guide
+                for c in result.crowded
+            ),
             key=lambda c: (self.file_index[c.file], CROWDED_LEVELS.index(c.level)),
         )
         # A crowded guide's steps (say) were not compared with one another: pairs of their
@@ -736,12 +743,15 @@ class _Context:
         for level in (*(c[0] for c in COMPOSITES), "paragraph", "item", "sentence", "passage"):
             if level not in raw:
                 continue
+            pairs = raw[level].pairs
+            if not levels[level].within_guide:
+                pairs = tuple(p for p in pairs if p.first.file != p.second.file)
             if not levels[level].listed:
-                out[level] = tuple(p for p in raw[level].pairs if p.first.file != p.second.file)
+                out[level] = pairs
                 continue
             out[level] = tuple(
                 p
-                for p in raw[level].pairs
+                for p in pairs
                 if level in COMPOSITE_LEVELS
                 or (
                     not _within_templated(p, templated)

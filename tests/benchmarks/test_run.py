@@ -75,3 +75,47 @@ def test_a_failing_part_is_written_down_and_the_run_goes_on(bench, monkeypatch):
     assert bench.attempt(doc, "working part", lambda: 42) == 42
     assert bench.failed == ["broken part"]
     assert "**broken part failed**: `RuntimeError: planted`." in doc.text()
+
+
+def test_labeled_step_pairs_match_d006_and_d016_pairs_either_way_round(
+    bench, tmp_path, monkeypatch
+):
+    labels = tmp_path / "labels.json"
+    pair = {"guide_a": "a.json", "step_a": "/steps/1", "guide_b": "b.json", "step_b": "/steps/4"}
+    labels.write_text(
+        bench.json.dumps(
+            {
+                "pairs": [
+                    {**pair, "label": "dup", "reason": ""},
+                    {**pair, "step_b": "/steps/5", "label": "not", "reason": ""},
+                    {**pair, "guide_b": "a.json", "label": "not", "reason": ""},
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
+    step = {"code": "D006", "file": "dir/b.json", "pointer": "/steps/4", "score": 0.7}
+    report = {
+        "findings": [
+            {**step, "related": [{"file": "dir/a.json", "pointer": "/steps/1"}]},
+            {
+                "code": "D016",
+                "file": "dir/a.json",
+                "pointer": "/steps",
+                "score": 1.0,
+                "related": [
+                    {"file": "dir/a.json", "pointer": "/steps/1"},
+                    {"file": "dir/b.json", "pointer": "/steps/5"},
+                ],
+            },
+        ]
+    }
+    doc = bench.Doc()
+    monkeypatch.setattr(bench, "STEP_LABELS", labels)
+    bench.labeled_step_pairs(doc, report, {"a.json", "b.json"})
+    rows = [line for line in doc.text().splitlines() if line.startswith("| ")]
+    # The within-guide pair is not reported: no precision, nothing lost (it is `not`).
+    assert rows[2].startswith("| within one guide | 1 | 0 | 0 / 0 / 0 | ")
+    assert (
+        rows[3] == "| across guides | 2 | 2 | 1 / 1 / 0 | 50.0% (1/2) | 0 | 0.7+: 1/1; D016: 0/1 |"
+    )
