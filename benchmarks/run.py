@@ -766,9 +766,9 @@ def labeled_step_pairs(doc: Doc, report: dict, files: set[str]) -> None:
     for f in report["findings"]:
         home = (Path(f["file"]).name, f["pointer"])
         places = [(Path(r["file"]).name, r["pointer"]) for r in f.get("related", ())]
-        if f["code"] == "D006":
-            for place in places:
-                reported[frozenset((home, place))] = f["score"]
+        if f["code"] == "D006":  # a pair, or every copy of an identical step
+            for a, b in itertools.combinations([home, *places], 2):
+                reported[frozenset((a, b))] = f["score"]
         elif f["code"] == "D016":  # its related places are the step pairs, in order
             for a, b in zip(places[::2], places[1::2], strict=False):
                 reported[frozenset((a, b))] = _IN_OVERLAP

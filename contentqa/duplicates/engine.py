@@ -68,12 +68,9 @@ class NearLevel:
     error_threshold: float | None = None
     # Passage reuse only: fewest distinct shared 3-word runs.
     min_shared: int = 0
-    # False: pairs of two texts of one guide are dropped (and the level marks no guide as
-    # crowded), leaving the pairs across guides.
+    # False: the level's pairs of two texts of one guide are not in its results, nor the
+    # guides crowded at it; they still stand for the finer pairs inside them.
     within_guide: bool = True
-    # False for a level compared only for what another rule reads of it (the steps that
-    # D016 reads while D006 is off): its pairs stand for no finer pair inside them.
-    listed: bool = True
 
 
 @dataclass(frozen=True)
@@ -724,15 +721,13 @@ class _Context:
                 raw["passage"] = passages()
 
         # Coarse levels first: a paragraph, item or sentence pair inside a pair of steps
-        # already reported says nothing new (the step finding names its similar items).
+        # says nothing new (the step finding names its similar items). A level's pairs within
+        # one guide stand for the pairs inside them even where its rule leaves them out
+        # (``within_guide``): they are the same repeats, and options of one rule should not
+        # bring out findings of another.
         out: dict[str, tuple[NearPair, ...]] = {}
         crowded = sorted(
-            (
-                c
-                for level, result in raw.items()
-                if levels[level].listed and levels[level].within_guide
-                for c in result.crowded
-            ),
+            (c for result in raw.values() for c in result.crowded),
             key=lambda c: (self.file_index[c.file], CROWDED_LEVELS.index(c.level)),
         )
         # A crowded guide's steps (say) were not compared with one another: pairs of their
@@ -743,15 +738,9 @@ class _Context:
         for level in (*(c[0] for c in COMPOSITES), "paragraph", "item", "sentence", "passage"):
             if level not in raw:
                 continue
-            pairs = raw[level].pairs
-            if not levels[level].within_guide:
-                pairs = tuple(p for p in pairs if p.first.file != p.second.file)
-            if not levels[level].listed:
-                out[level] = pairs
-                continue
-            out[level] = tuple(
+            kept = tuple(
                 p
-                for p in pairs
+                for p in raw[level].pairs
                 if level in COMPOSITE_LEVELS
                 or (
                     not _within_templated(p, templated)
@@ -764,7 +753,14 @@ class _Context:
                 )
             )
             if level != "item":
-                explained.update(_pair_key(p) for p in out[level])
+                explained.update(_pair_key(p) for p in kept)
+            out[level] = (
+                kept
+                if levels[level].within_guide
+                else tuple(p for p in kept if p.first.file != p.second.file)
+            )
+        # Guides crowded at a level reported across guides only are no news to its rule.
+        crowded = [c for c in crowded if levels[_LEVEL_OF_CROWDED[c.level]].within_guide]
         return out, tuple(crowded)
 
     def _similar_pairs(
@@ -1511,6 +1507,7 @@ PARALLEL_MAX_UNITS = 250_000
 _LEVEL_COST = ("step", "sentence", "paragraph", "passage", "item", "strategy", "faq")
 # The order of a guide's crowded levels in a report: whole parts first, then finer texts.
 CROWDED_LEVELS = ("step", "strategy", "faq", "paragraph", "item", "question", "sentence")
+_LEVEL_OF_CROWDED = {level: level for level in CROWDED_LEVELS} | {"question": "item"}
 # How far under the composite threshold a pair's whole-text score may be and still be scored
 # part by part (measured on the labeled set: no labeled pair is lost at this margin).
 COMPOSITE_PREFILTER_MARGIN = 0.3

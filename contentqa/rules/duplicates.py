@@ -55,7 +55,6 @@ def engine_settings(config: Config, files: int = 1) -> Settings:
                 getattr(o, "min_words", 1),
                 min_shared=getattr(o, "min_shared", 0),
                 within_guide=listed and o.within_guide,
-                listed=listed,
             )
     approved = tuple(
         ApprovedPassage(
@@ -427,8 +426,8 @@ class _NearOptions:
     )
     within_guide: bool = option(
         True,
-        "compare a guide's texts with one another as well as with other guides' (false: "
-        "only across guides)",
+        "report pairs of two texts of one guide as well as pairs across guides (false: "
+        "across guides only)",
     )
 
 
@@ -440,13 +439,14 @@ numbered apart are still copies."""
 
 _WITHIN_GUIDE = """\
 **Within one guide.** A guide's texts are compared with one another and with other guides'.
-With ``within-guide`` set to false, only pairs from two different guides are reported, and a
-guide's own similar pairs no longer stand for the finer pairs inside them. Meant for
-libraries of templated procedures, where one guide applies a sentence template to part
-after part: among 120 near-duplicate step findings (``D006``) on real iFixit guides,
-labeled by hand, 5 of the 54 pairs within one guide were the same step ("disconnect the hard drive
-ribbon" / "disconnect the click wheel ribbon" was not), against 42 of the 65 across
-guides (``benchmarks/README.md``)."""
+With ``within-guide`` set to false, pairs of two texts of one guide are not reported, nor a
+notice (``D015``) for a guide too crowded to compare them; the pairs inside them (a step's
+sentences, say) stay unreported too, as they are by default. Meant for libraries of
+templated procedures, where one guide applies a sentence template to part after part. In
+120 near-duplicate step findings (``D006``) on real iFixit guides, each labeled by reading
+both steps, 5 of the 54 pairs within one guide were the same step; the others were one
+template applied to two parts, such as two ribbon cables. Across guides 42 of 66 were the
+same step, and 1 was unclear (``benchmarks/README.md``)."""
 
 
 def closest_matches(pairs: Sequence[NearPair], limit: int) -> Iterator[tuple[NearPair, int]]:
@@ -761,10 +761,10 @@ class OverlappingGuides(_DuplicateRule):
     step of the other guide that it repeats.
 
     It reads the step pairs at ``D006``'s options (``threshold``, ``scorer``), whether or
-    not ``D006`` is reported. With ``D006`` disabled or not selected, the steps are compared
-    across guides for this rule alone, and the paragraphs, items and sentences inside its
-    step pairs are then listed by their own rules. With this rule disabled, ``D006`` lists
-    the pairs. Suppressions and baselines of the ``D006`` findings it takes in do not carry
+    not ``D006`` is reported: with ``D006`` disabled or not selected, the steps are still
+    compared for this rule, and the paragraphs, items and sentences inside similar steps
+    are still not listed by their own rules. With this rule disabled, ``D006`` lists the
+    pairs. Suppressions and baselines of the ``D006`` findings it takes in do not carry
     over to it; a copied step that a third guide also holds is still listed by ``D006``
     through that guide.
 
@@ -975,7 +975,8 @@ class ReusedPassage(_DuplicateRule):
     passage copied into a longer paragraph, or copied and lightly revised (words swapped,
     sentences reordered).
     Pairs already reported as exact, contained or near-duplicate are not repeated here. With
-    ``within-guide`` set to false, only pairs from two different guides are reported.
+    ``within-guide`` set to false, only pairs of paragraphs of two different guides are
+    reported.
 
     **Why it matters.** Lightly revised copies are how text spreads between guides unnoticed;
     on the Clough & Stevenson corpus of plagiarised answers, every lightly revised answer

@@ -89,15 +89,30 @@ def test_labeled_step_pairs_match_d006_and_d016_pairs_either_way_round(
                     {**pair, "label": "dup", "reason": ""},
                     {**pair, "step_b": "/steps/5", "label": "not", "reason": ""},
                     {**pair, "guide_b": "a.json", "label": "not", "reason": ""},
+                    {
+                        **pair,
+                        "step_a": "/steps/2",
+                        "guide_b": "c.json",
+                        "label": "dup",
+                        "reason": "",
+                    },
                 ]
             }
         ),
         encoding="utf-8",
     )
     step = {"code": "D006", "file": "dir/b.json", "pointer": "/steps/4", "score": 0.7}
+    copies = {"code": "D006", "file": "dir/b.json", "pointer": "/steps/0", "score": 1.0}
     report = {
         "findings": [
             {**step, "related": [{"file": "dir/a.json", "pointer": "/steps/1"}]},
+            {  # an identical step in three places: its copies are pairs too
+                **copies,
+                "related": [
+                    {"file": "dir/a.json", "pointer": "/steps/2"},
+                    {"file": "dir/c.json", "pointer": "/steps/4"},
+                ],
+            },
             {
                 "code": "D016",
                 "file": "dir/a.json",
@@ -112,10 +127,11 @@ def test_labeled_step_pairs_match_d006_and_d016_pairs_either_way_round(
     }
     doc = bench.Doc()
     monkeypatch.setattr(bench, "STEP_LABELS", labels)
-    bench.labeled_step_pairs(doc, report, {"a.json", "b.json"})
+    bench.labeled_step_pairs(doc, report, {"a.json", "b.json", "c.json"})
     rows = [line for line in doc.text().splitlines() if line.startswith("| ")]
     # The within-guide pair is not reported: no precision, nothing lost (it is `not`).
     assert rows[2].startswith("| within one guide | 1 | 0 | 0 / 0 / 0 | ")
     assert (
-        rows[3] == "| across guides | 2 | 2 | 1 / 1 / 0 | 50.0% (1/2) | 0 | 0.7+: 1/1; D016: 0/1 |"
+        rows[3] == "| across guides | 3 | 3 | 2 / 1 / 0 | 66.7% (2/3) | 0 "
+        "| 0.7+: 1/1; 0.9+: 1/1; D016: 0/1 |"
     )

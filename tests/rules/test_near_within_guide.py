@@ -47,19 +47,33 @@ def test_pairs_within_a_guide_are_left_out(tmp_path):
     assert across == [p for p in both if p[0] != p[2]]
 
 
-def test_a_guides_own_pairs_then_stand_for_no_finer_pair(tmp_path):
-    """Steps 3 and 8 of the seed, no longer reported as a pair, leave their similar body
-    sentences and action items to D011 and D010."""
+def test_the_pairs_inside_a_guides_own_similar_steps_stay_unlisted(tmp_path):
+    """Steps 3 and 8 of the seed, not reported, still stand for their similar sentences
+    and action items: the option changes D006's findings only."""
     paths = _library(tmp_path)
-    assert not _pairs(run(paths, parse_config({})), "D011")
     off = {"rules": {"near-duplicate-step": {"within-guide": False}}}
-    report = run(paths, parse_config(off))
-    assert ("seed.json", "/steps/7/body/0", "seed.json", "/steps/2/body/0") in _pairs(
-        report, "D011"
-    )
-    assert ("seed.json", "/steps/7/action_items/0", "seed.json", "/steps/2/action_items/0") in (
-        _pairs(report, "D010")
-    )
+    default, across = run(paths, parse_config({})), run(paths, parse_config(off))
+    for code in ("D009", "D010", "D011", "D014"):
+        assert _pairs(across, code) == _pairs(default, code), code
+
+
+def test_a_crowded_guide_gets_no_notice_but_its_steps_stay_templated(tmp_path):
+    """With at most 3 similar pairs per guide and level, the seed's steps are crowded: D015
+    says so by default, not when D006 leaves pairs within a guide out; either way the
+    sentences and items of its steps are not listed pair by pair."""
+    paths = _library(tmp_path)
+    crowded = {"crowded-guide": {"max-pairs": 3}}
+
+    def step_notices(report):
+        return [f for f in report.findings if f.code == "D015" and "steps" in f.message]
+
+    default = run(paths, parse_config({"rules": crowded}))
+    assert step_notices(default)
+    off = {**crowded, "near-duplicate-step": {"within-guide": False}}
+    across = run(paths, parse_config({"rules": off}))
+    assert not step_notices(across)
+    for code in ("D010", "D011"):
+        assert _pairs(across, code) == _pairs(default, code), code
 
 
 def test_other_levels_follow_their_own_rule(tmp_path):

@@ -87,29 +87,37 @@ def test_with_d016_disabled_d006_lists_the_pairs(tmp_path):
     assert len(_findings(report, "D006", "a.json", "c.json")) == 4
 
 
-@pytest.mark.parametrize("options", [{"ignore": ["D006"]}, {"select": ["D016"]}])
+@pytest.mark.parametrize("options", [{"ignore": ["D006"]}, {"select": ["D016", "D009", "D010"]}])
 def test_d016_finds_the_overlap_without_d006(tmp_path, options):
     report = run(_library(tmp_path, shared_steps=4, reworded=1), parse_config(options))
     [overlap] = [f for f in report.findings if f.code == "D016"]
     assert _name(overlap.file) == "a.json" and len(overlap.related) == 8
     assert overlap.severity.value == "error"
     assert not [f for f in report.findings if f.code in ("D006", "D015")]
+    # The paragraphs and items of its step pairs are not listed one by one, as by default.
+    for code in ("D009", "D010", "D011"):
+        assert not _findings(report, code, "a.json", "c.json"), code
 
 
-def test_without_d006_finer_pairs_inside_similar_steps_are_listed(tmp_path):
-    """Steps compared for D016 alone stand for no finer pair: with D006 off, the paragraphs
-    of two similar steps of one guide are listed by D009 as they were before D016."""
+def test_without_d006_pairs_inside_a_guides_similar_steps_stay_unlisted(tmp_path):
+    """Steps compared for D016 still stand for the pairs inside them, within a guide too;
+    with neither rule, steps are not compared and those pairs are listed."""
     paths = _library(tmp_path, shared_steps=0)
     a = load_json(paths[0])
     twin = json.loads(json.dumps(a["steps"][0]))
     twin["body"][0] = twin["body"][0].replace(". ", ", and then ", 1)
     a["steps"].append(twin)
     paths[0].write_text(json.dumps(a, indent=1), encoding="utf-8")
-    with_steps = run(paths, Config()).findings
-    assert [f for f in with_steps if f.code == "D006" and _name(f.file) == "a.json"]
-    assert not [f for f in with_steps if f.code == "D009" and _name(f.file) == "a.json"]
-    without = run(paths, parse_config({"ignore": ["D006"]})).findings
-    assert [f for f in without if f.code == "D009" and _name(f.file) == "a.json"]
+
+    def within_a(report, code):
+        return [f for f in report.findings if f.code == code and _name(f.file) == "a.json"]
+
+    default = run(paths, Config())
+    assert within_a(default, "D006") and not within_a(default, "D009")
+    without = run(paths, parse_config({"ignore": ["D006"]}))
+    assert not within_a(without, "D006") and not within_a(without, "D009")
+    neither = run(paths, parse_config({"ignore": ["D006", "D016"]}))
+    assert within_a(neither, "D009")
 
 
 def test_min_share_counts_the_larger_share_of_either_guide(tmp_path):
