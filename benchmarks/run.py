@@ -744,92 +744,102 @@ def myfixit_part(doc: Doc, work: Path, quick: bool, parts: Parts) -> list[tuple[
         "that also share their title are additionally reported as D006 (near-duplicate "
         "step, score 1.0)."
     )
-    labeled_step_pairs(doc, report, {f"{g['id']}.json" for g in guides})
+    labeled_pairs(doc, report, {f"{g['id']}.json" for g in guides})
     return [tuple(s.lower().split()) for s in dict.fromkeys(steps)]
 
 
-STEP_LABELS = HERE / "labels" / "myfixit_d006.json"
+# Hand labels of findings on MyFixit: per file, the rule whose pairs it labels.
+LABELS = {
+    "D006": HERE / "labels" / "myfixit_d006.json",
+    "D011": HERE / "labels" / "myfixit_d011.json",
+}
 _BANDS = (0.55, 0.62, 0.7, 0.8, 0.9, 1.01)
 _IN_OVERLAP = 2.0  # a pair listed inside a D016 finding, which gives no pair its score
 
 
-def labeled_step_pairs(doc: Doc, report: dict, files: set[str]) -> None:
-    """Precision of the step pairs the run reports (``D006``, or inside a ``D016``
-    finding) among the hand-labeled ones of ``benchmarks/labels``, within one guide and
-    across guides, and by score band."""
-    pairs = [
-        p
-        for p in json.loads(STEP_LABELS.read_text(encoding="utf-8"))["pairs"]
-        if p["guide_a"] in files and p["guide_b"] in files
-    ]
-    reported: dict[frozenset, float] = {}
+def _place(file: str, pointer: str, span: Sequence[int] | None) -> tuple:
+    return (Path(file).name, pointer, tuple(span) if span else None)
+
+
+def labeled_pairs(doc: Doc, report: dict, files: set[str]) -> None:
+    """Precision of the pairs the run reports among the hand-labeled ones of
+    ``benchmarks/labels`` (step pairs: ``D006``, or inside a ``D016`` finding; sentence
+    pairs: ``D011``), within one guide and across guides, and by score band."""
+    reported: dict[str, dict[frozenset, float]] = {code: {} for code in LABELS}
     for f in report["findings"]:
-        home = (Path(f["file"]).name, f["pointer"])
-        places = [(Path(r["file"]).name, r["pointer"]) for r in f.get("related", ())]
-        if f["code"] == "D006":  # a pair, or every copy of an identical step
+        home = _place(f["file"], f["pointer"], f.get("span"))
+        places = [_place(r["file"], r["pointer"], r.get("span")) for r in f.get("related", ())]
+        if f["code"] in reported:  # a pair, or every copy of an identical text
             for a, b in itertools.combinations([home, *places], 2):
-                reported[frozenset((a, b))] = f["score"]
+                reported[f["code"]][frozenset((a, b))] = f["score"]
         elif f["code"] == "D016":  # its related places are the step pairs, in order
             for a, b in zip(places[::2], places[1::2], strict=False):
-                reported[frozenset((a, b))] = _IN_OVERLAP
+                reported["D006"][frozenset((a, b))] = _IN_OVERLAP
     rows = []
-    groups = {
-        "within one guide": [p for p in pairs if p["guide_a"] == p["guide_b"]],
-        "across guides": [p for p in pairs if p["guide_a"] != p["guide_b"]],
-        "all": pairs,
-    }
-    for label, group in groups.items():
-        scores = [
-            reported.get(frozenset(((p["guide_a"], p["step_a"]), (p["guide_b"], p["step_b"]))))
-            for p in group
+    for code, path in LABELS.items():
+        pairs = [
+            p
+            for p in json.loads(path.read_text(encoding="utf-8"))["pairs"]
+            if p["file_a"] in files and p["file_b"] in files
         ]
-        kept = [p["label"] for p, score in zip(group, scores, strict=True) if score is not None]
-        dup, other = kept.count("dup"), kept.count("not")
-        lost = sum(
-            score is None and p["label"] == "dup" for p, score in zip(group, scores, strict=True)
-        )
-        bands = []
-        for (lo, hi), name in zip(
-            [*itertools.pairwise(_BANDS), (_IN_OVERLAP, _IN_OVERLAP + 1)],
-            [*(f"{lo:g}+" for lo in _BANDS[:-1]), "D016"],
-            strict=True,
-        ):
-            band = [
-                p["label"]
+        groups = {
+            "within one guide": [p for p in pairs if p["file_a"] == p["file_b"]],
+            "across guides": [p for p in pairs if p["file_a"] != p["file_b"]],
+            "all": pairs,
+        }
+        for label, group in groups.items():
+            scores = [
+                reported[code].get(
+                    frozenset(
+                        (
+                            _place(p["file_a"], p["pointer_a"], p.get("span_a")),
+                            _place(p["file_b"], p["pointer_b"], p.get("span_b")),
+                        )
+                    )
+                )
+                for p in group
+            ]
+            kept = [p["label"] for p, score in zip(group, scores, strict=True) if score is not None]
+            dup, other = kept.count("dup"), kept.count("not")
+            lost = sum(
+                score is None and p["label"] == "dup"
                 for p, score in zip(group, scores, strict=True)
-                if score is not None and lo <= score < hi
-            ]
-            if band:
-                bands.append(f"{name}: {band.count('dup')}/{len(band)}")
-        rows.append(
-            [
-                label,
-                fmt_n(len(group)),
-                fmt_n(len(kept)),
-                f"{dup} / {other} / {len(kept) - dup - other}",
-                pct(dup, dup + other),
-                fmt_n(lost),
-                "; ".join(bands),
-            ]
-        )
+            )
+            bands = []
+            for (lo, hi), name in zip(
+                [*itertools.pairwise(_BANDS), (_IN_OVERLAP, _IN_OVERLAP + 1)],
+                [*(f"{lo:g}+" for lo in _BANDS[:-1]), "D016"],
+                strict=True,
+            ):
+                band = [
+                    p["label"]
+                    for p, score in zip(group, scores, strict=True)
+                    if score is not None and lo <= score < hi
+                ]
+                if band:
+                    bands.append(f"{name}: {band.count('dup')}/{len(band)}")
+            rows.append(
+                [
+                    f"`{code}`, {label}",
+                    fmt_n(len(group)),
+                    fmt_n(len(kept)),
+                    f"{dup} / {other} / {len(kept) - dup - other}",
+                    pct(dup, dup + other),
+                    fmt_n(lost),
+                    "; ".join(bands),
+                ]
+            )
     doc.p(
-        f"Hand-labeled step pairs (`benchmarks/labels/{STEP_LABELS.name}`: 120 `D006` "
-        "findings at `2d376bf`, 24 per score band, each labeled `dup` when both steps do the "
-        "same thing to the same part, else `not`): those in this run, and those it reports "
-        "as `D006` or inside a `D016` finding. *Precision*: `dup` among the reported ones "
-        "labeled `dup` or `not`. *Lost*: `dup` pairs no longer reported. *By band*: `dup` "
-        "over reported, by the pair's score (`D016`: inside a `D016` finding)."
+        "Labeled pairs (`benchmarks/labels`: 120 `D006` findings, 24 per score band, and 60 "
+        "`D011` findings, 30 within one guide and 30 across, each labeled `dup` when both "
+        "texts say or do the same thing to the same part, else `not`): those in this run, "
+        "and those it reports (step pairs as `D006` or inside a `D016` finding). "
+        "*Precision*: `dup` among the reported ones labeled `dup` or `not`. *Lost*: `dup` "
+        "pairs no longer reported. *By band*: `dup` over reported, by the pair's score "
+        "(`D016`: inside a `D016` finding)."
     )
     doc.table(
-        [
-            "pairs",
-            "labeled",
-            "reported",
-            "dup / not / unsure",
-            "precision",
-            "lost",
-            "by band",
-        ],
+        ["pairs", "labeled", "reported", "dup / not / unsure", "precision", "lost", "by band"],
         rows,
     )
 

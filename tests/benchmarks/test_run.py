@@ -77,24 +77,45 @@ def test_a_failing_part_is_written_down_and_the_run_goes_on(bench, monkeypatch):
     assert "**broken part failed**: `RuntimeError: planted`." in doc.text()
 
 
-def test_labeled_step_pairs_match_d006_and_d016_pairs_either_way_round(
-    bench, tmp_path, monkeypatch
-):
-    labels = tmp_path / "labels.json"
-    pair = {"guide_a": "a.json", "step_a": "/steps/1", "guide_b": "b.json", "step_b": "/steps/4"}
-    labels.write_text(
+def test_labeled_pairs_match_findings_and_d016_pairs_either_way_round(bench, tmp_path, monkeypatch):
+    steps, sentences = tmp_path / "steps.json", tmp_path / "sentences.json"
+    pair = {
+        "file_a": "a.json",
+        "pointer_a": "/steps/1",
+        "file_b": "b.json",
+        "pointer_b": "/steps/4",
+    }
+    steps.write_text(
         bench.json.dumps(
             {
                 "pairs": [
-                    {**pair, "label": "dup", "reason": ""},
-                    {**pair, "step_b": "/steps/5", "label": "not", "reason": ""},
-                    {**pair, "guide_b": "a.json", "label": "not", "reason": ""},
+                    {**pair, "label": "dup"},
+                    {**pair, "pointer_b": "/steps/5", "label": "not"},
+                    {**pair, "file_b": "a.json", "label": "not"},
+                    {**pair, "pointer_a": "/steps/2", "file_b": "c.json", "label": "dup"},
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
+    sentence = {"file_a": "a.json", "pointer_a": "/intro/0", "span_a": [0, 10]}
+    sentences.write_text(
+        bench.json.dumps(
+            {
+                "pairs": [
                     {
-                        **pair,
-                        "step_a": "/steps/2",
-                        "guide_b": "c.json",
+                        **sentence,
+                        "file_b": "a.json",
+                        "pointer_b": "/intro/2",
+                        "span_b": [5, 20],
                         "label": "dup",
-                        "reason": "",
+                    },
+                    {
+                        **sentence,
+                        "file_b": "a.json",
+                        "pointer_b": "/intro/2",
+                        "span_b": [0, 5],
+                        "label": "not",
                     },
                 ]
             }
@@ -123,15 +144,27 @@ def test_labeled_step_pairs_match_d006_and_d016_pairs_either_way_round(
                     {"file": "dir/b.json", "pointer": "/steps/5"},
                 ],
             },
+            {
+                "code": "D011",
+                "file": "dir/a.json",
+                "pointer": "/intro/2",
+                "span": [5, 20],
+                "score": 0.8,
+                "related": [{"file": "dir/a.json", "pointer": "/intro/0", "span": [0, 10]}],
+            },
         ]
     }
     doc = bench.Doc()
-    monkeypatch.setattr(bench, "STEP_LABELS", labels)
-    bench.labeled_step_pairs(doc, report, {"a.json", "b.json", "c.json"})
-    rows = [line for line in doc.text().splitlines() if line.startswith("| ")]
-    # The within-guide pair is not reported: no precision, nothing lost (it is `not`).
-    assert rows[2].startswith("| within one guide | 1 | 0 | 0 / 0 / 0 | ")
-    assert (
-        rows[3] == "| across guides | 3 | 3 | 2 / 1 / 0 | 66.7% (2/3) | 0 "
+    monkeypatch.setattr(bench, "LABELS", {"D006": steps, "D011": sentences})
+    bench.labeled_pairs(doc, report, {"a.json", "b.json", "c.json"})
+    rows = [line for line in doc.text().splitlines() if line.startswith("| `")]
+    # The pair within one guide is not reported: no precision, nothing lost (it is `not`).
+    assert rows[0].startswith("| `D006`, within one guide | 1 | 0 | 0 / 0 / 0 | ")
+    assert rows[1] == (
+        "| `D006`, across guides | 3 | 3 | 2 / 1 / 0 | 66.7% (2/3) | 0 "
         "| 0.7+: 1/1; 0.9+: 1/1; D016: 0/1 |"
+    )
+    # Sentences are told apart by their spans: the `not` pair is not the reported one.
+    assert (
+        rows[3] == "| `D011`, within one guide | 2 | 1 | 1 / 0 / 0 | 100.0% (1/1) | 0 | 0.8+: 1/1 |"
     )
