@@ -748,7 +748,7 @@ def myfixit_part(doc: Doc, work: Path, quick: bool, parts: Parts) -> list[tuple[
     return [tuple(s.lower().split()) for s in dict.fromkeys(steps)]
 
 
-# Hand labels of findings on MyFixit: per file, the rule whose pairs it labels.
+# Labels of findings on MyFixit, made by reading both texts: per file, the rule it labels.
 LABELS = {
     "D006": HERE / "labels" / "myfixit_d006.json",
     "D011": HERE / "labels" / "myfixit_d011.json",
@@ -761,8 +761,17 @@ def _place(file: str, pointer: str, span: Sequence[int] | None) -> tuple:
     return (Path(file).name, pointer, tuple(span) if span else None)
 
 
+def _labeled_key(pair: dict) -> frozenset:
+    return frozenset(
+        (
+            _place(pair["file_a"], pair["pointer_a"], pair.get("span_a")),
+            _place(pair["file_b"], pair["pointer_b"], pair.get("span_b")),
+        )
+    )
+
+
 def labeled_pairs(doc: Doc, report: dict, files: set[str]) -> None:
-    """Precision of the pairs the run reports among the hand-labeled ones of
+    """Precision of the pairs the run reports among the labeled ones of
     ``benchmarks/labels`` (step pairs: ``D006``, or inside a ``D016`` finding; sentence
     pairs: ``D011``), within one guide and across guides, and by score band."""
     reported: dict[str, dict[frozenset, float]] = {code: {} for code in LABELS}
@@ -775,6 +784,8 @@ def labeled_pairs(doc: Doc, report: dict, files: set[str]) -> None:
         elif f["code"] == "D016":  # its related places are the step pairs, in order
             for a, b in zip(places[::2], places[1::2], strict=False):
                 reported["D006"][frozenset((a, b))] = _IN_OVERLAP
+    bands = [*itertools.pairwise(_BANDS), (_IN_OVERLAP, _IN_OVERLAP + 1)]
+    band_names = [*(f"{lo:g}+" for lo in _BANDS[:-1]), "D016"]
     rows = []
     for code, path in LABELS.items():
         pairs = [
@@ -787,46 +798,25 @@ def labeled_pairs(doc: Doc, report: dict, files: set[str]) -> None:
             "across guides": [p for p in pairs if p["file_a"] != p["file_b"]],
             "all": pairs,
         }
-        for label, group in groups.items():
-            scores = [
-                reported[code].get(
-                    frozenset(
-                        (
-                            _place(p["file_a"], p["pointer_a"], p.get("span_a")),
-                            _place(p["file_b"], p["pointer_b"], p.get("span_b")),
-                        )
-                    )
-                )
-                for p in group
-            ]
-            kept = [p["label"] for p, score in zip(group, scores, strict=True) if score is not None]
+        for name, group in groups.items():
+            scored = [(p["label"], reported[code].get(_labeled_key(p))) for p in group]
+            kept = [label for label, score in scored if score is not None]
             dup, other = kept.count("dup"), kept.count("not")
-            lost = sum(
-                score is None and p["label"] == "dup"
-                for p, score in zip(group, scores, strict=True)
-            )
-            bands = []
-            for (lo, hi), name in zip(
-                [*itertools.pairwise(_BANDS), (_IN_OVERLAP, _IN_OVERLAP + 1)],
-                [*(f"{lo:g}+" for lo in _BANDS[:-1]), "D016"],
-                strict=True,
-            ):
-                band = [
-                    p["label"]
-                    for p, score in zip(group, scores, strict=True)
-                    if score is not None and lo <= score < hi
-                ]
+            lost = sum(label == "dup" and score is None for label, score in scored)
+            by_band = []
+            for (lo, hi), band_name in zip(bands, band_names, strict=True):
+                band = [label for label, score in scored if score is not None and lo <= score < hi]
                 if band:
-                    bands.append(f"{name}: {band.count('dup')}/{len(band)}")
+                    by_band.append(f"{band_name}: {band.count('dup')}/{len(band)}")
             rows.append(
                 [
-                    f"`{code}`, {label}",
+                    f"`{code}`, {name}",
                     fmt_n(len(group)),
                     fmt_n(len(kept)),
                     f"{dup} / {other} / {len(kept) - dup - other}",
                     pct(dup, dup + other),
                     fmt_n(lost),
-                    "; ".join(bands),
+                    "; ".join(by_band),
                 ]
             )
     doc.p(

@@ -46,15 +46,15 @@ def engine_settings(config: Config, files: int = 1) -> Settings:
     for code, level in NEAR_LEVELS.items():
         # D016 reads the step pairs across guides, at D006's options, whether or not D006
         # itself is reported.
-        listed = config.enabled(code)
-        if listed or (code == "D006" and config.enabled("D016")):
+        enabled = config.enabled(code)
+        if enabled or (code == "D006" and config.enabled("D016")):
             o = opts(code)
             near[level] = NearLevel(
                 o.threshold,
                 getattr(o, "scorer", ""),
                 getattr(o, "min_words", 1),
                 min_shared=getattr(o, "min_shared", 0),
-                within_guide=listed and o.within_guide,
+                within_guide=enabled and o.within_guide,
             )
     approved = tuple(
         ApprovedPassage(

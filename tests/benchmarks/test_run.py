@@ -99,24 +99,13 @@ def test_labeled_pairs_match_findings_and_d016_pairs_either_way_round(bench, tmp
         encoding="utf-8",
     )
     sentence = {"file_a": "a.json", "pointer_a": "/intro/0", "span_a": [0, 10]}
+    sentence |= {"file_b": "a.json", "pointer_b": "/intro/2"}
     sentences.write_text(
         bench.json.dumps(
             {
                 "pairs": [
-                    {
-                        **sentence,
-                        "file_b": "a.json",
-                        "pointer_b": "/intro/2",
-                        "span_b": [5, 20],
-                        "label": "dup",
-                    },
-                    {
-                        **sentence,
-                        "file_b": "a.json",
-                        "pointer_b": "/intro/2",
-                        "span_b": [0, 5],
-                        "label": "not",
-                    },
+                    {**sentence, "span_b": span, "label": label}
+                    for span, label in (([5, 20], "dup"), ([0, 5], "not"))
                 ]
             }
         ),
