@@ -820,10 +820,10 @@ def labeled_pairs(doc: Doc, report: dict, files: set[str]) -> None:
                 ]
             )
     doc.p(
-        "Labeled pairs (`benchmarks/labels`: 120 `D006` findings, 24 per score band, and 60 "
-        "`D011` findings, 30 within one guide and 30 across, each labeled `dup` when both "
-        "texts say or do the same thing to the same part, else `not`): those in this run, "
-        "and those it reports (step pairs as `D006` or inside a `D016` finding). "
+        "Labeled pairs (`benchmarks/labels`, each file's `about` says how they were sampled; "
+        "`dup` when both texts say or do the same thing to the same part, else `not`): "
+        "those in this run, and those it reports (step pairs as `D006` or inside a `D016` "
+        "finding). "
         "*Precision*: `dup` among the reported ones labeled `dup` or `not`. *Lost*: `dup` "
         "pairs no longer reported. *By band*: `dup` over reported, by the pair's score "
         "(`D016`: inside a `D016` finding)."

@@ -441,13 +441,15 @@ _WITHIN_GUIDE = """\
 **Within one guide.** A guide's texts are compared with one another and with other guides'.
 With ``within-guide`` set to false, pairs of two texts of one guide are not reported, nor a
 notice (``D015``) for a guide too crowded to compare them; the pairs inside them (a step's
-sentences, say) stay unreported too, as they are by default. Meant for libraries of
-templated procedures, where one guide applies a sentence template to part after part. In
-120 near-duplicate step findings (``D006``) on real iFixit guides, each labeled by reading
-both steps, 5 of the 54 pairs within one guide were the same step; the others were one
-template applied to two parts, such as two ribbon cables. Across guides 42 of 66 were the
-same step, and 1 was unclear. Of 60 near-duplicate sentences (``D011``), 5 of 30 within one
-guide and 21 of 30 across guides said the same thing (``benchmarks/README.md``)."""
+sentences, say) stay unreported too, as they are by default. A text copied word for word
+into another guide is still reported with all its copies, those in one guide included.
+Meant for libraries of templated procedures, where one guide applies a sentence template to
+part after part. In 120 near-duplicate step findings (``D006``) on real iFixit guides, each
+labeled by reading both steps, 5 of the 54 pairs within one guide were the same step; most
+others were one template applied to two parts (two ribbon cables, two sets of screws), the
+rest two different actions in one sentence frame. Across guides 42 of 66 were the same step,
+and 1 was unclear. Of 60 near-duplicate sentences (``D011``), 5 of 30 within one guide and
+21 of 30 across guides said the same thing (``benchmarks/README.md``)."""
 
 
 def closest_matches(pairs: Sequence[NearPair], limit: int) -> Iterator[tuple[NearPair, int]]:
@@ -764,7 +766,8 @@ class OverlappingGuides(_DuplicateRule):
     It reads the step pairs at ``D006``'s options (``threshold``, ``scorer``), whether or
     not ``D006`` is reported: with ``D006`` disabled or not selected, the steps are still
     compared for this rule, and the paragraphs, items and sentences inside similar steps
-    are still not listed by their own rules. With this rule disabled, ``D006`` lists the
+    are still not listed by their own rules; nor is the inside of a guide's crowded steps,
+    though no ``D015`` notice says so then. With this rule disabled, ``D006`` lists the
     pairs. Suppressions and baselines of the ``D006`` findings it takes in do not carry
     over to it; a copied step that a third guide also holds is still listed by ``D006``
     through that guide.

@@ -87,7 +87,9 @@ def test_with_d016_disabled_d006_lists_the_pairs(tmp_path):
     assert len(_findings(report, "D006", "a.json", "c.json")) == 4
 
 
-@pytest.mark.parametrize("options", [{"ignore": ["D006"]}, {"select": ["D016", "D009", "D010"]}])
+@pytest.mark.parametrize(
+    "options", [{"ignore": ["D006"]}, {"select": ["D016", "D009", "D010", "D011"]}]
+)
 def test_d016_finds_the_overlap_without_d006(tmp_path, options):
     report = run(_library(tmp_path, shared_steps=4, reworded=1), parse_config(options))
     [overlap] = [f for f in report.findings if f.code == "D016"]
