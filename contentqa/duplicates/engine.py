@@ -807,13 +807,14 @@ class _Context:
         # guides' pairs among their own texts mostly come scored with their sketches.
         strings = _JoinedTexts(seqs)
         found: list[tuple[np.ndarray, np.ndarray]] = []  # (pairs, scores), later ones win
-        sketched_at = -1  # which of ``found`` came with the sketches
+        from_sketches: list[bool] = []  # which of ``found`` came with the sketches
         crowded: list[int] = []
         if small:
             everything = _pairs_within(scorer, strings.of(range(n)), cutoff, 0)
             assert everything is not None  # no limit
             rows, cols, scores = everything
             found.append((np.stack([rows, cols], axis=1), scores))
+            from_sketches.append(False)
             for group in range(len(groups.files)):
                 members = groups.members(group)
                 inside = np.isin(rows, members) & np.isin(cols, members)
@@ -823,8 +824,8 @@ class _Context:
             taken, sketched, crowded = self._sketched_within(
                 paired_level, params, rows_known, groups, limit
             )
-            sketched_at = len(found)
             found.append(sketched)
+            from_sketches.append(True)
             for group in np.flatnonzero(~taken & (groups.sizes >= 2)).tolist():
                 members = groups.members(group)
                 within = _pairs_within(scorer, strings.of(members.tolist()), cutoff, limit)
@@ -834,6 +835,7 @@ class _Context:
                 rows, cols, scores = within
                 # Members increase, so each pair comes out as (lower, higher) index.
                 found.append((np.stack([members[rows], members[cols]], axis=1), scores))
+                from_sketches.append(False)
             crowded.sort()
         if crowded:
             kept = _kept_apart(n, groups, crowded)
@@ -843,15 +845,15 @@ class _Context:
         if across is not None:
             strings.of(minhash.sorted_unique(across.ravel()).tolist())
             scored = list(_score_candidates(scorer, strings.texts, across, cutoff))
-            found[:0] = scored
-            sketched_at += len(scored) if sketched_at >= 0 else 0
+            found[:0] = scored  # first, so that a guide's own scores win
+            from_sketches[:0] = [False] * len(scored)
         left, right, scores, source = _sorted_pairs(found, n)
         return SimilarPairs(
             left,
             right,
             scores,
             [(groups.files[group], int(groups.sizes[group])) for group in crowded],
-            source == sketched_at,
+            np.array(from_sketches, dtype=bool)[source],
         )
 
     def _sketch_rows(

@@ -312,6 +312,7 @@ class _Context:
         self.page_names = _page_names(report.guides)
         self._views: dict[int, GuideView] = {}
         self._rows: dict[int, dict[str, Any]] = {}
+        self._same_text: dict[tuple[int, int], bool] = {}  # asked by flags, rows and views
         self.counts: dict[str, Counter] = defaultdict(Counter)
         for finding in report.findings:
             self.counts[finding.file][finding.severity.value] += 1
@@ -394,11 +395,13 @@ class _Context:
         """Whether the two places of pair ``pair`` of a finding's related places hold the
         same text: nothing to show side by side. Most pairs of two overlapping iFixit guides
         do, and with their views one MyFixit page grew from 0.66 to 3.07 MB."""
-        first, second = (
-            self.value_at(loc.file, loc.pointer)
-            for loc in self.report.findings[fi].related[2 * pair : 2 * pair + 2]
-        )
-        return first is not None and first == second
+        if (fi, pair) not in self._same_text:
+            first, second = (
+                self.value_at(loc.file, loc.pointer)
+                for loc in self.report.findings[fi].related[2 * pair : 2 * pair + 2]
+            )
+            self._same_text[fi, pair] = first is not None and first == second
+        return self._same_text[fi, pair]
 
     def value_at(self, file: str, pointer: str) -> Any:
         """The guide data at ``pointer`` of ``file``, if the report holds it."""
