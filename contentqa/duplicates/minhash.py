@@ -136,7 +136,7 @@ def signatures(
 ENGINE_LSH = LshParams(num_perm=128, bands=32, rows=4)
 # Sentences, the largest pool (a million texts in 10,000 guides), get 25 bands of 5 rows:
 # pairs with word 2-gram Jaccard 0.7 become candidates with probability 0.989, at 0.4 with
-# 0.23: far fewer chance candidates, at a cost in recall measured in ``benchmarks/README.md``.
+# 0.23: far fewer chance candidates, at a cost in recall measured in ``benchmarks/HISTORY.md``.
 SENTENCE_LSH = LshParams(num_perm=128, bands=25, rows=5)
 
 
