@@ -6,6 +6,7 @@ Input files are only ever opened for reading.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -33,13 +34,27 @@ class Loaded:
     problems: tuple[tuple[str, Diagnostic], ...] = ()
 
 
-def discover(paths: Iterable[str | Path], suffixes: tuple[str, ...] = GUIDE_SUFFIXES) -> list[Path]:
-    """Every guide file under ``paths`` (files or folders, recursive), sorted, without repeats."""
-    found: set[Path] = set()
+def discover(
+    paths: Iterable[str | Path],
+    suffixes: tuple[str, ...] = GUIDE_SUFFIXES,
+    skip: Iterable[Path] = (),
+) -> list[Path]:
+    """Every guide file under ``paths`` (files or folders, recursive), sorted, without repeats:
+    a file reached twice (``a.json`` and ``./x/../a.json``, a folder and a file in it) is
+    checked once, or its two readings would be reported as copies of each other. A folder's
+    files under ``skip`` (the run's own reports) are left out; files named directly are not."""
+    found: dict[Path, Path] = {}
+    skipped = [p.resolve() for p in skip]
+
+    def add(path: Path) -> None:
+        key = path.resolve()
+        if key not in found or path.as_posix() < found[key].as_posix():
+            found[key] = path
+
     for raw in paths:
         path = Path(raw)
         if path.is_file():
-            found.add(path)
+            add(path)
         elif path.is_dir():
             # Hidden files and folders (.git, .contentqa-baseline.json) are never guides.
             matches = [
@@ -51,10 +66,13 @@ def discover(paths: Iterable[str | Path], suffixes: tuple[str, ...] = GUIDE_SUFF
             ]
             if not matches:
                 raise PathError(f"{raw}: folder contains no guide files ({', '.join(suffixes)})")
-            found.update(matches)
+            for match in matches:
+                resolved = match.resolve()
+                if not any(resolved == s or s in resolved.parents for s in skipped):
+                    add(match)
         else:
             raise PathError(f"{raw}: no such file or folder")
-    return sorted(found, key=lambda p: p.as_posix())
+    return sorted(found.values(), key=lambda p: p.as_posix())
 
 
 def display_name(path: Path) -> str:
@@ -70,17 +88,24 @@ def load_file(path: Path, max_bytes: int) -> Loaded:
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            return _problem(
-                file,
-                "S004",
-                f"file is {_megabytes(size)}, over the {_megabytes(max_bytes)} limit; "
-                "it was not checked (raise `max-file-size` if this is intended)",
-            )
+            return too_large(file, max_bytes, size)
         with path.open("rb") as handle:
             raw = handle.read(max_bytes + 1)
     except OSError as exc:
         return _problem(file, "S002", f"cannot read file: {exc.strerror or exc}")
     return load_bytes(file, str(path), raw)
+
+
+def too_large(file: str, max_bytes: int, size: int | None = None) -> Loaded:
+    """The finding for a file over ``max-file-size`` (``size`` unknown: read from a stream
+    that went on past the limit)."""
+    what = f"file is {_size(size)}, over" if size is not None else "input goes on past"
+    return _problem(
+        file,
+        "S004",
+        f"{what} the limit of {_size(max_bytes)} (`max-file-size`); it was not checked (raise "
+        "the limit if this is intended)",
+    )
 
 
 def load_bytes(file: str, path: str, raw: bytes) -> Loaded:
@@ -89,6 +114,16 @@ def load_bytes(file: str, path: str, raw: bytes) -> Loaded:
             file,
             "S001",
             "file starts with a byte order mark (BOM); save it as UTF-8 without BOM",
+        )
+    if b"\x00" in raw[:4096]:
+        # Valid UTF-8, but JSON never holds a raw NUL: UTF-16 text puts one in every
+        # other byte of plain ASCII.
+        if _looks_like_utf16(raw):
+            what, position = "UTF-16 text", Position(1, 1)
+        else:
+            what, position = "a NUL byte", _byte_position(raw, raw.index(b"\x00"))
+        return _problem(
+            file, "S001", f"file is not UTF-8: it holds {what}; save the file as UTF-8", position
         )
     try:
         source = raw.decode("utf-8")
@@ -126,10 +161,23 @@ def load_text(file: str, path: str, source: str) -> Loaded:
         return _problem(file, "S002", "the file is empty; a guide file holds one JSON object")
     try:
         data = json.loads(
-            source, object_pairs_hook=_pairs_hook(duplicates), parse_constant=_not_json
+            source,
+            object_pairs_hook=_pairs_hook(duplicates),
+            parse_constant=_not_json,
+            parse_int=_int_literal,
+            parse_float=_float_literal,
         )
     except json.JSONDecodeError as exc:
         return _syntax_problem(file, source, exc)
+    except _NumberTooLarge as exc:
+        literal = exc.args[0]
+        shown = literal if len(literal) <= 24 else f"{literal[:20]}… ({len(literal):,} characters)"
+        return _problem(
+            file,
+            "S002",
+            f"invalid number: {shown} is too large to be read; write a smaller number",
+            _offset_position(source, _number_offset(source, literal)),
+        )
     except _NotJsonConstant as exc:
         return _problem(
             file,
@@ -139,6 +187,25 @@ def load_text(file: str, path: str, source: str) -> Loaded:
         )
     except RecursionError:
         return _problem(file, "S002", "invalid JSON: nested too deeply to be a guide")
+    unreadable = _unreadable_text(source)
+    if unreadable is not None:
+        offset, escape = unreadable
+        return _problem(
+            file,
+            "S002",
+            f"invalid text: {escape} is half of a surrogate pair, not a character; write the "
+            "character itself",
+            _offset_position(source, offset),
+        )
+    too_deep = _too_deep(data, MAX_DEPTH)
+    if too_deep is not None:
+        return _problem(
+            file,
+            "S002",
+            f"invalid guide: lists and objects nested more than {MAX_DEPTH} levels deep; a "
+            "guide is never that deep",
+            SourceMap(source).position(too_deep),
+        )
     if not isinstance(data, dict):
         kind = _json_type(data)
         return _problem(
@@ -162,8 +229,16 @@ def _problem(file: str, code: str, message: str, position: Position | None = Non
     )
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / 1_000_000:.1f} MB"
+def _size(size: int) -> str:
+    # Rounded only where nothing is lost: 5,000,001 bytes is not "5.0 MB".
+    if size >= 1_000_000 and size % 100_000 == 0:
+        return f"{size / 1_000_000:,.1f} MB"
+    return f"{size:,} bytes"
+
+
+def _looks_like_utf16(raw: bytes) -> bool:
+    sample = raw[:512]
+    return sample[0::2].count(0) > len(sample) // 4 or sample[1::2].count(0) > len(sample) // 4
 
 
 def _byte_position(raw: bytes, offset: int) -> Position:
@@ -232,11 +307,87 @@ _STRING_OR_CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|(-?(?:NaN|Infinity))')
 def _constant_position(source: str) -> Position:
     for match in _STRING_OR_CONSTANT.finditer(source):
         if match.group(1):
-            offset = match.start(1)
-            return Position(
-                source.count("\n", 0, offset) + 1, offset - source.rfind("\n", 0, offset)
-            )
+            return _offset_position(source, match.start(1))
     return Position(1, 1)
+
+
+def _offset_position(source: str, offset: int) -> Position:
+    if offset < 0:
+        return Position(1, 1)
+    return Position(source.count("\n", 0, offset) + 1, offset - source.rfind("\n", 0, offset))
+
+
+class _NumberTooLarge(ValueError):
+    pass
+
+
+def _int_literal(literal: str) -> int:
+    try:
+        return int(literal)
+    except ValueError:  # over Python's limit of 4,300 digits for reading an integer
+        raise _NumberTooLarge(literal) from None
+
+
+def _float_literal(literal: str) -> float:
+    value = float(literal)
+    if math.isinf(value):  # 1e400: no tool reads it as a number
+        raise _NumberTooLarge(literal)
+    return value
+
+
+def _number_offset(source: str, literal: str) -> int:
+    """Where ``literal`` stands as a number (outside strings), or -1."""
+    for match in _STRING_OR_NUMBER.finditer(source):
+        if match.group(1) == literal:
+            return match.start(1)
+    return -1
+
+
+_STRING_OR_NUMBER = re.compile(r'"(?:[^"\\]|\\.)*"|(-?\d[\d.eE+-]*)')
+
+# Guides nest five or six levels; deeper data (in an ``x-`` field) could not even be sent
+# between processes (pickling recurses once per level).
+MAX_DEPTH = 100
+
+
+def _too_deep(data: object, limit: int) -> str | None:
+    """The pointer of the first list or object nested more than ``limit`` levels deep."""
+    stack = [(data, "", 1)] if isinstance(data, (dict, list)) else []
+    while stack:
+        node, pointer, depth = stack.pop()
+        if depth > limit:
+            return pointer
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        stack += (
+            (child, f"{pointer}/{escape_token(str(key))}", depth + 1)
+            for key, child in items
+            if isinstance(child, (dict, list))
+        )
+    return None
+
+
+_SURROGATE_ESCAPE = re.compile(r"(\\+)u([dD][89a-fA-F][0-9a-fA-F]{2})")
+
+
+def _unreadable_text(source: str) -> tuple[int, str] | None:
+    """The offset and text of the first ``\\uD800``-``\\uDFFF`` escape that is not half of a
+    pair: Python reads it into a string that cannot be written out as UTF-8."""
+    if "\\u" not in source:
+        return None
+    paired_low = -1
+    for match in _SURROGATE_ESCAPE.finditer(source):
+        if len(match.group(1)) % 2 == 0:  # an escaped backslash, then plain "u..."
+            continue
+        start = match.end(1) - 1
+        if start == paired_low:
+            continue
+        code = int(match.group(2), 16)
+        following = source[match.end() : match.end() + 6]
+        if code < 0xDC00 and re.fullmatch(r"\\u[dD][c-fC-F][0-9a-fA-F]{2}", following):
+            paired_low = match.end()
+            continue
+        return start, source[start : match.end()]
+    return None
 
 
 class _DuplicateMarker(dict):

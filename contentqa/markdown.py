@@ -44,6 +44,8 @@ _FAQ = {"faq", "faqs", "frequently asked questions", "common questions"}
 _SIMPLE = {"steps": "steps", "strategies": "strategies", "quotes": "quotes", "faq": "faq",
            "sources": "sources", "related guides": "related_guides", "callouts": "callouts",
            "takeaways": "takeaways"}  # fmt: skip
+# What the text below the front matter adds to, item by item.
+_BODY_LISTS = {*_SIMPLE.values(), "intro", "sections"}
 _CALLOUT_LABEL = re.compile(r"^\[([^\]]+)\]\s*")
 _ATTRIBUTION = re.compile(r"^\s*(?:—|--|―)\s*")
 
@@ -135,7 +137,16 @@ def parse(source: str) -> tuple[dict[str, Any], MarkdownSourceMap]:
             (mark.line + 1) if mark else 1,
             f"front matter is not valid YAML: {getattr(exc, 'problem', exc)}",
         ) from exc
+    except ValueError as exc:  # a date that does not exist (2024-02-30)
+        raise MarkdownError(1, f"front matter has a value that cannot be read: {exc}") from exc
     metadata = dict(post.metadata)
+    for key in _BODY_LISTS.intersection(metadata):
+        if not isinstance(metadata[key], list):
+            raise MarkdownError(
+                _front_matter_line(source, key),
+                f"front matter `{key}` must be a list; or leave it out and write it in the "
+                "text below the front matter",
+            )
     body = post.content
     line_offset = source[: source.rfind(body)].count("\n") if body else 0
     guide: dict[str, Any] = {"schema_version": 1}

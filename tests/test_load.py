@@ -6,7 +6,14 @@ import pytest
 from conftest import FIXTURES, load_json
 
 from contentqa.config import Config
-from contentqa.load import PathError, discover, load_bytes, load_file
+from contentqa.load import (
+    MAX_DEPTH,
+    PathError,
+    discover,
+    display_name,
+    load_bytes,
+    load_file,
+)
 from contentqa.pipeline import check_file
 
 LOAD_FIXTURES = FIXTURES / "load"
@@ -72,3 +79,27 @@ def test_discover_is_recursive_sorted_and_rejects_unknown_paths(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(PathError, match="no guide files"):
         discover([tmp_path / "empty"])
+
+
+def test_a_file_reached_by_several_paths_is_checked_once(tmp_path, monkeypatch):
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "g.json").write_text("{}")
+    monkeypatch.chdir(tmp_path)
+    given = ["b/g.json", str(tmp_path / "b" / "g.json"), "b/../b/g.json", "b", str(tmp_path)]
+    [found] = discover(given)
+    assert display_name(found) == "b/g.json"
+
+
+@pytest.mark.parametrize(
+    "text", ["a whole pair \\ud83d\\ude00", "an escaped backslash, then letters: \\\\ud800"]
+)
+def test_escapes_that_read_as_characters_are_not_flagged(text):
+    loaded = load_bytes("t.json", "t.json", ('{"title": "' + text + '"}').encode())
+    assert loaded.problems == ()
+    assert loaded.document is not None
+
+
+def test_nesting_up_to_the_limit_is_read():
+    deep = "[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1)
+    loaded = load_bytes("t.json", "t.json", ('{"x-data": ' + deep + "}").encode())
+    assert loaded.problems == ()

@@ -54,6 +54,9 @@ def test_findings_point_at_markdown_lines():
         ("# T\n\n- a list in the intro\n", 3, "a list is not expected in the intro"),
         ("# T\n\n## Steps\n\n```\ncode\n```\n", 5, "fence has no place in a guide"),
         ("# T\n\n> quoted\n", 3, "block quotes belong under ## Quotes"),
+        ("---\nid: x\nsteps: 5\n---\n## Steps\n### S\nBody.\n", 3, "`steps` must be a list"),
+        ("---\nid: x\nintro: hello\n---\nA paragraph.\n", 3, "`intro` must be a list"),
+        ("---\nid: x\nupdated: 2024-02-30\n---\n", 1, "day is out of range"),
     ],
 )
 def test_structure_errors_name_the_markdown_line(markdown, line, message):
