@@ -13,6 +13,9 @@ class GitError(Exception):
 def changed_files(ref: str, cwd: Path | None = None) -> set[Path]:
     """Files changed between ``ref`` and the working tree, plus untracked files, as absolute
     paths. Deleted files are left out: there is nothing to check in them."""
+    if ref.startswith("-"):
+        # git would read it as an option (``--output=FILE`` writes a file).
+        raise GitError(f"--changed-since: {ref!r} is not a git ref")
     root = _git(["rev-parse", "--show-toplevel"], cwd).strip()
     diff = _git(["diff", "--name-only", "--diff-filter=d", ref, "--"], cwd)
     untracked = _git(["ls-files", "--others", "--exclude-standard", "--full-name"], cwd)

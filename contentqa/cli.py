@@ -16,7 +16,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from contentqa import __version__
-from contentqa.config import FAIL_ON_CHOICES, Config, ConfigError, check_values, load_config
+from contentqa.config import (
+    FAIL_ON_CHOICES,
+    MAX_FILE_SIZE_LIMIT,
+    Config,
+    ConfigError,
+    check_values,
+    load_config,
+)
 from contentqa.memory import cycle_collector
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -122,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
 
     explain = sub.add_parser("explain", help="print one rule's documentation")
-    explain.add_argument("rule", help="rule code (D001) or name (exact-duplicate-paragraph)")
+    explain.add_argument("rule", help="rule code (D001) or name (duplicate-paragraph)")
     return parser
 
 
@@ -131,8 +138,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     # collecting (see pipeline.run), and the collector walking the modules as they load
     # cost about 0.1 s of a one-guide run's 1.2 s. Reports are written, and watching goes
     # on, with it back on.
-    with cycle_collector(enabled=False):
-        return _main(argv)
+    try:
+        with cycle_collector(enabled=False):
+            return _main(argv)
+    except BrokenPipeError:
+        # The reader went away (`contentqa rules | head -1`): nothing more to say to it.
+        # Standard output is pointed at devnull so that Python's exit does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FINDINGS
 
 
 def _main(argv: Sequence[str] | None) -> int:
@@ -156,6 +169,23 @@ def _main(argv: Sequence[str] | None) -> int:
         return EXIT_USAGE
 
 
+def write_file(path: Path, content) -> None:
+    """Write a report, baseline or guide atomically, or stop with a clear message."""
+    from contentqa.report import write_atomic
+
+    for folder in (path.parent, *path.parent.parents):
+        if folder.exists():
+            if not folder.is_dir():
+                raise UsageError(f"cannot write {path}: {folder} is a file, not a folder")
+            break
+    if path.is_dir():
+        raise UsageError(f"cannot write {path}: it is a folder; name a file")
+    try:
+        write_atomic(path, content)
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+
 def _split(value: str | None) -> tuple[str, ...] | None:
     if value is None:
         return None
@@ -177,8 +207,12 @@ def resolve_config(args: argparse.Namespace) -> Config:
         "baseline": getattr(args, "baseline", None),
     }
     config = dataclasses.replace(config, **{k: v for k, v in overrides.items() if v is not None})
-    if config.max_file_size <= 0:
-        raise UsageError("--max-file-size must be a positive number of bytes")
+    if not 0 < config.max_file_size <= MAX_FILE_SIZE_LIMIT:
+        raise UsageError(
+            f"--max-file-size must be a number of bytes from 1 to {MAX_FILE_SIZE_LIMIT:,}"
+        )
+    if config.max_duplication is not None and not 0 <= config.max_duplication <= 100:
+        raise UsageError("--max-duplication must be a percentage, 0 to 100")
     if config.jobs < 0:
         raise UsageError("--jobs must be 0 (one per core) or more")
     check_values(config, "")
@@ -218,8 +252,10 @@ def check_paths(args: argparse.Namespace, config: Config, paths: list[Path]):
     from contentqa.load import PathError, discover, display_name
     from contentqa.pipeline import run
 
+    # `contentqa check .` would otherwise read its own reports as guides on the next run.
+    reports = [Path(args.output)] if args.output and args.output != "-" else []
     try:
-        files = discover(paths)
+        files = discover(paths, skip=reports or [Path(config.output_dir)])
     except PathError as exc:
         raise UsageError(str(exc)) from exc
     only = None
@@ -242,11 +278,15 @@ def check_paths(args: argparse.Namespace, config: Config, paths: list[Path]):
 
 
 def check_stdin(args: argparse.Namespace, config: Config):
-    from contentqa.load import load_bytes
+    from contentqa.load import load_bytes, too_large
     from contentqa.pipeline import build_report, check_loaded
 
     name = args.stdin_filename
-    loaded = load_bytes(name, name, sys.stdin.buffer.read(config.max_file_size + 1))
+    raw = sys.stdin.buffer.read(config.max_file_size + 1)
+    if len(raw) > config.max_file_size:
+        loaded = too_large(name, config.max_file_size)
+    else:
+        loaded = load_bytes(name, name, raw)
     return build_report([check_loaded(loaded, config)], config)
 
 
@@ -283,7 +323,7 @@ def publish(args: argparse.Namespace, config: Config, report) -> int:
 
 
 def _publish(args: argparse.Namespace, config: Config, report) -> int:
-    from contentqa.report import FORMATS, default_path, write_atomic
+    from contentqa.report import FORMATS, default_path
     from contentqa.report.terminal import render as render_terminal
     from contentqa.report.terminal import use_color
 
@@ -302,7 +342,7 @@ def _publish(args: argparse.Namespace, config: Config, report) -> int:
             continue
         target = Path(args.output) if args.output else default_path(fmt, config.output_dir)
         for path, text in FORMATS[fmt].pages(report, target).items():
-            write_atomic(path, text)
+            write_file(path, text)
         if not args.quiet:
             human.write(f"{fmt} report written to {target}\n")
     return EXIT_FINDINGS if report.exit_status else EXIT_OK
@@ -329,15 +369,14 @@ def command_baseline(args: argparse.Namespace) -> int:
     from contentqa.baseline import render
     from contentqa.load import PathError, discover
     from contentqa.pipeline import run
-    from contentqa.report import write_atomic
 
     config = load_config(args.config)
     paths = [Path(p) for p in args.paths] if args.paths else config_paths(config)
     try:
-        report = run(discover(paths), config)
+        report = run(discover(paths, skip=[Path(config.output_dir)]), config)
     except PathError as exc:
         raise UsageError(str(exc)) from exc
-    write_atomic(Path(args.output), render(report))
+    write_file(Path(args.output), render(report))
     print(
         f"baseline of {len(report.findings)} finding(s) in {len(report.guides)} file(s) "
         f"written to {args.output}; use it with `contentqa check --baseline {args.output}`"
@@ -347,7 +386,6 @@ def command_baseline(args: argparse.Namespace) -> int:
 
 def command_import(args: argparse.Namespace) -> int:
     from contentqa.load import load_file
-    from contentqa.report import write_atomic
     from contentqa.validate import validate
 
     source: Path = args.markdown
@@ -372,7 +410,7 @@ def command_import(args: argparse.Namespace) -> int:
     target = Path(args.output) if args.output else source.with_suffix(".json")
     if target.exists() and not args.force:
         raise UsageError(f"{target} exists; use --force to overwrite it")
-    write_atomic(target, text)
+    write_file(target, text)
     print(f"{source} imported to {target}")
     return EXIT_OK
 

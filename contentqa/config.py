@@ -23,6 +23,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import functools
+import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -122,8 +124,10 @@ def find_config_file(start: Path) -> Path | None:
         if candidate.is_file():
             return candidate
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and "contentqa" in _read_toml(pyproject).get("tool", {}):
-            return pyproject
+        if pyproject.is_file():
+            tool = _read_toml(pyproject).get("tool")
+            if isinstance(tool, Mapping) and "contentqa" in tool:
+                return pyproject
     return None
 
 
@@ -137,8 +141,37 @@ def load_config(path: Path | None = None, start: Path | None = None) -> Config:
         raise ConfigError(f"{path}: configuration file not found")
     table = _read_toml(path)
     if path.name == "pyproject.toml":
-        table = table.get("tool", {}).get("contentqa", {})
+        for key in ("tool", "contentqa"):
+            table = table.get(key, {})
+            if not isinstance(table, Mapping):
+                raise ConfigError(f"{path}: `{key}` must be a table, not {table!r}")
     return parse_config(table, path)
+
+
+# The largest `max-file-size` (1 TB): a file is read into memory whole, and a larger number
+# would not fit the size of a read.
+MAX_FILE_SIZE_LIMIT = 10**12
+
+
+def _beside(source: Path, value: str) -> str:
+    """A path written in the configuration file, which is relative to the file's folder, as
+    seen from the working directory."""
+    if not value or Path(value).is_absolute():
+        return value
+    return Path(os.path.relpath(source.resolve().parent / value)).as_posix()
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def config_relative(file: str, source: Path | None) -> str:
+    """``file`` as reports name it (relative to the working directory) as the configuration
+    file's globs see it: relative to that file's folder (``per-file-ignores``,
+    ``suppress``, ``audience-by-path``)."""
+    if source is None:
+        return file
+    try:
+        return Path(os.path.relpath(os.path.abspath(file), source.resolve().parent)).as_posix()
+    except ValueError:  # another drive (Windows)
+        return file
 
 
 def parse_config(table: Mapping[str, Any], source: Path | None = None) -> Config:
@@ -188,11 +221,15 @@ def parse_config(table: Mapping[str, Any], source: Path | None = None) -> Config
         elif attr in ("max_file_size", "all_pairs_limit"):
             if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
                 raise ConfigError(f"{where}`{key}` must be a positive whole number, not {value!r}")
+            if attr == "max_file_size" and value > MAX_FILE_SIZE_LIMIT:
+                raise ConfigError(f"{where}`{key}` must be at most {MAX_FILE_SIZE_LIMIT:,}")
             values[attr] = value
         else:
             if not isinstance(value, str):
                 raise ConfigError(f"{where}`{key}` must be text, not {value!r}")
-            values[attr] = value
+            values[attr] = (
+                _beside(source, value) if source and attr in ("output_dir", "baseline") else value
+            )
     config = Config(**values)
     check_values(config, where)
     return config

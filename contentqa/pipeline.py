@@ -403,7 +403,9 @@ def _apply_suppressions(
 ) -> tuple[list[Finding], int]:
     """Drop suppressed findings; report suppressions that are unused or expired."""
     origin = display_name(config.source) if config.source else "configuration"
-    configured = suppress.from_config(config.suppress, config.per_file_ignores, origin)
+    configured = suppress.from_config(
+        config.suppress, config.per_file_ignores, origin, config.source
+    )
     outcome = suppress.apply(findings, guides, configured, today or date.today())
     hygiene = []
     for state, entry in outcome.stale:

@@ -17,8 +17,10 @@ import datetime as dt
 import fnmatch
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from contentqa.config import config_relative
 from contentqa.model import Finding, GuideReport
 from contentqa.pointers import escape_token
 
@@ -33,12 +35,15 @@ class Suppression:
     origin: str = ""  # where it is declared, for messages
     origin_file: str = ""
     origin_pointer: str = ""
+    # The configuration file whose folder ``files`` is relative to (None: in a guide).
+    config_file: Path | None = None
     used: int = field(default=0, compare=False)
 
     def covers(self, finding: Finding) -> bool:
         if not any(finding.code.startswith(code) for code in self.codes):
             return False
-        if not fnmatch.fnmatch(finding.file, self.files) and finding.file != self.files:
+        file = config_relative(finding.file, self.config_file)
+        if not fnmatch.fnmatch(file, self.files) and file != self.files:
             return False
         return (
             not self.pointer
@@ -51,11 +56,18 @@ class Suppression:
 
 
 def from_config(
-    entries: Sequence[Mapping[str, Any]], per_file: Mapping[str, Sequence[str]], origin: str
+    entries: Sequence[Mapping[str, Any]],
+    per_file: Mapping[str, Sequence[str]],
+    origin: str,
+    config_file: Path | None = None,
 ) -> list[Suppression]:
     out = [
         Suppression(
-            tuple(codes), glob, origin=f"{origin} per-file-ignores `{glob}`", origin_file=origin
+            tuple(codes),
+            glob,
+            origin=f"{origin} per-file-ignores `{glob}`",
+            origin_file=origin,
+            config_file=config_file,
         )
         for glob, codes in per_file.items()
     ]
@@ -69,6 +81,7 @@ def from_config(
                 expires=entry.get("expires"),
                 origin=f"{origin} suppress[{index}]",
                 origin_file=origin,
+                config_file=config_file,
             )
         )
     return out

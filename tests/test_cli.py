@@ -91,7 +91,8 @@ def test_configuration_paths_are_relative_to_the_file(in_tmp_cwd, capsys):
     sub.mkdir()
     os.chdir(sub)
     assert main(["check"]) == 0
-    assert (sub / "out" / "contentqa.json").is_file()
+    assert (in_tmp_cwd / "out" / "contentqa.json").is_file()
+    assert not (sub / "out").exists()
     assert "1 file(s) checked" in capsys.readouterr().out
 
 
@@ -163,3 +164,104 @@ def test_reports_are_written_with_the_collector_on(tmp_path, monkeypatch):
         assert seen == [True, True] and not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_changed_since_ref_that_reads_as_an_option_is_refused(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    written = tmp_path / "injected"
+    status = main(["check", f"--changed-since=--output={written}", "--no-report"])
+    assert status == 2
+    assert "is not a git ref" in capsys.readouterr().err
+    assert not written.exists()
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (["--output", "."], "it is a folder; name a file"),
+        (["--output-dir", "afile"], "afile is a file, not a folder"),
+        (["--output", "afile/r.json"], "afile is a file, not a folder"),
+    ],
+)
+def test_a_report_that_cannot_be_written_exits_2_saying_why(in_tmp_cwd, capsys, option, message):
+    (in_tmp_cwd / "afile").write_text("not a folder")
+    assert main(["check", str(CLEAN_GUIDES[0]), *option]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_a_reader_that_stops_early_gets_no_traceback():
+    with subprocess.Popen(
+        [sys.executable, "-m", "contentqa", "rules"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    ) as process:
+        process.stdout.readline()
+        process.stdout.close()
+        stderr = process.stderr.read().decode()
+    assert "Traceback" not in stderr and "BrokenPipe" not in stderr
+
+
+def test_standard_input_over_the_size_limit_is_not_checked(tmp_path):
+    text = CLEAN_GUIDES[0].read_text(encoding="utf-8")
+    out = tmp_path / "r.json"
+    command = ["check", "-", "--max-file-size", "1000", "--output", str(out)]
+    result = subprocess.run(
+        [sys.executable, "-m", "contentqa", *command],
+        input=text,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    findings = json.loads(out.read_text())["findings"]
+    assert [f["code"] for f in findings] == ["S004"]
+
+
+@pytest.mark.parametrize("value", ["-5", "nan", "101"])
+def test_max_duplication_out_of_range_is_a_usage_error(capsys, value, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    assert main(["check", str(CLEAN_GUIDES[0]), "--no-report", "--max-duplication", value]) == 2
+    assert "must be a percentage" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ("tool = 5\n", "`tool` must be a table"),
+        ("[tool]\ncontentqa = 5\n", "`contentqa` must be a table"),
+        ("[tool.contentqa]\nmax-file-size = 100000000000000000000\n", "must be at most"),
+    ],
+)
+def test_malformed_pyproject_tables_exit_2(in_tmp_cwd, capsys, toml, message):
+    (in_tmp_cwd / "pyproject.toml").write_text(toml)
+    assert main(["check", str(CLEAN_GUIDES[0]), "--no-report", "--config", "pyproject.toml"]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_a_pyproject_whose_tool_is_not_a_table_is_not_taken_for_ours(in_tmp_cwd, capsys):
+    (in_tmp_cwd / "pyproject.toml").write_text("tool = 5\n")
+    assert main(["check", str(CLEAN_GUIDES[0]), "--no-report"]) == 0
+
+
+def test_globs_and_paths_in_the_file_are_relative_to_it(in_tmp_cwd, capsys):
+    guides = in_tmp_cwd / "guides"
+    guides.mkdir()
+    (guides / "seed.json").write_text(SEED_GUIDE.read_text(encoding="utf-8"), encoding="utf-8")
+    (in_tmp_cwd / "contentqa.toml").write_text(
+        'per-file-ignores = { "guides/*" = ["D", "R", "S", "T", "W"] }\nbaseline = "base.json"\n'
+    )
+    (in_tmp_cwd / "base.json").write_text('{"version": 1, "findings": []}')
+    os.chdir(guides)
+    assert main(["check", ".", "--no-report"]) == 0
+    out = capsys.readouterr().out
+    assert "0 finding(s)" in out and "suppressed" in out
+
+
+def test_a_folder_check_leaves_out_its_own_reports(in_tmp_cwd, capsys):
+    (in_tmp_cwd / "g.json").write_text(CLEAN_GUIDES[0].read_text(encoding="utf-8"))
+    for _ in range(2):
+        assert main(["check", ".", "--format", "json,sarif,gitlab"]) == 0
+        assert "1 file(s) checked" in capsys.readouterr().out
+    assert (in_tmp_cwd / "reports" / "contentqa.sarif").is_file()

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from jsonpointer import JsonPointerException, resolve_pointer
 
 from contentqa.analyze import GuideContext, LibraryContext
+from contentqa.config import config_relative
 from contentqa.model import Category, Diagnostic, Severity, Span
 from contentqa.pointers import describe
 from contentqa.readability.audience import choose_audience
@@ -36,7 +37,11 @@ def profile(guide: GuideContext) -> Profile:
     def compute() -> Profile:
         config = guide.config
         audience, source = choose_audience(
-            guide.file, guide.data, config.audience, config.audience_by_path, config.audiences
+            config_relative(guide.file, config.source),
+            guide.data,
+            config.audience,
+            config.audience_by_path,
+            config.audiences,
         )
         sizes = config.rule_instance(get_rule("R002")).options
         return build_profile(
@@ -465,12 +470,14 @@ class ThinContent(_ReadabilityRule):
             for part, count in own.items():
                 if count < self.options.min_words and raw[part] > 0:
                     filler = raw[part] - count
-                    extra = f" ({filler} more words are boilerplate or copies)" if filler else ""
+                    more = "word is" if filler == 1 else "words are"
+                    extra = f" ({filler} more {more} boilerplate or copies)" if filler else ""
+                    noun = "word" if count == 1 else "words"
                     yield Diagnostic(
                         pointer=part,
                         file=guide.file,
                         message=(
-                            f"{describe(part)} has only {count} words of its own"
+                            f"{describe(part)} has only {count} {noun} of its own"
                             f"{extra}; say more or merge it into another step"
                         ),
                         key=_part_key(guide.data, part),
