@@ -14,6 +14,12 @@ def test_control_characters_are_escaped():
     assert safe("a\x1b[2Jb\rc\x9bd\te") == "a\\x1b[2Jb\\x0dc\\u009bd\te"
 
 
+def test_characters_that_reorder_or_hide_text_are_escaped():
+    assert safe("a\u202egnp.json") == "a\\u202egnp.json"
+    assert safe("x\u200by\u2066z\u2028\ufeff") == "x\\u200by\\u2066z\\u2028\\ufeff"
+    assert safe("café — naïve “quotes”") == "café — naïve “quotes”"
+
+
 def test_hostile_guide_cannot_drive_the_terminal(tmp_path, capsys):
     out = tmp_path / "r.json"
     main(["check", str(HOSTILE), "--fail-on", "never", "--output", str(out)])
