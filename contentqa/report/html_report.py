@@ -65,6 +65,7 @@ INLINE_COPY_LINKS = 6
 
 _CONTROL = {c: 0x2400 + c for c in range(0x20) if c not in (0x09, 0x0A)}
 _CONTROL.update({0x7F: 0x2421, **{c: 0xFFFD for c in range(0x80, 0xA0)}})
+_HAS_CONTROL = re.compile("[" + re.escape("".join(map(chr, _CONTROL))) + "]")
 _WORD = re.compile(r"\S+")
 _NOT_WORD = re.compile(r"\W+")
 _UNSAFE_NAME = re.compile(r"[^a-z0-9]+")
@@ -80,8 +81,8 @@ def render(report: Report) -> str:
     links to the per-guide pages of :func:`render_pages`."""
     ctx = _Context(report, split=_needs_split_by_count(report))
     if not ctx.split:
-        page = ctx.single_page()
-        if len(page.encode("utf-8")) <= MAX_SINGLE_PAGE_BYTES:
+        page = ctx.single_page(MAX_SINGLE_PAGE_BYTES)
+        if page is not None:
             return page
         ctx = _Context(report, split=True)
     return ctx.index_page()
@@ -97,8 +98,8 @@ def render_pages(report: Report, index_name: str = "contentqa.html") -> dict[str
     stem = PurePosixPath(index_name).stem
     ctx = _Context(report, split=_needs_split_by_count(report), stem=stem)
     if not ctx.split:
-        page = ctx.single_page()
-        if len(page.encode("utf-8")) <= MAX_SINGLE_PAGE_BYTES:
+        page = ctx.single_page(MAX_SINGLE_PAGE_BYTES)
+        if page is not None:
             return {index_name: page}
         ctx = _Context(report, split=True, stem=stem)
     pages = {index_name: ctx.index_page()}
@@ -163,7 +164,8 @@ def _sha256(text: str) -> str:
 def _visible(value: Any) -> Any:
     """Show control characters (ANSI escapes, carriage returns...) as visible symbols, one code
     point for one, so nothing in a guide can act on the page or on a terminal it is copied to."""
-    if isinstance(value, str) and not isinstance(value, Markup):
+    # Checked first: nearly every value holds none, and translating is ten times slower.
+    if isinstance(value, str) and not isinstance(value, Markup) and _HAS_CONTROL.search(value):
         return value.translate(_CONTROL)
     return value
 
@@ -332,13 +334,23 @@ class _Context:
             "ctx": self,
         }
 
-    def single_page(self) -> str:
+    def single_page(self, budget: int) -> str | None:
+        """The whole report as one page, or None as soon as it grows past ``budget`` bytes
+        (rendering it whole first took as long as rendering every guide's page)."""
         self.current_page = None
         views = [self.view(gi) for gi in range(len(self.report.guides))]
         used = sorted({f.code for f in self.report.findings})
-        return self.env.get_template("report.html").render(
+        chunks = []
+        length = 0
+        for chunk in self.env.get_template("report.html").generate(
             **self._common(True), views=views, rules=_rule_docs(used), mode="single"
-        )
+        ):
+            length += len(chunk)  # characters: never more than the bytes of UTF-8
+            if length > budget:
+                return None
+            chunks.append(chunk)
+        page = "".join(chunks)
+        return page if len(page.encode("utf-8")) <= budget else None
 
     def index_page(self) -> str:
         self.current_page = None
@@ -1107,11 +1119,19 @@ def _diff(
     ]
     rows = []
     for label in labels:
-        a = _tokens(left_fields.get(label, []))
-        b = _tokens(right_fields.get(label, []))
-        runs_a, runs_b = _word_diff(a, b)
+        runs_a, runs_b = _field_diff(
+            tuple(left_fields.get(label, ())), tuple(right_fields.get(label, ()))
+        )
         rows.append((label, runs_a, runs_b))
     return rows
+
+
+# A library of edited copies shows the same pair of texts on many pages (each guide's page,
+# and the single page that was too large to keep): 100 such guides took 111 s for the HTML
+# report, against 8 s for JSON, most of it in difflib diffing the same texts again.
+@lru_cache(maxsize=1 << 14)
+def _field_diff(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[list[Run], list[Run]]:
+    return _word_diff(_tokens(list(a)), _tokens(list(b)))
 
 
 def _word_diff(a: list[str], b: list[str]) -> tuple[list[Run], list[Run]]:
