@@ -253,7 +253,10 @@ def check_values(config: Config, where: str = "") -> None:
         if name not in config.audiences:
             raise ConfigError(f"{where}`audience-by-path` `{pattern}`: unknown audience `{name}`")
     codes = [rule.code for rule in all_rules()]
-    for key, patterns in (("select", config.select), ("ignore", config.ignore)):
+    named = [("select", config.select), ("ignore", config.ignore)]
+    named += [(f'per-file-ignores "{g}"', c) for g, c in config.per_file_ignores.items()]
+    named += [(f"suppress[{i}]", entry["codes"]) for i, entry in enumerate(config.suppress)]
+    for key, patterns in named:
         for pattern in patterns:
             if not any(code.startswith(pattern) for code in codes):
                 raise ConfigError(f"{where}`{key}`: no rule code starts with `{pattern}`")

@@ -70,6 +70,9 @@ def discover(
                 resolved = match.resolve()
                 if not any(resolved == s or s in resolved.parents for s in skipped):
                     add(match)
+        elif os.path.lexists(path):
+            # A FIFO or device, a link to nothing, or a loop of links.
+            raise PathError(f"{raw}: not a file or folder that can be read")
         else:
             raise PathError(f"{raw}: no such file or folder")
     return sorted(found.values(), key=lambda p: p.as_posix())
@@ -282,7 +285,10 @@ def _syntax_problem(file: str, source: str, exc: json.JSONDecodeError) -> Loaded
         column = comma - source.rfind("\n", 0, comma)
         message = "invalid JSON: trailing comma after the last element; remove it"
         return _problem(file, "S002", message, Position(line, column))
-    message = f"invalid JSON: {_json_message(exc.msg)}"
+    if not source[exc.pos :].strip() and exc.msg != "Extra data":
+        message = "invalid JSON: the file ends before the guide is closed; is it cut short?"
+    else:
+        message = f"invalid JSON: {_json_message(exc.msg)}"
     return _problem(file, "S002", message, Position(exc.lineno, exc.colno))
 
 

@@ -104,7 +104,8 @@ class Rule:
 
     @classmethod
     def summary(cls) -> str:
-        return cls.documentation().split("\n", 1)[0]
+        """The documentation's first paragraph, on one line."""
+        return " ".join(cls.documentation().split("\n\n", 1)[0].split())
 
     @classmethod
     def option_fields(cls) -> tuple[dataclasses.Field, ...]:

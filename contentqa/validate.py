@@ -84,10 +84,14 @@ def validate(document: Document) -> list[Diagnostic]:
     rest (the tests hold the two to the same verdict)."""
     if is_valid(document.data):
         return []
-    diagnostics: list[Diagnostic] = []
+    diagnostics: dict[tuple, Diagnostic] = {}
     for error in _validator().iter_errors(document.data):
-        diagnostics.extend(_explain(error, document))
-    return sorted(diagnostics, key=lambda d: (d.position, d.pointer, d.message))
+        for diagnostic in _explain(error, document):
+            # Two schema keywords can fail for one reason (an empty title is both too short
+            # and blank): one finding says it.
+            key = (diagnostic.position, diagnostic.pointer, diagnostic.message)
+            diagnostics.setdefault(key, diagnostic)
+    return [diagnostics[key] for key in sorted(diagnostics)]
 
 
 def _explain(error: ValidationError, document: Document) -> Iterator[Diagnostic]:

@@ -54,6 +54,9 @@ def test_pyproject_without_our_table_is_skipped(tmp_path):
             "`rules.D006.max-matches` must be 0 or more, not -2",
         ),
         ({"rules": {"boilerplate": {"min-units": 1}}}, "must be 2 or more, not 1"),
+        ({"per-file-ignores": {"*": ["ZZZ"]}}, '`per-file-ignores "*"`: no rule code starts'),
+        ({"suppress": [{"codes": ["Q1"], "files": "*"}]}, "`suppress[0]`: no rule code starts"),
+        ({"max-file-size": 10**20}, "`max-file-size` must be at most"),
     ],
 )
 def test_bad_configuration_names_the_key(table, message):

@@ -79,6 +79,9 @@ def test_discover_is_recursive_sorted_and_rejects_unknown_paths(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(PathError, match="no guide files"):
         discover([tmp_path / "empty"])
+    (tmp_path / "loop.json").symlink_to(tmp_path / "loop.json")
+    with pytest.raises(PathError, match="not a file or folder that can be read"):
+        discover([tmp_path / "loop.json"])
 
 
 def test_a_file_reached_by_several_paths_is_checked_once(tmp_path, monkeypatch):

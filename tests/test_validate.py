@@ -141,3 +141,8 @@ def test_text_the_fast_check_cannot_read_goes_to_jsonschema():
 def _document(data: dict) -> Document:
     source = json.dumps(data, indent=2)
     return Document(file="g.json", path="g.json", data=data, source_map=SourceMap(source))
+
+
+def test_one_reason_gives_one_message_when_two_keywords_fail():
+    messages = _validate(_minimal(title=""))
+    assert messages.count("`title` must not be empty") == 1, messages
