@@ -206,6 +206,12 @@ def resolve_config(args: argparse.Namespace) -> Config:
         "max_duplication": getattr(args, "max_duplication", None),
         "baseline": getattr(args, "baseline", None),
     }
+    if overrides["formats"] is not None:
+        if not overrides["formats"]:
+            raise UsageError("--format names no format")
+        overrides["formats"] = tuple(dict.fromkeys(overrides["formats"]))  # json,json: once
+    if getattr(args, "output", None) == "":
+        raise UsageError("--output names no file (use - for standard output)")
     config = dataclasses.replace(config, **{k: v for k, v in overrides.items() if v is not None})
     if not 0 < config.max_file_size <= MAX_FILE_SIZE_LIMIT:
         raise UsageError(

@@ -44,6 +44,8 @@ _FAQ = {"faq", "faqs", "frequently asked questions", "common questions"}
 _SIMPLE = {"steps": "steps", "strategies": "strategies", "quotes": "quotes", "faq": "faq",
            "sources": "sources", "related guides": "related_guides", "callouts": "callouts",
            "takeaways": "takeaways"}  # fmt: skip
+_OPENING_FENCE = re.compile(r"---[ \t]*\r?\n")
+_CLOSING_FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
 # What the text below the front matter adds to, item by item.
 _BODY_LISTS = {*_SIMPLE.values(), "intro", "sections"}
 _CALLOUT_LABEL = re.compile(r"^\[([^\]]+)\]\s*")
@@ -128,6 +130,9 @@ class _Builder:
 
 def parse(source: str) -> tuple[dict[str, Any], MarkdownSourceMap]:
     """Markdown text -> (guide data, source map). Raises :class:`MarkdownError`."""
+    if _OPENING_FENCE.match(source) and not _CLOSING_FENCE.search(source, 4):
+        # The parser would read it all as text, and the guide's fields as missing.
+        raise MarkdownError(1, "front matter opened with `---` is never closed by a `---` line")
     try:
         post = frontmatter.loads(source)
     except yaml.YAMLError as exc:

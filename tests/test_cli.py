@@ -265,3 +265,26 @@ def test_a_folder_check_leaves_out_its_own_reports(in_tmp_cwd, capsys):
         assert main(["check", ".", "--format", "json,sarif,gitlab"]) == 0
         assert "1 file(s) checked" in capsys.readouterr().out
     assert (in_tmp_cwd / "reports" / "contentqa.sarif").is_file()
+
+
+@pytest.mark.parametrize(
+    ("option", "message"), [("--format=,", "names no format"), ("--output=", "names no file")]
+)
+def test_empty_format_or_output_is_a_usage_error(capsys, monkeypatch, option, message):
+    monkeypatch.chdir(ROOT)
+    assert main(["check", str(CLEAN_GUIDES[0]), option]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_a_format_named_twice_is_written_once(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    command = [
+        "check",
+        str(CLEAN_GUIDES[0]),
+        "--format",
+        "json,json",
+        "--output-dir",
+        str(tmp_path),
+    ]
+    assert main(command) == 0
+    assert capsys.readouterr().out.count("json report written") == 1

@@ -65,6 +65,9 @@ INLINE_COPY_LINKS = 6
 
 _CONTROL = {c: 0x2400 + c for c in range(0x20) if c not in (0x09, 0x0A)}
 _CONTROL.update({0x7F: 0x2421, **{c: 0xFFFD for c in range(0x80, 0xA0)}})
+# Explicit bidirectional overrides and isolates reorder what follows them on the page (a
+# file named "a\u202egnp.json" would show as "anosj.png"); right-to-left text needs none.
+_CONTROL.update({c: 0xFFFD for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))})
 _HAS_CONTROL = re.compile("[" + re.escape("".join(map(chr, _CONTROL))) + "]")
 _WORD = re.compile(r"\S+")
 _NOT_WORD = re.compile(r"\W+")

@@ -567,3 +567,9 @@ def test_a_report_over_the_byte_budget_is_split(seed, monkeypatch):
 
 def test_a_small_report_is_one_page(seed):
     assert list(html.render_pages(seed)) == ["contentqa.html"]
+
+
+def test_bidirectional_overrides_cannot_reorder_the_page():
+    assert html._visible("a\u202egnp.json") == "a\ufffdgnp.json"
+    assert html._visible("x\u2066y\u2069") == "x\ufffdy\ufffd"
+    assert html._visible("שלום and مرحبا stay as written") == "שלום and مرحبا stay as written"
