@@ -200,7 +200,9 @@ def load_text(file: str, path: str, source: str) -> Loaded:
             "character itself",
             _offset_position(source, offset),
         )
-    too_deep = _too_deep(data, MAX_DEPTH)
+    # Nesting deeper than the limit needs more opening brackets than the limit.
+    openers = source.count("{") + source.count("[")
+    too_deep = _too_deep(data, MAX_DEPTH) if openers > MAX_DEPTH else None
     if too_deep is not None:
         return _problem(
             file,
