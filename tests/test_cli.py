@@ -11,10 +11,11 @@ from conftest import CLEAN_GUIDES, FIXTURES, ROOT, SEED_GUIDE
 from contentqa.cli import main
 
 
-def run_cli(*args: str, cwd=ROOT, env_extra=None) -> subprocess.CompletedProcess:
+def run_cli(*args: str, cwd=ROOT, env_extra=None, stdin=None) -> subprocess.CompletedProcess:
     env = {**os.environ, **(env_extra or {})}
     return subprocess.run(
         [sys.executable, "-m", "contentqa", *args],
+        input=stdin,
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -205,15 +206,7 @@ def test_a_reader_that_stops_early_gets_no_traceback():
 def test_standard_input_over_the_size_limit_is_not_checked(tmp_path):
     text = CLEAN_GUIDES[0].read_text(encoding="utf-8")
     out = tmp_path / "r.json"
-    command = ["check", "-", "--max-file-size", "1000", "--output", str(out)]
-    result = subprocess.run(
-        [sys.executable, "-m", "contentqa", *command],
-        input=text,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-    )
+    result = run_cli("check", "-", "--max-file-size", "1000", "--output", str(out), stdin=text)
     assert result.returncode == 1
     findings = json.loads(out.read_text())["findings"]
     assert [f["code"] for f in findings] == ["S004"]
