@@ -32,6 +32,8 @@ class BaselineError(Exception):
 class Baseline:
     fingerprints: frozenset[str]
     duplication_ratio: float | None
+    # The files its findings are in, named as seen from the folder it was made in.
+    files: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,7 @@ def load(path: Path) -> Baseline:
     return Baseline(
         frozenset(f["fingerprint"] for f in findings),
         float(ratio) if isinstance(ratio, int | float) else None,
+        frozenset(f["file"] for f in findings if isinstance(f.get("file"), str)),
     )
 
 

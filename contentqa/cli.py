@@ -258,10 +258,8 @@ def check_paths(args: argparse.Namespace, config: Config, paths: list[Path]):
     from contentqa.load import PathError, discover, display_name
     from contentqa.pipeline import run
 
-    # `contentqa check .` would otherwise read its own reports as guides on the next run.
-    reports = [Path(args.output)] if args.output and args.output != "-" else []
     try:
-        files = discover(paths, skip=reports or [Path(config.output_dir)])
+        files = discover(paths, skip=_report_files(args, config))
     except PathError as exc:
         raise UsageError(str(exc)) from exc
     only = None
@@ -275,6 +273,15 @@ def check_paths(args: argparse.Namespace, config: Config, paths: list[Path]):
         base = load(Path(config.baseline)) if config.baseline else None
     except BaselineError as exc:
         raise UsageError(str(exc)) from exc
+    if base is not None and base.files and not base.files & {display_name(f) for f in files}:
+        # Its fingerprints hold file names as seen from where it was made: from elsewhere,
+        # every finding looks new and every baselined one gone.
+        print(
+            f"contentqa: warning: the baseline {config.baseline} names none of the files "
+            "checked here; it names them as seen from the folder it was made in: check from "
+            "there",
+            file=sys.stderr,
+        )
     bar = progress_bar(len(files), sys.stderr, quiet=args.quiet)
     try:
         return run(files, config, on_file=bar.on_file if bar else None, baseline=base, only=only)
@@ -283,12 +290,22 @@ def check_paths(args: argparse.Namespace, config: Config, paths: list[Path]):
             bar.close()
 
 
+def _report_files(args: argparse.Namespace | None, config: Config) -> list[Path]:
+    """The reports a check writes: `contentqa check .` would otherwise read its own JSON
+    reports as guides on the next run."""
+    from contentqa.report import default_path
+
+    if args is not None and args.output:
+        return [] if args.output == "-" else [Path(args.output)]
+    return [default_path(fmt, config.output_dir) for fmt in config.formats]
+
+
 def check_stdin(args: argparse.Namespace, config: Config):
-    from contentqa.load import load_bytes, too_large
+    from contentqa.load import load_bytes, read_stream, too_large
     from contentqa.pipeline import build_report, check_loaded
 
     name = args.stdin_filename
-    raw = sys.stdin.buffer.read(config.max_file_size + 1)
+    raw = read_stream(sys.stdin.buffer, config.max_file_size)
     if len(raw) > config.max_file_size:
         loaded = too_large(name, config.max_file_size)
     else:
@@ -379,7 +396,7 @@ def command_baseline(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     paths = [Path(p) for p in args.paths] if args.paths else config_paths(config)
     try:
-        report = run(discover(paths, skip=[Path(config.output_dir)]), config)
+        report = run(discover(paths, skip=_report_files(None, config)), config)
     except PathError as exc:
         raise UsageError(str(exc)) from exc
     write_file(Path(args.output), render(report))

@@ -158,18 +158,27 @@ def _beside(source: Path, value: str) -> str:
     seen from the working directory."""
     if not value or Path(value).is_absolute():
         return value
-    return Path(os.path.relpath(source.resolve().parent / value)).as_posix()
+    target = source.absolute().parent / value
+    try:
+        return Path(os.path.relpath(target)).as_posix()
+    except ValueError:  # another drive (Windows)
+        return target.as_posix()
 
 
-@functools.lru_cache(maxsize=1 << 14)
 def config_relative(file: str, source: Path | None) -> str:
     """``file`` as reports name it (relative to the working directory) as the configuration
     file's globs see it: relative to that file's folder (``per-file-ignores``,
-    ``suppress``, ``audience-by-path``)."""
+    ``suppress``, ``audience-by-path``). The folder of the file as named, not of a link's
+    target, as for ``paths``."""
     if source is None:
         return file
+    return _relative_to(file, str(source.absolute().parent), os.getcwd())
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _relative_to(file: str, folder: str, cwd: str) -> str:
     try:
-        return Path(os.path.relpath(os.path.abspath(file), source.resolve().parent)).as_posix()
+        return Path(os.path.relpath(os.path.join(cwd, file), folder)).as_posix()
     except ValueError:  # another drive (Windows)
         return file
 
@@ -185,6 +194,10 @@ def parse_config(table: Mapping[str, Any], source: Path | None = None) -> Config
             values["rules"] = _parse_rules(value, where)
         elif attr in ("paths", "select", "ignore", "formats"):
             values[attr] = _string_list(key, value, where)
+            if attr == "formats":
+                if not values[attr]:
+                    raise ConfigError(f"{where}`{key}` names no format")
+                values[attr] = tuple(dict.fromkeys(values[attr]))  # ["json", "json"]: once
             values["formats_configured"] = values.get("formats_configured") or attr == "formats"
         elif attr == "approved_boilerplate":
             values[attr] = _approved(value, where)

@@ -9,9 +9,11 @@ import json
 import math
 import os
 import re
-from collections.abc import Iterable, Iterator
+import stat
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, BinaryIO
 
 from contentqa.model import Diagnostic, Document, Position
 from contentqa.pointers import escape_token
@@ -41,41 +43,50 @@ def discover(
 ) -> list[Path]:
     """Every guide file under ``paths`` (files or folders, recursive), sorted, without repeats:
     a file reached twice (``a.json`` and ``./x/../a.json``, a folder and a file in it) is
-    checked once, or its two readings would be reported as copies of each other. A folder's
-    files under ``skip`` (the run's own reports) are left out; files named directly are not."""
-    found: dict[Path, Path] = {}
-    skipped = [p.resolve() for p in skip]
+    checked once, or its two readings would be reported as copies of each other. Files in
+    ``skip`` (the reports the run writes) are left out of folders; files named are not."""
+    found: dict[tuple[int, int], Path] = {}
+    skipped = {_identity(p) for p in skip if p.is_file()}
 
-    def add(path: Path) -> None:
-        key = path.resolve()
-        if key not in found or path.as_posix() < found[key].as_posix():
-            found[key] = path
+    def add(path: Path, identity: tuple[int, int]) -> None:
+        if identity not in found or path.as_posix() < found[identity].as_posix():
+            found[identity] = path
 
     for raw in paths:
         path = Path(raw)
         if path.is_file():
-            add(path)
+            add(path, _identity(path))
         elif path.is_dir():
-            # Hidden files and folders (.git, .contentqa-baseline.json) are never guides.
-            matches = [
-                p
-                for p in path.rglob("*")
-                if p.suffix.lower() in suffixes
-                and p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            ]
+            matches = []
+            for match in path.rglob("*"):
+                # Hidden files and folders (.git, .contentqa-baseline.json) are never guides.
+                if match.suffix.lower() not in suffixes or any(
+                    part.startswith(".") for part in match.relative_to(path).parts
+                ):
+                    continue
+                try:
+                    status = match.stat()
+                except OSError:  # a link to nothing
+                    continue
+                if stat.S_ISREG(status.st_mode):
+                    matches.append((match, (status.st_dev, status.st_ino)))
             if not matches:
                 raise PathError(f"{raw}: folder contains no guide files ({', '.join(suffixes)})")
-            for match in matches:
-                resolved = match.resolve()
-                if not any(resolved == s or s in resolved.parents for s in skipped):
-                    add(match)
+            for match, identity in matches:
+                if identity not in skipped:
+                    add(match, identity)
         elif os.path.lexists(path):
             # A FIFO or device, a link to nothing, or a loop of links.
             raise PathError(f"{raw}: not a file or folder that can be read")
         else:
             raise PathError(f"{raw}: no such file or folder")
     return sorted(found.values(), key=lambda p: p.as_posix())
+
+
+def _identity(path: Path) -> tuple[int, int]:
+    """The file itself, however it is reached (links, ``..``, absolute or relative)."""
+    status = path.stat()
+    return status.st_dev, status.st_ino
 
 
 def display_name(path: Path) -> str:
@@ -93,10 +104,29 @@ def load_file(path: Path, max_bytes: int) -> Loaded:
         if size > max_bytes:
             return too_large(file, max_bytes, size)
         with path.open("rb") as handle:
-            raw = handle.read(max_bytes + 1)
+            # Not max_bytes + 1: a read allocates what it is asked for (MemoryError at 10^12).
+            raw = handle.read(min(size, max_bytes) + 1)
+            if len(raw) > size:  # it grew since: read on, up to the limit
+                raw += handle.read(max_bytes + 1 - len(raw))
     except OSError as exc:
         return _problem(file, "S002", f"cannot read file: {exc.strerror or exc}")
+    if len(raw) > max_bytes:
+        return too_large(file, max_bytes, len(raw))
     return load_bytes(file, str(path), raw)
+
+
+def read_stream(stream: BinaryIO, max_bytes: int) -> bytes:
+    """Up to ``max_bytes + 1`` bytes of ``stream``, in pieces: a single read of the limit
+    would allocate all of it first."""
+    pieces: list[bytes] = []
+    total = 0
+    while total <= max_bytes:
+        piece = stream.read(min(1 << 20, max_bytes + 1 - total))
+        if not piece:
+            break
+        pieces.append(piece)
+        total += len(piece)
+    return b"".join(pieces)
 
 
 def too_large(file: str, max_bytes: int, size: int | None = None) -> Loaded:
@@ -118,16 +148,15 @@ def load_bytes(file: str, path: str, raw: bytes) -> Loaded:
             "S001",
             "file starts with a byte order mark (BOM); save it as UTF-8 without BOM",
         )
-    if b"\x00" in raw[:4096]:
-        # Valid UTF-8, but JSON never holds a raw NUL: UTF-16 text puts one in every
-        # other byte of plain ASCII.
+    if b"\x00" in raw:
+        # Valid UTF-8, but no text file holds a raw NUL: UTF-16 and UTF-32 text put one in
+        # every other byte of plain ASCII, or more.
         if _looks_like_utf16(raw):
-            what, position = "UTF-16 text", Position(1, 1)
+            message, position = "it is UTF-16 or UTF-32 text, not UTF-8", Position(1, 1)
         else:
-            what, position = "a NUL byte", _byte_position(raw, raw.index(b"\x00"))
-        return _problem(
-            file, "S001", f"file is not UTF-8: it holds {what}; save the file as UTF-8", position
-        )
+            message = "it holds a NUL byte, which no text file does"
+            position = _byte_position(raw, raw.index(b"\x00"))
+        return _problem(file, "S001", f"{message}; save the file as UTF-8 text", position)
     try:
         source = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -154,6 +183,9 @@ def load_markdown(file: str, path: str, source: str) -> Loaded:
         return _problem(
             file, "S010", f"cannot read this Markdown guide: {exc.message}", Position(exc.line, 1)
         )
+    too_deep = _nested_too_deep(file, data, lambda: source_map)
+    if too_deep is not None:
+        return too_deep
     document = Document(file=file, path=path, data=data, source_map=source_map)
     return Loaded(file, document)
 
@@ -201,16 +233,10 @@ def load_text(file: str, path: str, source: str) -> Loaded:
             _offset_position(source, offset),
         )
     # Nesting deeper than the limit needs more opening brackets than the limit.
-    openers = source.count("{") + source.count("[")
-    too_deep = _too_deep(data, MAX_DEPTH) if openers > MAX_DEPTH else None
-    if too_deep is not None:
-        return _problem(
-            file,
-            "S002",
-            f"invalid guide: lists and objects nested more than {MAX_DEPTH} levels deep; a "
-            "guide is never that deep",
-            SourceMap(source).position(too_deep),
-        )
+    if source.count("{") + source.count("[") > MAX_DEPTH:
+        too_deep = _nested_too_deep(file, data, lambda: SourceMap(source))
+        if too_deep is not None:
+            return too_deep
     if not isinstance(data, dict):
         kind = _json_type(data)
         return _problem(
@@ -356,6 +382,19 @@ _STRING_OR_NUMBER = re.compile(r'"(?:[^"\\]|\\.)*"|(-?\d[\d.eE+-]*)')
 # Guides nest five or six levels; deeper data (in an ``x-`` field) could not even be sent
 # between processes (pickling recurses once per level).
 MAX_DEPTH = 100
+
+
+def _nested_too_deep(file: str, data: object, source_map: Callable[[], Any]) -> Loaded | None:
+    pointer = _too_deep(data, MAX_DEPTH)
+    if pointer is None:
+        return None
+    return _problem(
+        file,
+        "S002",
+        f"invalid guide: lists and objects nested more than {MAX_DEPTH} levels deep; a guide "
+        "is never that deep",
+        source_map().position(pointer),
+    )
 
 
 def _too_deep(data: object, limit: int) -> str | None:

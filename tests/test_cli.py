@@ -191,16 +191,22 @@ def test_a_report_that_cannot_be_written_exits_2_saying_why(in_tmp_cwd, capsys, 
 
 
 def test_a_reader_that_stops_early_gets_no_traceback():
-    with subprocess.Popen(
-        [sys.executable, "-m", "contentqa", "rules"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        cwd=ROOT,
-    ) as process:
-        process.stdout.readline()
-        process.stdout.close()
-        stderr = process.stderr.read().decode()
-    assert "Traceback" not in stderr and "BrokenPipe" not in stderr
+    # The pipe's reading end is closed before the command starts: its first write fails.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "contentqa", "rules"],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+            timeout=120,
+        )
+    finally:
+        os.close(write_end)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr
 
 
 def test_standard_input_over_the_size_limit_is_not_checked(tmp_path):
@@ -281,3 +287,42 @@ def test_a_format_named_twice_is_written_once(tmp_path, capsys, monkeypatch):
     ]
     assert main(command) == 0
     assert capsys.readouterr().out.count("json report written") == 1
+
+
+def test_reports_written_into_the_checked_folder_are_not_read_back(in_tmp_cwd, capsys):
+    guides = in_tmp_cwd / "guides"
+    guides.mkdir()
+    (guides / "g.json").write_text(CLEAN_GUIDES[0].read_text(encoding="utf-8"))
+    for _ in range(2):
+        assert main(["check", "guides", "--output-dir", "guides"]) == 0
+        assert "1 file(s) checked" in capsys.readouterr().out
+    assert (guides / "contentqa.json").is_file()
+
+
+def test_a_baseline_used_from_another_folder_is_flagged(in_tmp_cwd, capsys):
+    project = in_tmp_cwd / "project"
+    (project / "guides").mkdir(parents=True)
+    (project / "guides" / "seed.json").write_text(SEED_GUIDE.read_text(encoding="utf-8"))
+    os.chdir(project)
+    assert main(["baseline", "guides", "--output", "base.json"]) == 0
+    assert main(["check", "guides", "--baseline", "base.json", "--no-report"]) == 0
+    assert "names none of the files" not in capsys.readouterr().err
+    os.chdir(in_tmp_cwd)
+    main(["check", "project/guides", "--baseline", "project/base.json", "--no-report"])
+    assert "names none of the files checked here" in capsys.readouterr().err
+
+
+def test_a_linked_configuration_file_is_read_from_where_the_link_is(in_tmp_cwd, capsys):
+    (in_tmp_cwd / "shared").mkdir()
+    (in_tmp_cwd / "shared" / "contentqa.toml").write_text(
+        'paths = ["guides"]\noutput-dir = "qa-reports"\n'
+        'per-file-ignores = { "guides/*" = ["D", "R", "S", "T", "W"] }\n'
+    )
+    project = in_tmp_cwd / "project"
+    (project / "guides").mkdir(parents=True)
+    (project / "guides" / "seed.json").write_text(SEED_GUIDE.read_text(encoding="utf-8"))
+    (project / "contentqa.toml").symlink_to(in_tmp_cwd / "shared" / "contentqa.toml")
+    os.chdir(project)
+    assert main(["check"]) == 0
+    assert "suppressed" in capsys.readouterr().out
+    assert (project / "qa-reports" / "contentqa.json").is_file()

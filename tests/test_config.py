@@ -2,7 +2,13 @@ from __future__ import annotations
 
 import pytest
 
-from contentqa.config import ConfigError, find_config_file, load_config, parse_config
+from contentqa.config import (
+    ConfigError,
+    config_relative,
+    find_config_file,
+    load_config,
+    parse_config,
+)
 from contentqa.model import Severity
 from contentqa.registry import get_rule
 
@@ -57,6 +63,7 @@ def test_pyproject_without_our_table_is_skipped(tmp_path):
         ({"per-file-ignores": {"*": ["ZZZ"]}}, '`per-file-ignores "*"`: no rule code starts'),
         ({"suppress": [{"codes": ["Q1"], "files": "*"}]}, "`suppress[0]`: no rule code starts"),
         ({"max-file-size": 10**20}, "`max-file-size` must be at most"),
+        ({"format": []}, "`format` names no format"),
     ],
 )
 def test_bad_configuration_names_the_key(table, message):
@@ -75,3 +82,19 @@ def test_select_and_ignore_by_prefix():
     assert not config.enabled("S001")
     config = parse_config({"select": ["S006"]})
     assert config.enabled("S006") and not config.enabled("S005")
+
+
+def test_a_format_listed_twice_in_the_file_is_kept_once():
+    assert parse_config({"format": ["json", "html", "json"]}).formats == ("json", "html")
+
+
+def test_globs_see_paths_from_the_configuration_file_whatever_the_working_folder(
+    tmp_path, monkeypatch
+):
+    (tmp_path / "sub").mkdir()
+    source = tmp_path / "contentqa.toml"
+    monkeypatch.chdir(tmp_path)
+    assert config_relative("b.json", source) == "b.json"
+    monkeypatch.chdir(tmp_path / "sub")
+    assert config_relative("b.json", source) == "sub/b.json"
+    assert config_relative("../guides/a.json", source) == "guides/a.json"

@@ -102,7 +102,31 @@ def test_escapes_that_read_as_characters_are_not_flagged(text):
     assert loaded.document is not None
 
 
-def test_nesting_up_to_the_limit_is_read():
-    deep = "[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1)
-    loaded = load_bytes("t.json", "t.json", ('{"x-data": ' + deep + "}").encode())
-    assert loaded.problems == ()
+@pytest.mark.parametrize("depth", [MAX_DEPTH, MAX_DEPTH + 1])
+def test_nesting_is_read_up_to_the_limit_and_no_deeper(depth):
+    # The guide object is level 1; enough other brackets that the depth walk runs.
+    deep = "[" * (depth - 1) + "]" * (depth - 1)
+    many = "[" + ", ".join(["{}"] * MAX_DEPTH) + "]"
+    source = '{"x-data": ' + deep + ', "x-more": ' + many + "}"
+    loaded = load_bytes("t.json", "t.json", source.encode())
+    codes = [code for code, _ in loaded.problems]
+    assert codes == ([] if depth == MAX_DEPTH else ["S002"])
+
+
+def test_markdown_front_matter_nested_too_deep_is_refused_too():
+    deep = "[" * MAX_DEPTH + "]" * MAX_DEPTH
+    source = f"---\nid: x\nx-deep: {deep}\n---\n# Title\n"
+    [(code, diagnostic)] = load_bytes("t.md", "t.md", source.encode()).problems
+    assert code == "S002" and "nested more than" in diagnostic.message
+
+
+def test_a_nul_byte_anywhere_is_an_encoding_problem():
+    raw = b'{"title": "' + b"x" * 5000 + b'\x00"}'
+    [(code, diagnostic)] = load_bytes("t.json", "t.json", raw).problems
+    assert code == "S001" and diagnostic.position.column == 5012
+
+
+def test_a_huge_size_limit_reads_only_the_file(tmp_path):
+    small = tmp_path / "g.json"
+    small.write_text('{"title": "x"}')
+    assert load_file(small, max_bytes=10**12).document is not None

@@ -71,3 +71,9 @@ def test_check_reports_a_markdown_error_as_a_finding(tmp_path):
     bad.write_text("# Draft\n\n## Steps\n\n#### Too deep\n", encoding="utf-8")
     [finding] = run(discover([bad]), Config()).findings
     assert (finding.code, finding.line) == ("S010", 5)
+
+
+def test_front_matter_with_windows_line_endings_is_read():
+    crlf = SEED_MD.read_text(encoding="utf-8").replace("\n", "\r\n")
+    data, _ = parse(crlf)
+    assert data["id"] == parse(SEED_MD.read_text(encoding="utf-8"))[0]["id"]

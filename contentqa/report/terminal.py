@@ -20,8 +20,10 @@ from contentqa.report.json_report import summary
 _CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F) if c != 0x09}
 _CONTROL.update({c: f"\\u{c:04x}" for c in range(0x80, 0xA0)})
 # Characters that reorder or hide what follows them (a right-to-left override makes
-# "a\u202egnp.json" show as "anosj.png"): zero-width, bidirectional and line separators.
-_INVISIBLE = (*range(0x200B, 0x2010), *range(0x2028, 0x202F), *range(0x2066, 0x206A), 0xFEFF)
+# "a\u202egnp.json" show as "anosj.png"): overrides, isolates, line separators, and the
+# zero-width space and no-break space that hide a difference between two names.
+# Joiners and direction marks stay: Persian, Indic scripts and emoji sequences need them.
+_INVISIBLE = (0x200B, *range(0x2028, 0x202F), *range(0x2066, 0x206A), 0xFEFF)
 _CONTROL.update({c: f"\\u{c:04x}" for c in _INVISIBLE})
 
 RESET = "\x1b[0m"

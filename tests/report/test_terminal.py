@@ -18,6 +18,8 @@ def test_characters_that_reorder_or_hide_text_are_escaped():
     assert safe("a\u202egnp.json") == "a\\u202egnp.json"
     assert safe("x\u200by\u2066z\u2028\ufeff") == "x\\u200by\\u2066z\\u2028\\ufeff"
     assert safe("café — naïve “quotes”") == "café — naïve “quotes”"
+    # joiners and direction marks are part of ordinary text (Persian, emoji sequences)
+    assert safe("می\u200cخواهم 👩\u200d💻 \u200e") == "می\u200cخواهم 👩\u200d💻 \u200e"
 
 
 def test_hostile_guide_cannot_drive_the_terminal(tmp_path, capsys):
