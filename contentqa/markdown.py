@@ -27,6 +27,7 @@ so findings point at the words the writer typed, on the line they typed them.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from dataclasses import dataclass, field
@@ -144,7 +145,9 @@ def parse(source: str) -> tuple[dict[str, Any], MarkdownSourceMap]:
             f"front matter is not valid YAML: {getattr(exc, 'problem', exc)}",
         ) from exc
     except ValueError as exc:  # a date that does not exist (2024-02-30)
-        raise MarkdownError(1, f"front matter has a value that cannot be read: {exc}") from exc
+        raise MarkdownError(
+            _bad_date_line(source), f"front matter has a value that cannot be read: {exc}"
+        ) from exc
     metadata = dict(post.metadata)
     for key in _BODY_LISTS.intersection(metadata):
         if not isinstance(metadata[key], list):
@@ -170,6 +173,20 @@ def _parser() -> MarkdownIt:
     # One for every file: a parser's renderer holds its own bound methods, a reference cycle
     # that only the cycle collector frees, and runs leave the collector off.
     return MarkdownIt("commonmark")
+
+
+_DATE_VALUE = re.compile(r"^[\w-]+\s*:\s*(\d{4})-(\d{1,2})-(\d{1,2})\b", re.MULTILINE)
+
+
+def _bad_date_line(source: str) -> int:
+    """The line of the first date in the front matter that does not exist (YAML reads
+    ``2024-02-30`` as a date and fails), else 1."""
+    for match in _DATE_VALUE.finditer(source):
+        try:
+            dt.date(*map(int, match.groups()))
+        except ValueError:
+            return source.count("\n", 0, match.start()) + 1
+    return 1
 
 
 def _front_matter_line(source: str, key: str) -> int:

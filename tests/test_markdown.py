@@ -56,7 +56,7 @@ def test_findings_point_at_markdown_lines():
         ("# T\n\n> quoted\n", 3, "block quotes belong under ## Quotes"),
         ("---\nid: x\nsteps: 5\n---\n## Steps\n### S\nBody.\n", 3, "`steps` must be a list"),
         ("---\nid: x\nintro: hello\n---\nA paragraph.\n", 3, "`intro` must be a list"),
-        ("---\nid: x\nupdated: 2024-02-30\n---\n", 1, "day is out of range"),
+        ("---\nid: x\nupdated: 2024-02-30\n---\n", 3, "day is out of range"),
         ("---\nid: x\ntitle: T\n\n## Steps\n", 1, "front matter opened with `---` is never"),
     ],
 )
