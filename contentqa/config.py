@@ -148,8 +148,7 @@ def load_config(path: Path | None = None, start: Path | None = None) -> Config:
     return parse_config(table, path)
 
 
-# The largest `max-file-size` (1 TB): a file is read into memory whole, and a larger number
-# would not fit the size of a read.
+# The largest `max-file-size` (1 TB): a guide is read into memory whole.
 MAX_FILE_SIZE_LIMIT = 10**12
 
 
@@ -172,11 +171,18 @@ def config_relative(file: str, source: Path | None) -> str:
     target, as for ``paths``."""
     if source is None:
         return file
-    return _relative_to(file, str(source.absolute().parent), os.getcwd())
+    return relative_to(file, *config_folder(source))
+
+
+def config_folder(source: Path) -> tuple[str, str]:
+    """The configuration file's folder and the working directory, as ``relative_to`` takes
+    them."""
+    return str(source.absolute().parent), os.getcwd()
 
 
 @functools.lru_cache(maxsize=1 << 14)
-def _relative_to(file: str, folder: str, cwd: str) -> str:
+def relative_to(file: str, folder: str, cwd: str) -> str:
+    """``file``, relative to ``cwd`` (or absolute), as seen from ``folder``."""
     try:
         return Path(os.path.relpath(os.path.join(cwd, file), folder)).as_posix()
     except ValueError:  # another drive (Windows)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from contentqa.config import config_relative
+from contentqa.config import config_folder, relative_to
 from contentqa.model import Finding, GuideReport
 from contentqa.pointers import escape_token
 
@@ -35,14 +35,17 @@ class Suppression:
     origin: str = ""  # where it is declared, for messages
     origin_file: str = ""
     origin_pointer: str = ""
-    # The configuration file whose folder ``files`` is relative to (None: in a guide).
-    config_file: Path | None = None
+    # The configuration file's folder, which ``files`` is relative to, and the working
+    # directory reports name files from (``config.config_folder``; None: in a guide).
+    config_folder: tuple[str, str] | None = None
     used: int = field(default=0, compare=False)
 
     def covers(self, finding: Finding) -> bool:
         if not any(finding.code.startswith(code) for code in self.codes):
             return False
-        file = config_relative(finding.file, self.config_file)
+        file = finding.file
+        if self.config_folder:
+            file = relative_to(file, *self.config_folder)
         if not fnmatch.fnmatch(file, self.files) and file != self.files:
             return False
         return (
@@ -61,13 +64,14 @@ def from_config(
     origin: str,
     config_file: Path | None = None,
 ) -> list[Suppression]:
+    folder = config_folder(config_file) if config_file else None
     out = [
         Suppression(
             tuple(codes),
             glob,
             origin=f"{origin} per-file-ignores `{glob}`",
             origin_file=origin,
-            config_file=config_file,
+            config_folder=folder,
         )
         for glob, codes in per_file.items()
     ]
@@ -81,7 +85,7 @@ def from_config(
                 expires=entry.get("expires"),
                 origin=f"{origin} suppress[{index}]",
                 origin_file=origin,
-                config_file=config_file,
+                config_folder=folder,
             )
         )
     return out
