@@ -21,7 +21,7 @@ _CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F) if c != 0x09}
 _CONTROL.update({c: f"\\u{c:04x}" for c in range(0x80, 0xA0)})
 # Characters that reorder or hide what follows them (a right-to-left override makes
 # "a\u202egnp.json" show as "anosj.png"): overrides, isolates, line separators, and the
-# zero-width space and no-break space that hide a difference between two names.
+# zero-width space and zero-width no-break space (U+FEFF) that hide a difference between names.
 # Joiners and direction marks stay: Persian, Indic scripts and emoji sequences need them.
 _INVISIBLE = (0x200B, *range(0x2028, 0x202F), *range(0x2066, 0x206A), 0xFEFF)
 _CONTROL.update({c: f"\\u{c:04x}" for c in _INVISIBLE})
