@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from contentqa.config import Config
-from contentqa.model import Diagnostic, Document, Finding, Location, Position, TextUnit
+from contentqa.model import Diagnostic, Document, Finding, Location, Position, Span, TextUnit
 from contentqa.pointers import wildcard
 from contentqa.registry import Rule, all_rules, get_rule
 from contentqa.segment import pack_sentences, unpack_sentences
@@ -192,6 +192,7 @@ def to_findings(
             related=tuple(_resolve(loc, documents) for loc in diagnostic.related),
             score=diagnostic.score,
             fingerprint=_fingerprint(rule.code, target, diagnostic),
+            end=_end(document, diagnostic.pointer, diagnostic.span),
         )
 
 
@@ -199,11 +200,21 @@ def _position(document: Document | None, pointer: str, span) -> Position:
     return document.position(pointer, span) if document else Position(1, 1)
 
 
+def _end(document: Document | None, pointer: str, span: Span | None) -> Position | None:
+    if document is None or span is None:
+        return None
+    return document.position(pointer, Span(span.end, span.end))
+
+
 def _resolve(location: Location, documents: Mapping[str, Document]) -> Location:
     if location.line is not None:
         return location
-    position = _position(documents.get(location.file), location.pointer, location.span)
-    return Location(location.file, location.pointer, location.span, position.line, position.column)
+    document = documents.get(location.file)
+    position = _position(document, location.pointer, location.span)
+    end = _end(document, location.pointer, location.span)
+    return Location(
+        location.file, location.pointer, location.span, position.line, position.column, end
+    )
 
 
 def _fingerprint(code: str, file: str, diagnostic: Diagnostic) -> str:

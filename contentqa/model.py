@@ -77,6 +77,9 @@ class Location:
     span: Span | None = None
     line: int | None = None
     column: int | None = None
+    # Where the span ends in the file (a span's escapes, such as \", take more room there
+    # than in the text), for the formats that mark a range: SARIF, GitHub annotations.
+    end: Position | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"file": self.file, "pointer": self.pointer}
@@ -123,6 +126,7 @@ class Finding:
     related: tuple[Location, ...] = ()
     score: float | None = None
     fingerprint: str = ""
+    end: Position | None = None  # see ``Location.end``
 
     def sort_key(self) -> tuple:
         return (self.file, self.line, self.column, self.code, self.pointer, self.message)

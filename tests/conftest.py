@@ -19,6 +19,13 @@ def load_json(path: Path):
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def text_between(path: Path, line: int, start_column: int, end_column: int) -> str:
+    """What a range of one line of a JSON file says, its escapes read (1-based columns,
+    end excluded): a finding's range must hold exactly its span's text."""
+    raw = path.read_text(encoding="utf-8").split("\n")[line - 1][start_column - 1 : end_column - 1]
+    return json.loads(f'"{raw}"')
+
+
 def shared_or_skip(relative: str) -> Path:
     """A file of ../shared/, or a clean skip on a clone without it."""
     path = SHARED / relative

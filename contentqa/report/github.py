@@ -37,7 +37,11 @@ def command(finding: Finding) -> str:
         ("line", str(finding.line)),
         ("col", str(finding.column)),
     ]
-    if finding.span is not None:
+    if finding.end is not None:
+        if finding.end.line != finding.line:
+            props.append(("endLine", str(finding.end.line)))
+        props.append(("endColumn", str(finding.end.column)))
+    elif finding.span is not None:
         props.append(
             ("endColumn", str(finding.column + max(0, finding.span.end - finding.span.start)))
         )

@@ -15,7 +15,7 @@ import re
 from typing import Any
 from urllib.parse import quote
 
-from contentqa.model import Finding, Location, Report, Severity, Span
+from contentqa.model import Finding, Location, Position, Report, Severity, Span
 from contentqa.registry import Rule, all_rules, explain, option_name, related_in_pairs
 from contentqa.report import json_text
 
@@ -36,23 +36,34 @@ def uri(file: str) -> str:
     return quote(file.replace("\\", "/"), safe="/")
 
 
-def region(line: int | None, column: int | None, span: Span | None) -> dict[str, int] | None:
+def region(
+    line: int | None, column: int | None, span: Span | None, end: Position | None = None
+) -> dict[str, int] | None:
+    """``end``: where the span ends in the file; without it, the span's length in characters
+    from ``column`` (right for text without escapes)."""
     if line is None:
         return None
     out = {"startLine": line}
     if column is not None:
         out["startColumn"] = column
-        # A span lies inside one JSON string, which holds no raw newline: same line.
-        if span is not None:
+        if end is not None:
+            if end.line != line:
+                out["endLine"] = end.line
+            out["endColumn"] = end.column
+        elif span is not None:
             out["endColumn"] = column + max(0, span.end - span.start)
     return out
 
 
 def physical_location(
-    file: str, line: int | None, column: int | None, span: Span | None
+    file: str,
+    line: int | None,
+    column: int | None,
+    span: Span | None,
+    end: Position | None = None,
 ) -> dict[str, Any]:
     out: dict[str, Any] = {"artifactLocation": {"uri": uri(file), "uriBaseId": SRCROOT}}
-    where = region(line, column, span)
+    where = region(line, column, span, end)
     if where is not None:
         out["region"] = where
     return out
@@ -120,7 +131,7 @@ def result(finding: Finding, rule_index: int) -> dict[str, Any]:
         "locations": [
             {
                 "physicalLocation": physical_location(
-                    finding.file, finding.line, finding.column, finding.span
+                    finding.file, finding.line, finding.column, finding.span, finding.end
                 ),
                 "logicalLocations": [logical_location(finding.pointer)],
             }
@@ -130,7 +141,9 @@ def result(finding: Finding, rule_index: int) -> dict[str, Any]:
         out["relatedLocations"] = [
             {
                 "id": number,
-                "physicalLocation": physical_location(loc.file, loc.line, loc.column, loc.span),
+                "physicalLocation": physical_location(
+                    loc.file, loc.line, loc.column, loc.span, loc.end
+                ),
                 "logicalLocations": [logical_location(loc.pointer)],
                 "message": {"text": _related_message(finding, loc)},
             }

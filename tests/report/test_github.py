@@ -6,7 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, SEED_GUIDE, load_json
+from conftest import FIXTURES, ROOT, SEED_GUIDE, load_json, text_between
+from jsonpointer import resolve_pointer
 
 from contentqa.cli import main
 from contentqa.config import Config
@@ -54,6 +55,8 @@ def test_one_command_per_finding_with_escaped_file_names(odd_copy, capsys):
     assert status == 1
     lines = (odd_copy / "out" / "contentqa.github.txt").read_text(encoding="utf-8").splitlines()
     findings = load_json(odd_copy / "out" / "contentqa.json")["findings"]
+    source = odd_copy / "guides" / ODD_NAME
+    guide = load_json(source)
     assert len(lines) == len(findings) > 0
     assert all("file=guides/100%25%2C really%3A a guide.json,line=" in line for line in lines)
     for line, finding in zip(lines, findings, strict=True):
@@ -65,7 +68,9 @@ def test_one_command_per_finding_with_escaped_file_names(odd_copy, capsys):
         assert message == finding["message"]
         if "span" in finding:
             start, end = finding["span"]
-            assert int(props["endColumn"]) == finding["column"] + end - start
+            text = resolve_pointer(guide, finding["pointer"])[start:end]
+            column, end_column = finding["column"], int(props["endColumn"])
+            assert text_between(source, finding["line"], column, end_column) == text
         else:
             assert "endColumn" not in props
     assert {line.split(" ", 1)[0] for line in lines} == {"::error", "::warning", "::notice"}

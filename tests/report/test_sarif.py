@@ -5,7 +5,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, SEED_GUIDE, check_to, load_json
+from conftest import FIXTURES, ROOT, SEED_GUIDE, check_to, load_json, text_between
+from jsonpointer import resolve_pointer
 from jsonschema import Draft4Validator
 
 from contentqa.registry import all_rules, explain
@@ -81,6 +82,7 @@ def test_results_follow_the_findings(seed):
     run = sarif["runs"][0]
     rules = run["tool"]["driver"]["rules"]
     assert run["columnKind"] == "unicodeCodePoints"
+    guide = load_json(SEED_GUIDE)
     for result, finding in zip(run["results"], report["findings"], strict=True):
         assert result["ruleId"] == finding["code"]
         assert rules[result["ruleIndex"]]["id"] == finding["code"]
@@ -99,7 +101,11 @@ def test_results_follow_the_findings(seed):
         )
         if "span" in finding:
             start, end = finding["span"]
-            assert region["endColumn"] == finding["column"] + end - start
+            text = resolve_pointer(guide, finding["pointer"])[start:end]
+            between = text_between(
+                SEED_GUIDE, region["startLine"], finding["column"], region["endColumn"]
+            )
+            assert between == text
         else:
             assert "endColumn" not in region
         assert location["logicalLocations"][0]["fullyQualifiedName"] == finding["pointer"]
