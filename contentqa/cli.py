@@ -22,6 +22,7 @@ from contentqa.config import (
     Config,
     ConfigError,
     check_values,
+    format_list,
     load_config,
 )
 from contentqa.memory import cycle_collector
@@ -207,9 +208,7 @@ def resolve_config(args: argparse.Namespace) -> Config:
         "baseline": getattr(args, "baseline", None),
     }
     if overrides["formats"] is not None:
-        if not overrides["formats"]:
-            raise UsageError("--format names no format")
-        overrides["formats"] = tuple(dict.fromkeys(overrides["formats"]))  # json,json: once
+        overrides["formats"] = format_list(overrides["formats"], "--format")
     if getattr(args, "output", None) == "":
         raise UsageError("--output names no file (use - for standard output)")
     config = dataclasses.replace(config, **{k: v for k, v in overrides.items() if v is not None})

@@ -189,6 +189,13 @@ def relative_to(file: str, folder: str, cwd: str) -> str:
         return file
 
 
+def format_list(formats: tuple[str, ...], named_by: str) -> tuple[str, ...]:
+    """The report formats asked for, each once (``json,json`` writes one report)."""
+    if not formats:
+        raise ConfigError(f"{named_by} names no format")
+    return tuple(dict.fromkeys(formats))
+
+
 def parse_config(table: Mapping[str, Any], source: Path | None = None) -> Config:
     where = f"{source}: " if source else ""
     values: dict[str, Any] = {"source": source}
@@ -201,9 +208,7 @@ def parse_config(table: Mapping[str, Any], source: Path | None = None) -> Config
         elif attr in ("paths", "select", "ignore", "formats"):
             values[attr] = _string_list(key, value, where)
             if attr == "formats":
-                if not values[attr]:
-                    raise ConfigError(f"{where}`{key}` names no format")
-                values[attr] = tuple(dict.fromkeys(values[attr]))  # ["json", "json"]: once
+                values[attr] = format_list(values[attr], f"{where}`{key}`")
             values["formats_configured"] = values.get("formats_configured") or attr == "formats"
         elif attr == "approved_boilerplate":
             values[attr] = _approved(value, where)

@@ -211,14 +211,14 @@ def load_text(file: str, path: str, source: str) -> Loaded:
             file,
             "S002",
             f"invalid number: {shown} is too large to be read; write a smaller number",
-            _offset_position(source, _number_offset(source, literal)),
+            _bare_position(source, lambda token: token == literal),
         )
     except _NotJsonConstant as exc:
         return _problem(
             file,
             "S002",
             f"invalid JSON: {exc.args[0]} is not a JSON value; write a number, or null",
-            _constant_position(source),
+            _bare_position(source, lambda token: token.lstrip("-") in ("NaN", "Infinity")),
         )
     except RecursionError:
         return _problem(file, "S002", "invalid JSON: nested too deeply to be a guide")
@@ -334,20 +334,19 @@ def _not_json(name: str) -> float:
     raise _NotJsonConstant(name)
 
 
-# A string literal, or a bare NaN or Infinity outside one.
-_STRING_OR_CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|(-?(?:NaN|Infinity))')
+# A string literal, or a bare value outside one: a number, NaN or Infinity.
+_STRING_OR_BARE = re.compile(r'"(?:[^"\\]|\\.)*"|(-?(?:NaN|Infinity|\d[\d.eE+-]*))')
 
 
-def _constant_position(source: str) -> Position:
-    for match in _STRING_OR_CONSTANT.finditer(source):
-        if match.group(1):
+def _bare_position(source: str, wanted: Callable[[str], bool]) -> Position:
+    """Where the first bare value (outside strings) that is ``wanted`` stands."""
+    for match in _STRING_OR_BARE.finditer(source):
+        if match.group(1) and wanted(match.group(1)):
             return _offset_position(source, match.start(1))
     return Position(1, 1)
 
 
 def _offset_position(source: str, offset: int) -> Position:
-    if offset < 0:
-        return Position(1, 1)
     return Position(source.count("\n", 0, offset) + 1, offset - source.rfind("\n", 0, offset))
 
 
@@ -368,16 +367,6 @@ def _float_literal(literal: str) -> float:
         raise _NumberTooLarge(literal)
     return value
 
-
-def _number_offset(source: str, literal: str) -> int:
-    """Where ``literal`` stands as a number (outside strings), or -1."""
-    for match in _STRING_OR_NUMBER.finditer(source):
-        if match.group(1) == literal:
-            return match.start(1)
-    return -1
-
-
-_STRING_OR_NUMBER = re.compile(r'"(?:[^"\\]|\\.)*"|(-?\d[\d.eE+-]*)')
 
 # Guides nest five or six levels; deeper data (in an ``x-`` field) could not even be sent
 # between processes (pickling recurses once per level).
