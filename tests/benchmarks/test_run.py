@@ -157,3 +157,46 @@ def test_labeled_pairs_match_findings_and_d016_pairs_either_way_round(bench, tmp
     assert (
         rows[3] == "| `D011`, within one guide | 2 | 1 | 1 / 0 / 0 | 100.0% (1/1) | 0 | 0.8+: 1/1 |"
     )
+
+
+def _sentences(count: int) -> list[tuple[str, ...]]:
+    """Texts where each is a light edit of the one before every third text."""
+    line = "lift remove slide the cover screws battery cable board case from left right"
+    words = line.split(" ")
+    texts = []
+    for k in range(count):
+        base = [words[(k // 3 + i) % len(words)] for i in range(8 + k % 7)]
+        if k % 3 == 1:
+            base[-1] = "edge"
+        texts.append(tuple(base))
+    return list(dict.fromkeys(texts))
+
+
+def test_exhaustive_pairs_block_by_block_finds_what_one_matrix_finds(bench, monkeypatch):
+    texts = _sentences(60)
+    whole = bench.exhaustive_pairs(texts, 0.78, "ratio")
+    assert whole  # the edits score above the threshold
+    monkeypatch.setattr(bench, "_EXHAUSTIVE_ROWS", 7)
+    assert bench.exhaustive_pairs(texts, 0.78, "ratio") == whole
+    assert bench.exhaustive_pairs(texts, 0.8, "set-and-sort").keys() <= {
+        (i, j) for i in range(len(texts)) for j in range(i + 1, len(texts))
+    }
+
+
+def test_uniform_recall_counts_each_pair_in_its_length_and_guide_columns(bench, monkeypatch):
+    lines = [
+        "remove the screws from the left side",
+        "remove the rest of the left side screws",
+        "lift the battery out of the case and set it on a soft clean cloth now",
+        "lift the battery out of the case and set it on a soft dry cloth now",
+    ]
+    texts = [tuple(line.split(" ")) for line in lines]
+    files = [frozenset({"a"}), frozenset({"b"}), frozenset({"a"}), frozenset({"a"})]
+    # A blocking that proposes only the long pair: the short one is missed.
+    monkeypatch.setattr(bench._minhash(), "candidate_pairs", lambda seqs, params: [(2, 3)])
+    [row] = bench.uniform_recall("sample", texts, files, 0.78, "ratio")
+    recall, short, long, across = row[4:8]
+    assert (recall, short, long) == ("50.0% (1/2)", "0.0% (0/1)", "100.0% (1/1)")
+    assert across == "0.0% (0/1)"  # texts 0 and 1 are in no guide together
+    [row] = bench.uniform_recall("sample", texts, None, 0.78, "ratio")
+    assert row[7] == "n/a"
