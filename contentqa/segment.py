@@ -118,9 +118,9 @@ def token_tables(texts: Sequence[str]) -> Iterator[tuple[list[int], list[int], l
     columns = [ORTH, IDX, SENT_START]
     joinable = all(not t[:1].isspace() and not t[-1:].isspace() for t in texts)
     if not texts or not joinable:
-        for doc in nlp.pipe(texts):
+        for text, doc in zip(texts, nlp.pipe(texts), strict=True):
             orths, offsets, flags = doc.to_array(columns).T.tolist()
-            yield orths, offsets, _starts(flags, 0, len(flags))
+            yield orths, offsets, _starts(text, orths, offsets, flags)
         return
     orths, offsets, flags = nlp(_SEPARATOR.join(texts)).to_array(columns).T.tolist()
     start = first = 0
@@ -128,15 +128,42 @@ def token_tables(texts: Sequence[str]) -> Iterator[tuple[list[int], list[int], l
         end = start + len(text)
         last = bisect_left(offsets, end, lo=first)
         relative = [offset - start for offset in offsets[first:last]]
-        yield orths[first:last], relative, _starts(flags, first, last)
+        own = orths[first:last]
+        yield own, relative, _starts(text, own, relative, flags[first:last])
         # The separator's own token, if any, lies before the next text's first.
         start = end + len(_SEPARATOR)
         first = bisect_left(offsets, start, lo=last)
 
 
-def _starts(flags: list[int], first: int, last: int) -> list[int]:
-    """Indices (from ``first``) of the tokens in ``flags[first:last]`` that start a sentence."""
-    return [i - first for i in range(first, last) if i == first or flags[i] == 1]
+# spaCy's sentencizer ends sentences at ".", "!" and "?", not at an ellipsis, the token
+# "..." or "…": "Pull the springs... Hold the cover." stays one sentence, and a sentence
+# repeated after it is no longer seen as repeated. An ellipsis before a capital letter ends
+# one; before a lowercase word ("Wait... then pour it away.") the sentence goes on.
+_ELLIPSIS = re.compile(r"\.{3,}|…+")
+
+
+def _starts(text: str, orths: list[int], offsets: list[int], flags: list[int]) -> list[int]:
+    """Indices of one text's tokens that start a sentence: the first, those the sentencizer
+    marks, and each capitalized one after an ellipsis that does not itself start a sentence
+    ("...And then" is one sentence)."""
+    starts = [i for i, flag in enumerate(flags) if i == 0 or flag == 1]
+    # Looked for in the text, not token by token: most texts hold no ellipsis.
+    if "..." not in text and "…" not in text:
+        return starts
+    strings = sentencizer().vocab.strings
+    marked = set(starts)
+    for match in _ELLIPSIS.finditer(text):
+        # The tokens that start among the dots ("Mr.Mr...." may split anywhere in them).
+        at = bisect_left(offsets, match.start())
+        while at + 1 < len(orths) and offsets[at] < match.end():
+            if (
+                at not in marked
+                and _ELLIPSIS.fullmatch(strings[orths[at]])
+                and strings[orths[at + 1]][:1].isupper()
+            ):
+                marked.add(at + 1)
+            at += 1
+    return sorted(marked)
 
 
 def _sentence(unit: TextUnit, start: int, end: int, tokens: tuple[str, ...]) -> TextUnit:

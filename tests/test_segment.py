@@ -4,16 +4,21 @@ sentences as one by one; sentences travel from worker processes as slices of the
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import pickle
 import random
+import re
 
 import pytest
 from conftest import FIXTURES, GUIDES
 
 from contentqa.config import Config
-from contentqa.pipeline import check_file
+from contentqa.load import discover
+from contentqa.pipeline import check_file, run
 from contentqa.segment import _units, pack_sentences, sentencizer, token_tables
+
+_ELLIPSIS = re.compile(r"\.{3,}|…+")
 
 GUIDE_FILES = sorted(
     [
@@ -43,10 +48,21 @@ def test_a_sentence_that_is_no_slice_of_its_unit_travels_whole():
 
 
 def _one_by_one(texts: list[str]) -> list[tuple[list[int], list[int], list[int]]]:
-    """What spaCy gives for each text alone: the reference for the joined document."""
+    """What spaCy gives for each text alone, with a capitalized word after an ellipsis that
+    ends a sentence starting one: the reference for the joined document."""
     out = []
     for doc in map(sentencizer(), texts):
-        starts = [token.i for token in doc if token.i == 0 or token.is_sent_start]
+        starts = [
+            token.i
+            for token in doc
+            if token.i == 0
+            or token.is_sent_start
+            or (
+                _ELLIPSIS.fullmatch(doc[token.i - 1].text)
+                and not doc[token.i - 1].is_sent_start
+                and token.text[:1].isupper()
+            )
+        ]
         out.append(([token.orth for token in doc], [token.idx for token in doc], starts))
     return out
 
@@ -81,7 +97,42 @@ def test_texts_that_meet_at_the_separator_keep_their_sentences(texts):
 def test_random_texts_tokenize_alike_joined_or_alone():
     rng = random.Random(5)
     pieces = [".", "!", "?", '"', "'", " ", "\n", "\u00a0", "a", "Mr.", "...", "(", "1", "\u3002"]
+    pieces += ["\u2026", "B", "...."]  # ellipses before capitals end sentences
     for _ in range(300):
         texts = ["".join(rng.choices(pieces, k=rng.randint(1, 10))) for _ in range(4)]
         texts = [t for t in texts if t.strip()]
         assert list(token_tables(texts)) == _one_by_one(texts), texts
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("Pull the springs... Hold the cover.", ["Pull the springs...", "Hold the cover."]),
+        ("Pull the springs… Hold the cover.", ["Pull the springs…", "Hold the cover."]),
+        ("Wait.... Then lift it.", ["Wait....", "Then lift it."]),
+        # Before a lowercase word the sentence goes on; an opening ellipsis ends nothing.
+        ("Swirl hot water... then pour it away.", ["Swirl hot water... then pour it away."]),
+        ("...And then lift it. Done.", ["...And then lift it.", "Done."]),
+    ],
+)
+def test_an_ellipsis_before_a_capital_ends_a_sentence(text, sentences):
+    for texts in ([text], [text, "Next text."]):  # alone, and joined into one document
+        _, offsets, starts = next(token_tables(texts))
+        bounds = [offsets[i] for i in starts] + [len(text)]
+        assert [text[a:b].strip() for a, b in itertools.pairwise(bounds)] == sentences
+
+
+def test_a_sentence_repeated_after_an_ellipsis_is_still_boilerplate():
+    path = FIXTURES / "segment" / "ellipsis.json"
+    guide = check_file(path, Config()).guide
+    filler = "Keep the removed parts together in one small tray."
+    assert [s.pointer for s in guide.sentences if s.text == filler] == [
+        f"/steps/{k}/body/0" for k in range(3)
+    ]
+    report = run(discover([path]), Config())
+    [boilerplate] = [f for f in report.findings if f.code == "D005"]
+    assert [boilerplate.pointer, *(r.pointer for r in boilerplate.related)] == [
+        f"/steps/{k}/body/0" for k in range(3)
+    ]
+    # The steps share only that filler, masked out: none is a near-duplicate of another.
+    assert not [f for f in report.findings if f.code == "D006"]
