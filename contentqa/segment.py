@@ -135,22 +135,44 @@ def token_tables(texts: Sequence[str]) -> Iterator[tuple[list[int], list[int], l
         first = bisect_left(offsets, start, lo=last)
 
 
-# spaCy's sentencizer ends sentences at ".", "!" and "?", not at an ellipsis, the token
-# "..." or "…": "Pull the springs... Hold the cover." stays one sentence, and a sentence
-# repeated after it is no longer seen as repeated. An ellipsis before a capital letter ends
-# one; before a lowercase word ("Wait... then pour it away.") the sentence goes on.
+# spaCy's sentencizer ends a sentence at every ".", "!" and "?", and nowhere else. Two kinds
+# of slip follow, corrected on its output:
+# - an ellipsis ("..." or "…") ends nothing: "Pull the springs... Hold the cover." stays one
+#   sentence, and a sentence repeated after it is not seen as repeated. Before a capital
+#   letter it now ends one; before a lowercase word ("Wait... then pour it away.") it does
+#   not;
+# - the period of an abbreviation ends one: "Bake approx. 20 min. at 180 degrees." made
+#   three sentences, and readability and sentence-length rules counted them. After the
+#   abbreviations below, a period followed by a lowercase word ("min. at", "etc. and",
+#   "tbsp. of") ends none, nor one followed by a number after those that stand before
+#   numbers ("approx. 20", "Fig. 3", "no. 2"). After any other word a period ends the
+#   sentence whatever follows: writers who forget a capital ("the headers. this will
+#   separate") still write two sentences, and each may repeat elsewhere.
 _ELLIPSIS = re.compile(r"\.{3,}|…+")
+# Lowercased, without their period.
+_BEFORE_NUMBERS = frozenset(
+    {"approx", "ca", "cf", "ch", "eq", "fig", "figs", "no", "nos", "nr", "p", "pp", "ref", "vol"}
+    | {"vs"}
+)
+_ABBREVIATIONS = _BEFORE_NUMBERS | frozenset(
+    {"etc", "esp", "incl", "excl", "est", "max", "min", "mins", "sec", "secs", "hr", "hrs"}
+    | {"tbsp", "tbs", "tsp", "oz", "lb", "lbs", "ft", "yd", "qt", "pt", "gal", "pkg", "qty"}
+    | {"dept", "temp", "sq", "dia", "av", "ave", "wt", "pcs"}
+)
 
 
 def _starts(text: str, orths: list[int], offsets: list[int], flags: list[int]) -> list[int]:
-    """Indices of one text's tokens that start a sentence: the first, those the sentencizer
-    marks, and each capitalized one after an ellipsis that does not itself start a sentence
-    ("...And then" is one sentence)."""
-    starts = [i for i, flag in enumerate(flags) if i == 0 or flag == 1]
+    """Indices of one text's tokens that start a sentence: the first, and those the
+    sentencizer marks unless they continue an abbreviation's sentence, and each capitalized
+    one after an ellipsis that does not itself start a sentence ("...And then" is one)."""
+    strings = sentencizer().vocab.strings
+    starts = [0]
+    for i in range(1, len(flags)):
+        if flags[i] == 1 and not _continues(strings, orths, i):
+            starts.append(i)
     # Looked for in the text, not token by token: most texts hold no ellipsis.
     if "..." not in text and "…" not in text:
         return starts
-    strings = sentencizer().vocab.strings
     marked = set(starts)
     for match in _ELLIPSIS.finditer(text):
         # The tokens that start among the dots ("Mr.Mr...." may split anywhere in them).
@@ -164,6 +186,19 @@ def _starts(text: str, orths: list[int], offsets: list[int], flags: list[int]) -
                 marked.add(at + 1)
             at += 1
     return sorted(marked)
+
+
+def _continues(strings, orths: list[int], at: int) -> bool:
+    """Whether token ``at``, which the sentencizer starts a sentence with, goes on the one
+    before: it follows the period of an abbreviation and is a lowercase word ("iPod" is not
+    one), or a number after an abbreviation of ``_BEFORE_NUMBERS``."""
+    if at < 2 or strings[orths[at - 1]] != ".":
+        return False
+    abbreviation = strings[orths[at - 2]].lower()
+    word = strings[orths[at]]
+    if word[:1].islower() and not any(c.isupper() for c in word[1:]):
+        return abbreviation in _ABBREVIATIONS
+    return word[:1].isdigit() and abbreviation in _BEFORE_NUMBERS
 
 
 def _sentence(unit: TextUnit, start: int, end: int, tokens: tuple[str, ...]) -> TextUnit:
