@@ -247,6 +247,20 @@ def _covers(plant_loc: tuple[str, str], loc: tuple[str, str]) -> bool:
     )
 
 
+_PART = re.compile(r"/(?:steps|strategies|faq)/\d+")
+
+
+def _holds(loc: tuple[str, str], plant_loc: tuple[str, str]) -> bool:
+    """Whether ``loc`` is the step, strategy or FAQ entry holding the planted place: a
+    near-duplicate FAQ entry finding names the answers that match (a planted answer pair
+    is reported so, not as two paragraphs)."""
+    return (
+        plant_loc[0] == loc[0]
+        and _PART.fullmatch(loc[1]) is not None
+        and plant_loc[1].startswith(loc[1] + "/")
+    )
+
+
 def plant_recall(report: dict, plants: list[dict]) -> tuple[list[list], dict[str, int]]:
     """Rows per plant kind, and the findings that touch no planted place (per code)."""
     by_file: dict[str, list[tuple[str, list[tuple[str, str]]]]] = collections.defaultdict(list)
@@ -269,7 +283,8 @@ def plant_recall(report: dict, plants: list[dict]) -> tuple[list[list], dict[str
             for code, locs in candidates
         )
         anyd = any(
-            code.startswith("D") and all(any(_covers(p, loc) for loc in locs) for p in locations)
+            code.startswith("D")
+            and all(any(_covers(p, loc) or _holds(loc, p) for loc in locs) for p in locations)
             for code, locs in candidates
         )
         row = stats.setdefault(kind, [0, 0, 0])

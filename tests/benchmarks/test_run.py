@@ -200,3 +200,27 @@ def test_uniform_recall_counts_each_pair_in_its_length_and_guide_columns(bench, 
     assert across == "0.0% (0/1)"  # texts 0 and 1 are in no guide together
     [row] = bench.uniform_recall("sample", texts, None, 0.78, "ratio")
     assert row[7] == "n/a"
+
+
+def test_a_faq_entry_finding_finds_a_planted_pair_of_its_answers(bench):
+    plant = {
+        "kind": "near-paragraph-cross",
+        "expect": "D009",
+        "locations": [["a.json", "/faq/1/answer"], ["b.json", "/faq/2/answer"]],
+    }
+
+    def recall(code, first, second):
+        finding = {
+            "code": code,
+            "file": "lib/a.json",
+            "pointer": first,
+            "related": [{"file": "lib/b.json", "pointer": second}],
+        }
+        rows, _ = bench.plant_recall({"findings": [finding]}, [plant])
+        return rows[0][3:5]
+
+    assert recall("D008", "/faq/1", "/faq/2") == ["0.0% (0/1)", "100.0% (1/1)"]
+    assert recall("D009", "/faq/1/answer", "/faq/2/answer") == ["100.0% (1/1)"] * 2
+    # A whole collection, or another entry, does not hold the planted answer.
+    assert recall("D008", "/faq", "/faq/2")[1] == "0.0% (0/1)"
+    assert recall("D008", "/faq/10", "/faq/2")[1] == "0.0% (0/1)"
