@@ -164,11 +164,11 @@ _ABBREVIATIONS = _BEFORE_NUMBERS | frozenset(
 def _starts(text: str, orths: list[int], offsets: list[int], flags: list[int]) -> list[int]:
     """Indices of one text's tokens that start a sentence: the first, and those the
     sentencizer marks unless they continue an abbreviation's sentence, and each capitalized
-    one after an ellipsis that does not itself start a sentence ("...And then" is one)."""
+    word after an ellipsis that does not itself start a sentence ("...And then" is one)."""
     strings = sentencizer().vocab.strings
     starts = [0]
     for i in range(1, len(flags)):
-        if flags[i] == 1 and not _continues(strings, orths, i):
+        if flags[i] == 1 and not _continues(strings, orths, flags, i):
             starts.append(i)
     # Looked for in the text, not token by token: most texts hold no ellipsis.
     if "..." not in text and "…" not in text:
@@ -178,27 +178,57 @@ def _starts(text: str, orths: list[int], offsets: list[int], flags: list[int]) -
         # The tokens that start among the dots ("Mr.Mr...." may split anywhere in them).
         at = bisect_left(offsets, match.start())
         while at + 1 < len(orths) and offsets[at] < match.end():
+            word = _next_word(strings, orths, offsets, at)
             if (
                 at not in marked
+                and word is not None
                 and _ELLIPSIS.fullmatch(strings[orths[at]])
-                and strings[orths[at + 1]][:1].isupper()
+                and strings[orths[word]][:1].isupper()
             ):
-                marked.add(at + 1)
+                marked.add(word)
             at += 1
     return sorted(marked)
 
 
-def _continues(strings, orths: list[int], at: int) -> bool:
+_CLOSING = frozenset({'"', "'", ")", "]", "”", "’"})
+
+
+def _next_word(strings, orths: list[int], offsets: list[int], at: int) -> int | None:
+    """The token after ``at`` past spaces, line breaks and the closing quotes and brackets
+    written right after it ("wait..." Then), or None at the text's end."""
+    end = offsets[at] + len(strings[orths[at]])
+    at += 1
+    while at < len(orths):
+        token = strings[orths[at]]
+        if not (token.isspace() or (token in _CLOSING and offsets[at] == end)):
+            return at
+        end = offsets[at] + len(token)
+        at += 1
+    return None
+
+
+def _continues(strings, orths: list[int], flags: list[int], at: int) -> bool:
     """Whether token ``at``, which the sentencizer starts a sentence with, goes on the one
-    before: it follows the period of an abbreviation and is a lowercase word ("iPod" is not
-    one), or a number after an abbreviation of ``_BEFORE_NUMBERS``."""
+    before: the first word from it follows the period of an abbreviation and is a lowercase
+    word ("iPod" is not one), or a number after an abbreviation of ``_BEFORE_NUMBERS``
+    (not after "No." opening its sentence: "No. 3 screws hold it." is an answer, then a
+    sentence)."""
     if at < 2 or strings[orths[at - 1]] != ".":
         return False
     abbreviation = strings[orths[at - 2]].lower()
+    opens_sentence = at - 2 == 0 or flags[at - 2] == 1
+    while at < len(orths) and strings[orths[at]].isspace():
+        at += 1
+    if at == len(orths):
+        return False
     word = strings[orths[at]]
     if word[:1].islower() and not any(c.isupper() for c in word[1:]):
         return abbreviation in _ABBREVIATIONS
-    return word[:1].isdigit() and abbreviation in _BEFORE_NUMBERS
+    return (
+        word[:1].isdigit()
+        and abbreviation in _BEFORE_NUMBERS
+        and not (abbreviation == "no" and opens_sentence)
+    )
 
 
 def _sentence(unit: TextUnit, start: int, end: int, tokens: tuple[str, ...]) -> TextUnit:

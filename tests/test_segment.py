@@ -85,7 +85,8 @@ def test_texts_that_meet_at_the_separator_keep_their_sentences(texts):
 def test_random_texts_tokenize_alike_joined_or_alone():
     rng = random.Random(5)
     pieces = [".", "!", "?", '"', "'", " ", "\n", "\u00a0", "a", "Mr.", "...", "(", "1", "\u3002"]
-    pieces += ["\u2026", "B", "....", "approx.", "fig", "iPod", "2"]  # sentence-end corrections
+    # What the sentence-start corrections look at.
+    pieces += ["\u2026", "B", "....", "approx.", "fig", "iPod", "2", "No", "  ", ")", "\u201d"]
     for _ in range(300):
         texts = ["".join(rng.choices(pieces, k=rng.randint(1, 10))) for _ in range(4)]
         texts = [t for t in texts if t.strip()]
@@ -101,11 +102,17 @@ def test_random_texts_tokenize_alike_joined_or_alone():
         # Before a lowercase word the sentence goes on; an opening ellipsis ends nothing.
         ("Swirl hot water... then pour it away.", ["Swirl hot water... then pour it away."]),
         ("...And then lift it. Done.", ["...And then lift it.", "Done."]),
+        # Spaces, a line break or a closing quote may stand between the two.
+        ("Pull the springs...  Hold it.", ["Pull the springs...", "Hold it."]),
+        ("Say...\nThen go.", ["Say...", "Then go."]),
+        ('He said "wait..." Then he left.', ['He said "wait..."', "Then he left."]),
         # An abbreviation's period before a lowercase word, or before a number after
         # approx., Fig., no. and the like, ends no sentence.
         ("Bake approx. 20 min. at 180 degrees.", ["Bake approx. 20 min. at 180 degrees."]),
         ("Add 2 tbsp. of oil, salt, etc. and stir.", ["Add 2 tbsp. of oil, salt, etc. and stir."]),
         ("See Fig. 3 and part no. 2 first.", ["See Fig. 3 and part no. 2 first."]),
+        ("Bake approx.  20 min.  at 180.", ["Bake approx.  20 min.  at 180."]),
+        ("Is it on? No. 3 screws hold it.", ["Is it on?", "No.", "3 screws hold it."]),
         ("Cook for 10 min. Then rest.", ["Cook for 10 min.", "Then rest."]),
         ("Wait for it. 3 screws hold it.", ["Wait for it.", "3 screws hold it."]),
         ("Restart it. iTunes opens.", ["Restart it.", "iTunes opens."]),
