@@ -149,10 +149,10 @@ def token_tables(texts: Sequence[str]) -> Iterator[tuple[list[int], list[int], l
 #   sentence whatever follows: writers who forget a capital ("the headers. this will
 #   separate") still write two sentences, and each may repeat elsewhere.
 _ELLIPSIS = re.compile(r"\.{3,}|…+")
-# Lowercased, without their period.
+# Abbreviations lowercased, without their period.
 _BEFORE_NUMBERS = frozenset(
-    {"approx", "ca", "cf", "ch", "eq", "fig", "figs", "no", "nos", "nr", "p", "pp", "ref", "vol"}
-    | {"vs"}
+    {"approx", "ca", "cf", "ch", "eq", "fig", "figs", "no"}
+    | {"nos", "nr", "p", "pp", "ref", "vol", "vs"}
 )
 _ABBREVIATIONS = _BEFORE_NUMBERS | frozenset(
     {"etc", "esp", "incl", "excl", "est", "max", "min", "mins", "sec", "secs", "hr", "hrs"}
@@ -178,14 +178,10 @@ def _starts(text: str, orths: list[int], offsets: list[int], flags: list[int]) -
         # The tokens that start among the dots ("Mr.Mr...." may split anywhere in them).
         at = bisect_left(offsets, match.start())
         while at + 1 < len(orths) and offsets[at] < match.end():
-            word = _next_word(strings, orths, offsets, at)
-            if (
-                at not in marked
-                and word is not None
-                and _ELLIPSIS.fullmatch(strings[orths[at]])
-                and strings[orths[word]][:1].isupper()
-            ):
-                marked.add(word)
+            if at not in marked and _ELLIPSIS.fullmatch(strings[orths[at]]):
+                word = _next_word(strings, orths, offsets, at)
+                if word is not None and strings[orths[word]][:1].isupper():
+                    marked.add(word)
             at += 1
     return sorted(marked)
 
