@@ -180,13 +180,18 @@ def _starts(text: str, orths: list[int], offsets: list[int], flags: list[int]) -
         while at + 1 < len(orths) and offsets[at] < match.end():
             if at not in marked and _ELLIPSIS.fullmatch(strings[orths[at]]):
                 word = _next_word(strings, orths, offsets, at)
+                # The sentence after may open with a quote or bracket: '... "Go now."'
+                first = word
+                if word is not None and strings[orths[word]] in _OPENING and word + 1 < len(orths):
+                    word += 1
                 if word is not None and strings[orths[word]][:1].isupper():
-                    marked.add(word)
+                    marked.add(first)
             at += 1
     return sorted(marked)
 
 
 _CLOSING = frozenset({'"', "'", ")", "]", "”", "’"})
+_OPENING = frozenset({'"', "'", "(", "[", "“", "‘"})
 
 
 def _next_word(strings, orths: list[int], offsets: list[int], at: int) -> int | None:

@@ -87,6 +87,7 @@ def test_random_texts_tokenize_alike_joined_or_alone():
     pieces = [".", "!", "?", '"', "'", " ", "\n", "\u00a0", "a", "Mr.", "...", "(", "1", "\u3002"]
     # What the sentence-start corrections look at.
     pieces += ["\u2026", "B", "....", "approx.", "fig", "iPod", "2", "No", "  ", ")", "\u201d"]
+    pieces += ["\u201c", "["]
     for _ in range(300):
         texts = ["".join(rng.choices(pieces, k=rng.randint(1, 10))) for _ in range(4)]
         texts = [t for t in texts if t.strip()]
@@ -106,6 +107,9 @@ def test_random_texts_tokenize_alike_joined_or_alone():
         ("Pull the springs...  Hold it.", ["Pull the springs...", "Hold it."]),
         ("Say...\nThen go.", ["Say...", "Then go."]),
         ('He said "wait..." Then he left.', ['He said "wait..."', "Then he left."]),
+        ('She paused... "Go now," she said.', ["She paused...", '"Go now," she said.']),
+        ("Wait… (Then go.)", ["Wait…", "(Then go.)"]),
+        ("Wait... (then go.)", ["Wait... (then go.)"]),
         # An abbreviation's period before a lowercase word, or before a number after
         # approx., Fig., no. and the like, ends no sentence.
         ("Bake approx. 20 min. at 180 degrees.", ["Bake approx. 20 min. at 180 degrees."]),
