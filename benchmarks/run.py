@@ -538,13 +538,11 @@ _EXHAUSTIVE_ROWS = 2000
 def engine_paragraph_scorer() -> tuple[str, float] | None:
     """The near-duplicate-paragraph rule's (D009) default scorer and threshold."""
     try:
-        from contentqa.registry import get_rule
-
-        options = get_rule("D009").Options()
-        if options.scorer in _CDIST_SCORERS and options.scorer != "set-and-sort":
-            return options.scorer, float(options.threshold)
-    except Exception:
-        pass
+        scorer, threshold, _ = paragraph_rule()
+    except Exception:  # code too old to have the rule or its options
+        return None
+    if scorer in _CDIST_SCORERS and scorer != "set-and-sort":
+        return scorer, threshold
     return None
 
 

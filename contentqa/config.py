@@ -157,11 +157,8 @@ def _beside(source: Path, value: str) -> str:
     seen from the working directory."""
     if not value or Path(value).is_absolute():
         return value
-    target = source.absolute().parent / value
-    try:
-        return Path(os.path.relpath(target)).as_posix()
-    except ValueError:  # another drive (Windows)
-        return target.as_posix()
+    cwd = os.getcwd()
+    return relative_to((source.absolute().parent / value).as_posix(), cwd, cwd)
 
 
 def config_relative(file: str, source: Path | None) -> str:

@@ -308,11 +308,8 @@ _FRIENDLY_JSON = {
 def _syntax_problem(file: str, source: str, exc: json.JSONDecodeError) -> Loaded:
     before = source[: exc.pos].rstrip()
     if source[exc.pos : exc.pos + 1] in ("]", "}") and before.endswith(","):
-        comma = len(before) - 1
-        line = source.count("\n", 0, comma) + 1
-        column = comma - source.rfind("\n", 0, comma)
         message = "invalid JSON: trailing comma after the last element; remove it"
-        return _problem(file, "S002", message, Position(line, column))
+        return _problem(file, "S002", message, _offset_position(source, len(before) - 1))
     if not source[exc.pos :].strip() and exc.msg != "Extra data":
         message = "invalid JSON: the file ends before the guide is closed; is it cut short?"
     else:
@@ -500,8 +497,7 @@ def _second_key_position(source: str, source_map: SourceMap, pointer: str, key: 
             if depth == 1 and expecting_key and text == key:
                 hits += 1
                 if hits == 2:
-                    line = source.count("\n", 0, i) + 1
-                    return Position(line, i - source.rfind("\n", 0, i))
+                    return _offset_position(source, i)
             expecting_key = False
             i = stop
             continue

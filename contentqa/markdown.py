@@ -185,13 +185,17 @@ def _bad_date_line(source: str) -> int:
         try:
             dt.date(*map(int, match.groups()))
         except ValueError:
-            return source.count("\n", 0, match.start()) + 1
+            return _line_at(source, match.start())
     return 1
 
 
 def _front_matter_line(source: str, key: str) -> int:
     match = re.search(rf"^{re.escape(key)}\s*:", source, re.MULTILINE)
-    return source.count("\n", 0, match.start()) + 1 if match else 1
+    return _line_at(source, match.start()) if match else 1
+
+
+def _line_at(source: str, offset: int) -> int:
+    return source.count("\n", 0, offset) + 1
 
 
 def _walk(tokens: list[Token], b: _Builder) -> None:

@@ -168,7 +168,7 @@ def _starts(text: str, orths: list[int], offsets: list[int], flags: list[int]) -
     strings = sentencizer().vocab.strings
     starts = [0]
     for i in range(1, len(flags)):
-        if flags[i] == 1 and not _continues(strings, orths, flags, i):
+        if flags[i] == 1 and not _continues(strings, orths, offsets, flags, i):
             starts.append(i)
     # Looked for in the text, not token by token: most texts hold no ellipsis.
     if "..." not in text and "…" not in text:
@@ -194,21 +194,23 @@ _CLOSING = frozenset({'"', "'", ")", "]", "”", "’"})
 _OPENING = frozenset({'"', "'", "(", "[", "“", "‘"})
 
 
-def _next_word(strings, orths: list[int], offsets: list[int], at: int) -> int | None:
-    """The token after ``at`` past spaces, line breaks and the closing quotes and brackets
-    written right after it ("wait..." Then), or None at the text's end."""
+def _next_word(
+    strings, orths: list[int], offsets: list[int], at: int, closing: frozenset[str] = _CLOSING
+) -> int | None:
+    """The token after ``at`` past spaces, line breaks and the ``closing`` quotes and
+    brackets written right after it ("wait..." Then), or None at the text's end."""
     end = offsets[at] + len(strings[orths[at]])
     at += 1
     while at < len(orths):
         token = strings[orths[at]]
-        if not (token.isspace() or (token in _CLOSING and offsets[at] == end)):
+        if not (token.isspace() or (token in closing and offsets[at] == end)):
             return at
         end = offsets[at] + len(token)
         at += 1
     return None
 
 
-def _continues(strings, orths: list[int], flags: list[int], at: int) -> bool:
+def _continues(strings, orths: list[int], offsets: list[int], flags: list[int], at: int) -> bool:
     """Whether token ``at``, which the sentencizer starts a sentence with, goes on the one
     before: the first word from it follows the period of an abbreviation and is a lowercase
     word ("iPod" is not one), or a number after an abbreviation of ``_BEFORE_NUMBERS``
@@ -218,11 +220,10 @@ def _continues(strings, orths: list[int], flags: list[int], at: int) -> bool:
         return False
     abbreviation = strings[orths[at - 2]].lower()
     opens_sentence = at - 2 == 0 or flags[at - 2] == 1
-    while at < len(orths) and strings[orths[at]].isspace():
-        at += 1
-    if at == len(orths):
+    following = _next_word(strings, orths, offsets, at - 1, closing=frozenset())
+    if following is None:
         return False
-    word = strings[orths[at]]
+    word = strings[orths[following]]
     if word[:1].islower() and not any(c.isupper() for c in word[1:]):
         return abbreviation in _ABBREVIATIONS
     return (

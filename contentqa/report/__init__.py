@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from contentqa.model import Report
+from contentqa.model import Position, Report, Span
 
 
 def json_bytes(value: object) -> bytes:
@@ -26,6 +26,17 @@ def json_bytes(value: object) -> bytes:
 
 def json_text(value: object) -> str:
     return json_bytes(value).decode()
+
+
+def range_end(line: int, column: int, span: Span | None, end: Position | None) -> Position | None:
+    """Where a finding's range ends in the file, for the formats that mark one: ``end`` from
+    the source map, else the span's length in characters from ``column`` (right for text
+    without escapes), else None."""
+    if end is not None:
+        return end
+    if span is not None:
+        return Position(line, column + max(0, span.end - span.start))
+    return None
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import os
 from collections.abc import Mapping
 
 from contentqa.model import Finding, Report, Severity
+from contentqa.report import range_end
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -37,14 +38,11 @@ def command(finding: Finding) -> str:
         ("line", str(finding.line)),
         ("col", str(finding.column)),
     ]
-    if finding.end is not None:
-        if finding.end.line != finding.line:
-            props.append(("endLine", str(finding.end.line)))
-        props.append(("endColumn", str(finding.end.column)))
-    elif finding.span is not None:
-        props.append(
-            ("endColumn", str(finding.column + max(0, finding.span.end - finding.span.start)))
-        )
+    end = range_end(finding.line, finding.column, finding.span, finding.end)
+    if end is not None:
+        if end.line != finding.line:
+            props.append(("endLine", str(end.line)))
+        props.append(("endColumn", str(end.column)))
     props.append(("title", f"{finding.code} {finding.rule}"))
     joined = ",".join(f"{key}={escape_property(value)}" for key, value in props)
     return f"::{COMMANDS[finding.severity]} {joined}::{escape_data(finding.message)}"

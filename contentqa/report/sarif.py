@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from contentqa.model import Finding, Location, Position, Report, Severity, Span
 from contentqa.registry import Rule, all_rules, explain, option_name, related_in_pairs
-from contentqa.report import json_text
+from contentqa.report import json_text, range_end
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = (
@@ -46,12 +46,11 @@ def region(
     out = {"startLine": line}
     if column is not None:
         out["startColumn"] = column
-        if end is not None:
-            if end.line != line:
-                out["endLine"] = end.line
-            out["endColumn"] = end.column
-        elif span is not None:
-            out["endColumn"] = column + max(0, span.end - span.start)
+        stop = range_end(line, column, span, end)
+        if stop is not None:
+            if stop.line != line:
+                out["endLine"] = stop.line
+            out["endColumn"] = stop.column
     return out
 
 
