@@ -950,7 +950,7 @@ class _Context:
         if rows is None:
             return minhash.band_keys(seqs, params)
         known = rows >= 0
-        out = np.empty((len(seqs), params.bands), dtype=np.uint32)
+        out = np.empty((len(seqs), params.width), dtype=np.uint32)
         _gather_rows(self.sketch_keys[params], rows, np.flatnonzero(known), out)
         missing = np.flatnonzero(~known).tolist()
         if missing:
@@ -1406,19 +1406,23 @@ def sketch_guide(
     return (
         Sketches(
             settings.lsh,
-            minhash.keys_of(sig[:units_end], settings.lsh),
+            minhash.keys_of(sig[:units_end], settings.lsh, texts[:units_end]),
             refs=tuple(unit_refs),
             **_pairs_in_guide(list(unit_rows), level_rows, settings),
         ),
         Sketches(
             settings.sentence_lsh,
-            minhash.keys_of(sig[units_end:sentences_end], settings.sentence_lsh),
+            minhash.keys_of(
+                sig[units_end:sentences_end],
+                settings.sentence_lsh,
+                texts[units_end:sentences_end],
+            ),
             refs=tuple(sentence_refs),
             **_pairs_in_guide(list(sentence_rows), {"sentence": in_paragraphs}, settings),
         ),
         Sketches(
             settings.lsh,
-            minhash.keys_of(sig[sentences_end:], settings.lsh),
+            minhash.keys_of(sig[sentences_end:], settings.lsh, texts[sentences_end:]),
             part_rows=part_rows,
             **_pairs_in_guide(list(part_index), part_levels, settings, fields),
         ),
