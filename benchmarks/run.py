@@ -410,6 +410,18 @@ def _minhash():
     return minhash
 
 
+def banding(params: Any) -> str:
+    """``params`` in words: its bands over word 2-grams, and over content words if any (older
+    code has none)."""
+    name = f"{params.bands} bands x {params.rows} rows"
+    if getattr(params, "word_bands", 0):
+        name += (
+            f", and {params.word_bands} x {params.word_rows} over the content words of texts"
+            f" of {params.word_min_words}+ words"
+        )
+    return name
+
+
 def blocking_variants() -> list[tuple[str, Callable[[Sequence[Sequence[str]]], Any]]]:
     """``candidate_pairs`` as called by default, and with the engine's banding (when the
     engine has its own: ``minhash.ENGINE_LSH``)."""
@@ -420,7 +432,7 @@ def blocking_variants() -> list[tuple[str, Callable[[Sequence[Sequence[str]]], A
     for kind, attribute in (("engine", "ENGINE_LSH"), ("engine, sentences", "SENTENCE_LSH")):
         params = getattr(minhash, attribute, None)
         if params is not None:
-            name = f"{kind} ({params.bands} bands x {params.rows} rows)"
+            name = f"{kind} ({banding(params)})"
             variants.append(
                 (name, lambda seqs, params=params: minhash.candidate_pairs(seqs, params=params))
             )
@@ -655,7 +667,7 @@ def uniform_recall(
     return [
         [
             name,
-            f"engine ({params.bands} bands x {params.rows} rows)",
+            f"engine ({banding(params)})",
             f"{scorer} ≥ {threshold:g}",
             fmt_n(len(texts)),
             *(pct(sum(p in found for p in pairs), len(pairs)) for pairs in groups.values()),

@@ -162,10 +162,13 @@ def signatures(
 
 
 # The engine's banding for paragraphs, items and whole parts: 32 bands of 4 rows over word
-# 2-grams, what ``lsh_params(0.4, 128)`` gives, and 8 bands of 6 rows over content words. The
-# content-word bands find real steps of 13 words or more that `ratio` scores 0.78 or more
-# with 92.9% recall against 89.8% without them, for 0.07 more candidates per paragraph (a
-# 10,000-guide library) and 0.24 per item (``benchmarks/HISTORY.md``, session 20).
+# 2-grams, what ``lsh_params(0.4, 128)`` gives, and 8 bands of 6 rows over the content words of
+# texts of 13 words or more. On real iFixit steps the content-word bands raise the share of
+# pairs of such texts scoring ``ratio`` 0.78 or more that become candidates from 89.8% to
+# 92.2%, for 0.03 more candidates per paragraph of a 10,000-guide synthetic library
+# (``benchmarks/HISTORY.md``, session 20); 12 bands of 5 rows found 94.2% for 0.52 more.
+# Over shorter texts too, the 8 bands added 0.24 candidates per item, and on iFixit steps
+# mostly pairs such as "Remove the speaker." and "Remove the gasket.".
 ENGINE_LSH = LshParams(128, bands=32, rows=4, word_bands=8, word_rows=6, word_min_words=13)
 # Sentences, the largest pool (a million texts in 10,000 guides), get 25 bands of 5 rows:
 # pairs with word 2-gram Jaccard 0.7 become candidates with probability 0.989, at 0.4 with

@@ -99,3 +99,75 @@ def test_a_band_whose_only_shared_key_is_too_common_adds_no_pair():
     keys = np.arange(1000, dtype=np.uint32).reshape(-1, 1)
     keys[: minhash._MAX_BUCKET + 1, 0] = 5
     assert pairs_from_keys(keys).shape == (0, 2)
+
+
+_BIGRAMS_ONLY = minhash.LshParams(128, bands=32, rows=4)
+
+
+def _reworded_pairs(seed: int = 5, n: int = 200) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Texts of 14-22 content words with function words between them, each against a rewording:
+    other function words, and two neighbouring content words swapped (what `ratio` forgives
+    and word 2-grams do not)."""
+    rng = random.Random(seed)
+    content = [f"c{i}" for i in range(3000)]
+    function = sorted(minhash.FUNCTION_WORDS)
+    pairs = []
+    for _ in range(n):
+        words = rng.sample(content, rng.randint(14, 22))
+
+        def text(words: list[str]) -> tuple[str, ...]:
+            out: list[str] = []
+            for word in words:
+                out += [rng.choice(function)] if rng.random() < 0.6 else []
+                out.append(word)
+            return tuple(out)
+
+        swapped = list(words)
+        k = rng.randrange(len(words) - 1)
+        swapped[k], swapped[k + 1] = swapped[k + 1], swapped[k]
+        pairs.append((text(words), text(swapped)))
+    return pairs
+
+
+def test_content_word_bands_find_reworded_texts_that_word_pairs_miss():
+    pairs = _reworded_pairs()
+    texts = [t for pair in pairs for t in pair]
+    assert all(len(t) >= minhash.ENGINE_LSH.word_min_words for t in texts)
+
+    def recall(params: minhash.LshParams) -> float:
+        found = {tuple(p) for p in candidate_pairs(texts, params=params).tolist()}
+        return sum((2 * k, 2 * k + 1) in found for k in range(len(pairs))) / len(pairs)
+
+    without, with_words = recall(_BIGRAMS_ONLY), recall(minhash.ENGINE_LSH)
+    assert without < 0.6
+    assert with_words > 0.95
+
+
+def test_content_word_bands_leave_short_texts_to_word_pairs():
+    rng = random.Random(8)
+    words = [f"w{i}" for i in range(40)]  # a small vocabulary: many shared words
+    texts = [tuple(rng.choice(words) for _ in range(rng.randint(3, 12))) for _ in range(600)]
+    assert max(len(t) for t in texts) < minhash.ENGINE_LSH.word_min_words
+    with_words = candidate_pairs(texts, params=minhash.ENGINE_LSH)
+    assert len(with_words)
+    assert np.array_equal(with_words, candidate_pairs(texts, params=_BIGRAMS_ONLY))
+
+
+def test_content_word_bands_need_the_signed_texts():
+    texts = _texts(n=20)
+    sig = signatures(texts, 128)
+    assert minhash.keys_of(sig, minhash.ENGINE_LSH, texts).shape == (
+        len(texts),
+        minhash.ENGINE_LSH.bands + minhash.ENGINE_LSH.word_bands,
+    )
+    with pytest.raises(ValueError):
+        minhash.keys_of(sig, minhash.ENGINE_LSH)
+
+
+def test_content_words_leave_out_function_words_unless_nothing_else_is_left():
+    assert minhash.content_words(("remove", "the", "screws", "from", "the", "cover")) == (
+        "remove",
+        "screws",
+        "cover",
+    )
+    assert minhash.content_words(("of", "the")) == ("of", "the")
