@@ -15,7 +15,7 @@ import itertools
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 
 import numpy as np
 
@@ -91,9 +91,18 @@ def _permutations(num_perm: int, seed: int = 7) -> tuple[np.ndarray, np.ndarray]
     return a, b
 
 
-@lru_cache(maxsize=1 << 18)
-def _token_id(token: str) -> int:
-    return zlib.crc32(token.encode("utf-8"))
+class _TokenIds(dict[str, int]):
+    """Each token's stable 32-bit id, remembered: looking a token up here costs about half
+    of an ``lru_cache`` call. Emptied when full, so hostile input cannot grow it for ever."""
+
+    def __missing__(self, token: str) -> int:
+        if len(self) >= 1 << 18:
+            self.clear()
+        value = self[token] = zlib.crc32(token.encode("utf-8"))
+        return value
+
+
+_token_id = _TokenIds().__getitem__
 
 
 def shingle_ids(
@@ -136,8 +145,46 @@ def signatures(
     ``a * x + b`` modulo 2**32 (odd ``a``: a bijection), computed for all permutations at
     once in uint32, a tenth of the time of 64-bit multiply-shift hashing.
     """
-    shingles, offsets = shingle_ids(token_seqs, ngram)
+    return _sign(*shingle_ids(token_seqs, ngram), num_perm)
+
+
+def content_signatures(token_seqs: Sequence[Sequence[str]], num_perm: int) -> np.ndarray:
+    """MinHash signatures of each text's content words (:func:`content_words`), one word a
+    shingle."""
+    return _sign(*content_word_ids(token_seqs), num_perm)
+
+
+def content_word_ids(token_seqs: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """The ids of every text's content words, and each text's start offset: what
+    :func:`shingle_ids` gives for single words, with function words left out by id, without a
+    Python loop over texts (a guide has about 40 texts long enough)."""
     n = len(token_seqs)
+    sizes = np.fromiter(map(len, token_seqs), np.int64, n)
+    flat = np.fromiter(
+        map(_token_id, itertools.chain.from_iterable(token_seqs)), np.uint64, int(sizes.sum())
+    )
+    owner = np.repeat(np.arange(n), sizes)
+    drop = np.isin(flat, _function_word_ids())
+    # A text of function words only keeps them all.
+    drop &= np.bincount(owner[~drop], minlength=n)[owner] > 0
+    flat, owner = flat[~drop], owner[~drop]
+    sizes = np.bincount(owner, minlength=n)
+    starts = np.zeros(n, dtype=np.int64)
+    starts[1:] = np.cumsum(sizes)[:-1]
+    empty = np.flatnonzero(sizes == 0)
+    if len(empty):  # an empty text's only shingle, as in shingle_ids
+        flat = np.insert(flat, starts[empty], np.uint64(2**64 - 1))
+        starts += np.cumsum(sizes == 0) - (sizes == 0)
+    return flat, starts
+
+
+@cache
+def _function_word_ids() -> np.ndarray:
+    return np.array(sorted({_token_id(word) for word in FUNCTION_WORDS}), dtype=np.uint64)
+
+
+def _sign(shingles: np.ndarray, offsets: np.ndarray, num_perm: int) -> np.ndarray:
+    n = len(offsets)
     out = np.empty((num_perm, n), dtype=np.uint32)
     if n == 0:
         return out.T
@@ -200,8 +247,9 @@ def keys_of(
     word_keys = keys[:, np.arange(params.word_bands) % params.bands]
     long = [k for k, tokens in enumerate(token_seqs) if len(tokens) >= params.word_min_words]
     if long:
-        words = [content_words(token_seqs[k]) for k in long]
-        word_sig = signatures(words, params.word_bands * params.word_rows, ngram=1)
+        word_sig = content_signatures(
+            [token_seqs[k] for k in long], params.word_bands * params.word_rows
+        )
         word_keys[long] = _fold(word_sig, params.word_bands, params.word_rows)
     return np.hstack([keys, word_keys])
 

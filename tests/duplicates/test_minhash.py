@@ -171,3 +171,16 @@ def test_content_words_leave_out_function_words_unless_nothing_else_is_left():
         "cover",
     )
     assert minhash.content_words(("of", "the")) == ("of", "the")
+
+
+def test_content_signatures_sign_the_content_words():
+    rng = random.Random(4)
+    function = sorted(minhash.FUNCTION_WORDS)
+    words = [*function, *(f"w{i}" for i in range(50))]
+    for _ in range(300):
+        texts = [
+            tuple(rng.choice(rng.choice((words, function))) for _ in range(rng.choice(range(22))))
+            for _ in range(rng.randint(1, 12))
+        ]
+        expected = signatures([minhash.content_words(t) for t in texts], 48, ngram=1)
+        assert np.array_equal(minhash.content_signatures(texts, 48), expected)
