@@ -215,7 +215,7 @@ def _sign(shingles: np.ndarray, offsets: np.ndarray, num_perm: int) -> np.ndarra
 # 92.2%, for 0.03 more candidates per paragraph of a 10,000-guide synthetic library
 # (``benchmarks/HISTORY.md``, session 20); 12 bands of 5 rows found 94.2% for 0.52 more.
 # Over shorter texts too, the 8 bands added 0.24 candidates per item, and on iFixit steps
-# mostly pairs such as "Remove the speaker." and "Remove the gasket.".
+# mostly pairs such as "Remove the fan." and "Remove the gasket.".
 ENGINE_LSH = LshParams(128, bands=32, rows=4, word_bands=8, word_rows=6, word_min_words=13)
 # Sentences, the largest pool (a million texts in 10,000 guides), get 25 bands of 5 rows:
 # pairs with word 2-gram Jaccard 0.7 become candidates with probability 0.989, at 0.4 with
