@@ -164,6 +164,7 @@ def content_word_ids(token_seqs: Sequence[Sequence[str]]) -> tuple[np.ndarray, n
         map(_token_id, itertools.chain.from_iterable(token_seqs)), np.uint64, int(sizes.sum())
     )
     owner = np.repeat(np.arange(n), sizes)
+    # By id: a word whose crc32 is a function word's (28 ids in 2**32) is left out as well.
     drop = np.isin(flat, _function_word_ids())
     # A text of function words only keeps them all.
     drop &= np.bincount(owner[~drop], minlength=n)[owner] > 0

@@ -455,17 +455,18 @@ and 1 was unclear. Of 60 near-duplicate sentences (``D011``), 5 of 30 within one
 _ACROSS_GUIDES = """\
 **Across guides.** In a run holding more texts of a level than ``all-pairs-limit`` (300 by
 default), two texts of different guides are scored only when MinHash LSH proposes them: over
-word pairs, and for texts of 13 words or more over their content words as well. Texts that
-look alike letter by letter while sharing few word pairs can be missed, most of all short
-ones: "Remove the screws from the left side." and "Remove the rest of the left side screws."
-score 0.80 but share 3 of their 10 word pairs. Measured for paragraphs (``D009``): in a
-uniform sample of 36,000 paragraphs of a 10,000-guide synthetic library, LSH proposed all 33
-pairs scoring 0.78 or more whose shorter text had 13 words or more, and 16 of the 27 with a
-shorter one; in a uniform sample of real iFixit steps, 92% of the pairs of 13 words or more.
-Sentences have a banding of their own, stricter, as they are the largest pool. An
-``all-pairs-limit`` above the number of texts scores every pair, at a cost growing with
-its square: the 35,386 paragraphs of 6 to 12 words of a library of that size took 34 s,
-and all 278,808 of its paragraphs would take over half an hour (``benchmarks/README.md``)."""
+word pairs, and for paragraphs, items and parts of 13 words or more over their content words
+as well. Texts that look alike letter by letter while sharing few word pairs can be missed,
+most of all short ones: "Remove the screws from the left side." and "Remove the rest of the
+left side screws." score 0.80 but share 3 of their 10 word pairs. Measured for paragraphs
+(``D009``): in a uniform sample of 36,000 paragraphs of a 10,000-guide synthetic library,
+LSH proposed all 33 pairs scoring 0.78 or more whose shorter text had 13 words or more, and
+16 of the 27 with a shorter one; in a uniform sample of real iFixit steps, 92% of the pairs
+of 13 words or more. Sentences have a banding of their own, stricter, as they are the
+largest pool. An ``all-pairs-limit`` above the number of texts scores every pair, at a cost
+growing with its square: the 35,386 paragraphs of 6 to 12 words of a library of that size
+took 34 s, and all 278,808 of its paragraphs would take over half an hour
+(``benchmarks/README.md``)."""
 
 
 def closest_matches(pairs: Sequence[NearPair], limit: int) -> Iterator[tuple[NearPair, int]]:
