@@ -778,15 +778,14 @@ class _Context:
         not compared with one another, with their number of texts; and which pairs came
         scored with the guides' sketches (for composite parts, their final scores).
 
-        Every pair is scored when the pool is small. Otherwise every pair within one guide
-        (so within-guide results never depend on the library's size), one guide at a time
-        in rapidfuzz's ``cdist``, and across guides the pairs that MinHash LSH over word
-        2-grams proposes; its recall is measured by ``benchmarks/run.py``. ``by_file`` holds,
-        per file, the indices of the texts it holds, in increasing order; ``sketch_rows``, the
-        row of each text's band keys among the sketches, if known (-1 where not).
-        ``paired_level``: the level of ``SKETCHED_LEVELS`` these texts are, whose pairs
-        within a guide come scored with its sketches where the guide's texts are all
-        sketched ones.
+        Every pair is scored when the pool is small. Otherwise every pair within one guide (so
+        within-guide results never depend on the library's size), one guide at a time in rapidfuzz's
+        ``cdist``, and across guides the pairs that MinHash LSH proposes (``minhash.ENGINE_LSH``,
+        ``minhash.SENTENCE_LSH``); its recall is measured by ``benchmarks/run.py``. ``by_file``
+        holds, per file, the indices of the texts it holds, in increasing order; ``sketch_rows``,
+        the row of each text's band keys among the sketches, if known (-1 where not).
+        ``paired_level``: the level of ``SKETCHED_LEVELS`` these texts are, whose pairs within a
+        guide come scored with its sketches where the guide's texts are all sketched ones.
 
         A guide whose texts hold more than ``max_pairs_per_guide`` similar pairs among them
         (a template filled in a thousand times) is crowded: their number, and the time and

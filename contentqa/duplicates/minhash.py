@@ -3,9 +3,9 @@
 Vectorized with numpy: token ids -> word 2-gram shingle ids -> multiply-shift hashes, the
 minimum per text and per permutation, then rows grouped into bands. Two texts whose
 signatures agree on every row of at least one band become a candidate pair. A banding may
-add bands over the text's content words (single words, function words left out): a reworded
-text that keeps its words but few of its word pairs ("remove the five screws around the
-edge" / "remove five screws from the edge") is found there. Deterministic: the permutations
+add bands over the text's content words (single words, function words left out): some
+rewordings that keep the words but few of the word pairs ("remove the five screws around
+the edge" / "remove five screws from the edge") are found there. Deterministic: the permutations
 come from a fixed seed, and the output is sorted.
 """
 
@@ -209,14 +209,14 @@ def _sign(shingles: np.ndarray, offsets: np.ndarray, num_perm: int) -> np.ndarra
     return np.ascontiguousarray(out.T)
 
 
-# The engine's banding for paragraphs, items and whole parts: 32 bands of 4 rows over word
-# 2-grams, what ``lsh_params(0.4, 128)`` gives, and 8 bands of 6 rows over the content words of
-# texts of 13 words or more. On real iFixit steps the content-word bands raise the share of
-# pairs of such texts scoring ``ratio`` 0.78 or more that become candidates from 89.8% to
-# 92.2%, for 0.03 more candidates per paragraph of a 10,000-guide synthetic library
-# (``benchmarks/HISTORY.md``, session 20); 12 bands of 5 rows found 94.2% for 0.52 more.
-# Over shorter texts too, the 8 bands added 0.24 candidates per item, and on iFixit steps
-# mostly pairs such as "Remove the fan." and "Remove the gasket.".
+# The engine's banding for paragraphs, items, questions and whole parts: 32 bands of 4 rows over
+# word 2-grams, what ``lsh_params(0.4, 128)`` gives, and 8 bands of 6 rows over the content words of
+# texts of 13 words or more. On real iFixit steps the content-word bands raise the share of pairs of
+# such texts scoring ``ratio`` 0.78 or more that become candidates from 89.8% to 92.2%, for 0.03
+# more candidates per paragraph of a 10,000-guide synthetic library (``benchmarks/HISTORY.md``,
+# session 20); 12 bands of 5 rows found 94.2% for 0.52 more. Over shorter texts too, the 8 bands
+# added 0.24 candidates per item, and on iFixit steps mostly pairs such as "Remove the fan." and
+# "Remove the gasket.".
 ENGINE_LSH = LshParams(128, bands=32, rows=4, word_bands=8, word_rows=6, word_min_words=13)
 # Sentences, the largest pool (a million texts in 10,000 guides), get 25 bands of 5 rows:
 # pairs with word 2-gram Jaccard 0.7 become candidates with probability 0.989, at 0.4 with

@@ -184,3 +184,26 @@ def test_content_signatures_sign_the_content_words():
         ]
         expected = signatures([minhash.content_words(t) for t in texts], 48, ngram=1)
         assert np.array_equal(minhash.content_signatures(texts, 48), expected)
+
+
+def test_content_word_bands_add_pairs_of_long_texts_only():
+    # Short and long texts mixed, so that the rows of the long ones are a subset to get right.
+    rng = random.Random(9)
+    words = [f"w{i}" for i in range(60)]
+    function = sorted(minhash.FUNCTION_WORDS)
+    texts = [
+        tuple(rng.choice(rng.choice((words, function))) for _ in range(rng.randint(8, 18)))
+        for _ in range(300)
+    ]
+    short = {k for k, t in enumerate(texts) if len(t) < minhash.ENGINE_LSH.word_min_words}
+    assert 50 < len(short) < 250
+    bigrams = {tuple(p) for p in candidate_pairs(texts, params=_BIGRAMS_ONLY).tolist()}
+    engine = {tuple(p) for p in candidate_pairs(texts, params=minhash.ENGINE_LSH).tolist()}
+    added = engine - bigrams
+    assert bigrams <= engine
+    assert added
+    assert not any(i in short or j in short for i, j in added)
+    # Each added pair shares a content-word band key of both texts' own content words.
+    sig = minhash.content_signatures(texts, 48)
+    keys = minhash._fold(sig, 8, 6)
+    assert all((keys[i] == keys[j]).any() for i, j in added)
