@@ -103,6 +103,13 @@ class _TokenIds(dict[str, int]):
 
 
 _token_id = _TokenIds().__getitem__
+# An empty text's only shingle.
+_EMPTY_TEXT = np.uint64(2**64 - 1)
+
+
+def _token_ids(token_seqs: Sequence[Sequence[str]], count: int) -> np.ndarray:
+    """The ids of every text's ``count`` tokens, one text after another."""
+    return np.fromiter(map(_token_id, itertools.chain.from_iterable(token_seqs)), np.uint64, count)
 
 
 def shingle_ids(
@@ -115,9 +122,9 @@ def shingle_ids(
     """
     sizes = [len(seq) for seq in token_seqs]
     total = sum(sizes)
-    flat = np.fromiter(map(_token_id, itertools.chain.from_iterable(token_seqs)), np.uint64, total)
+    flat = _token_ids(token_seqs, total)
     pairs = (flat[:-1] << np.uint64(32)) | flat[1:] if ngram == 2 and total > 1 else flat
-    sentinel = np.array([2**64 - 1], dtype=np.uint64)  # an empty text's only shingle
+    sentinel = np.array([_EMPTY_TEXT])
     parts: list[np.ndarray] = []
     start = 0
     for size in sizes:
@@ -160,9 +167,7 @@ def content_word_ids(token_seqs: Sequence[Sequence[str]]) -> tuple[np.ndarray, n
     Python loop over texts (a guide has about 40 texts long enough)."""
     n = len(token_seqs)
     sizes = np.fromiter(map(len, token_seqs), np.int64, n)
-    flat = np.fromiter(
-        map(_token_id, itertools.chain.from_iterable(token_seqs)), np.uint64, int(sizes.sum())
-    )
+    flat = _token_ids(token_seqs, int(sizes.sum()))
     owner = np.repeat(np.arange(n), sizes)
     # By id: a word whose crc32 is a function word's (28 ids in 2**32) is left out as well.
     drop = np.isin(flat, _function_word_ids())
@@ -173,8 +178,8 @@ def content_word_ids(token_seqs: Sequence[Sequence[str]]) -> tuple[np.ndarray, n
     starts = np.zeros(n, dtype=np.int64)
     starts[1:] = np.cumsum(sizes)[:-1]
     empty = np.flatnonzero(sizes == 0)
-    if len(empty):  # an empty text's only shingle, as in shingle_ids
-        flat = np.insert(flat, starts[empty], np.uint64(2**64 - 1))
+    if len(empty):
+        flat = np.insert(flat, starts[empty], _EMPTY_TEXT)
         starts += np.cumsum(sizes == 0) - (sizes == 0)
     return flat, starts
 

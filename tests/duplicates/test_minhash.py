@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import random
 
@@ -101,7 +102,7 @@ def test_a_band_whose_only_shared_key_is_too_common_adds_no_pair():
     assert pairs_from_keys(keys).shape == (0, 2)
 
 
-_BIGRAMS_ONLY = minhash.LshParams(128, bands=32, rows=4)
+_BIGRAMS_ONLY = dataclasses.replace(minhash.ENGINE_LSH, word_bands=0, word_rows=0)
 
 
 def _reworded_pairs(seed: int = 5, n: int = 200) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
@@ -204,6 +205,7 @@ def test_content_word_bands_add_pairs_of_long_texts_only():
     assert added
     assert not any(i in short or j in short for i, j in added)
     # Each added pair shares a content-word band key of both texts' own content words.
-    sig = minhash.content_signatures(texts, 48)
-    keys = minhash._fold(sig, 8, 6)
+    params = minhash.ENGINE_LSH
+    sig = minhash.content_signatures(texts, params.word_bands * params.word_rows)
+    keys = minhash._fold(sig, params.word_bands, params.word_rows)
     assert all((keys[i] == keys[j]).any() for i, j in added)
