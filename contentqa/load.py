@@ -21,6 +21,13 @@ from contentqa.sourcemap import SourceMap
 
 GUIDE_SUFFIXES = (".json", ".md")
 _BOM = b"\xef\xbb\xbf"
+# A carriage return not followed by a line feed: a line break in old Mac files, and in every
+# editor, while JSON reads it as a space and Python's decoder and tree-sitter count lines by
+# line feeds only. Read as a line feed, one character for one, it keeps every offset and puts
+# findings on the lines the editor shows; the parsed guide is the same (a raw carriage return
+# inside JSON text is an error either way).
+_LONE_CR = re.compile(r"\r(?!\n)")
+_LONE_CR_BYTES = re.compile(rb"\r(?!\n)")
 
 
 class PathError(Exception):
@@ -168,6 +175,8 @@ def load_bytes(file: str, path: str, raw: bytes) -> Loaded:
             "save the file as UTF-8",
             position,
         )
+    if "\r" in source:
+        source = _LONE_CR.sub("\n", source)
     if path.lower().endswith(".md"):
         return load_markdown(file, path, source)
     return load_text(file, path, source)
@@ -273,6 +282,7 @@ def _looks_like_utf16(raw: bytes) -> bool:
 
 
 def _byte_position(raw: bytes, offset: int) -> Position:
+    raw = _LONE_CR_BYTES.sub(b"\n", raw[:offset])
     line_start = raw.rfind(b"\n", 0, offset) + 1
     line = raw.count(b"\n", 0, offset) + 1
     column = len(raw[line_start:offset].decode("utf-8", errors="replace")) + 1

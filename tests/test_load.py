@@ -130,3 +130,21 @@ def test_a_huge_size_limit_reads_only_the_file(tmp_path):
     small = tmp_path / "g.json"
     small.write_text('{"title": "x"}')
     assert load_file(small, max_bytes=10**12).document is not None
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_every_line_ending_puts_findings_on_the_editors_line(newline):
+    # A lone carriage return (old Mac files) breaks the line in every editor.
+    good = newline.join(["{", '  "title": "Repot a plant",', '  "steps": [{"title": 3}]', "}"])
+    loaded = load_bytes("t.json", "t.json", good.encode())
+    assert loaded.document is not None
+    assert loaded.document.data == {"title": "Repot a plant", "steps": [{"title": 3}]}
+    at = loaded.document.position("/steps/0/title")
+    assert (at.line, at.column) == (3, 23)
+    broken = newline.join(["{", '  "title": "Repot a plant",', '  "steps": [}', "}"])
+    [(code, diagnostic)] = load_bytes("t.json", "t.json", broken.encode()).problems
+    assert code == "S002"
+    assert (diagnostic.position.line, diagnostic.position.column) == (3, 13)
+    bad_byte = newline.join(["{", '  "t": "ab\xff"}']).encode("latin-1")
+    [(code, diagnostic)] = load_bytes("t.json", "t.json", bad_byte).problems
+    assert (code, diagnostic.position.line, diagnostic.position.column) == ("S001", 2, 11)
