@@ -132,6 +132,9 @@ class _Builder:
 
 def parse(source: str) -> tuple[dict[str, Any], MarkdownSourceMap]:
     """Markdown text -> (guide data, source map). Raises :class:`MarkdownError`."""
+    # python-frontmatter hands back the body with Windows line ends made plain, which must
+    # be found again in the source; positions are lines and columns, which this keeps.
+    source = source.replace("\r\n", "\n")
     if _OPENING_FENCE.match(source) and not _CLOSING_FENCE.search(source, 4):
         # The parser would read it all as text, and the guide's fields as missing.
         raise MarkdownError(1, "front matter opened with `---` is never closed by a `---` line")

@@ -6,7 +6,7 @@ import pytest
 from conftest import FIXTURES, SEED_GUIDE, load_json
 
 from contentqa.config import Config
-from contentqa.load import discover
+from contentqa.load import discover, load_file
 from contentqa.markdown import MarkdownError, parse, to_markdown
 from contentqa.pipeline import run
 
@@ -77,3 +77,15 @@ def test_front_matter_with_windows_line_endings_is_read():
     crlf = SEED_MD.read_text(encoding="utf-8").replace("\n", "\r\n")
     data, _ = parse(crlf)
     assert data["id"] == parse(SEED_MD.read_text(encoding="utf-8"))[0]["id"]
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r"])
+def test_old_line_endings_give_the_same_guide_and_lines(tmp_path, newline):
+    source = SEED_MD.read_text(encoding="utf-8")
+    converted = tmp_path / "seed.md"
+    converted.write_bytes(source.replace("\n", newline).encode("utf-8"))
+    plain = load_file(SEED_MD, 10**7).document
+    loaded = load_file(converted, 10**7).document
+    assert loaded.data == plain.data
+    pointer = "/steps/2/body/0"
+    assert loaded.position(pointer) == plain.position(pointer)
