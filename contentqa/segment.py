@@ -135,8 +135,8 @@ def token_tables(texts: Sequence[str]) -> Iterator[tuple[list[int], list[int], l
         first = bisect_left(offsets, start, lo=last)
 
 
-# spaCy's sentencizer ends a sentence at every ".", "!" and "?", and nowhere else. Two kinds
-# of slip follow, corrected on its output:
+# spaCy's sentencizer ends a sentence at every ".", "!" and "?", and nowhere else. Three
+# slips follow, corrected on its output:
 # - an ellipsis ("..." or "…") ends nothing: "Pull the springs... Hold the cover." stays one
 #   sentence, and a sentence repeated after it is not seen as repeated. Before a capital
 #   letter it now ends one; before a lowercase word ("Wait... then pour it away.") it does
@@ -147,7 +147,9 @@ def token_tables(texts: Sequence[str]) -> Iterator[tuple[list[int], list[int], l
 #   "tbsp. of") ends none, nor one followed by a number after those that stand before
 #   numbers ("approx. 20", "Fig. 3", "no. 2"). After any other word a period ends the
 #   sentence whatever follows: writers who forget a capital ("the headers. this will
-#   separate") still write two sentences, and each may repeat elsewhere.
+#   separate") still write two sentences, and each may repeat elsewhere;
+# - an opening bracket or quote after a sentence's end stays in that sentence: "Remove it.
+#   (Careful.)" ended its first sentence with "(". It now opens the next one.
 _ELLIPSIS = re.compile(r"\.{3,}|…+")
 # Abbreviations lowercased, without their period.
 _BEFORE_NUMBERS = frozenset(
@@ -168,8 +170,10 @@ def _starts(text: str, orths: list[int], offsets: list[int], flags: list[int]) -
     strings = sentencizer().vocab.strings
     starts = [0]
     for i in range(1, len(flags)):
-        if flags[i] == 1 and not _continues(strings, orths, offsets, flags, i):
-            starts.append(i)
+        if flags[i] == 1:
+            i = _with_openers(strings, orths, offsets, i)
+            if not _continues(strings, orths, offsets, flags, i):
+                starts.append(i)
     # Looked for in the text, not token by token: most texts hold no ellipsis.
     if "..." not in text and "…" not in text:
         return starts
@@ -194,6 +198,20 @@ _CLOSING = frozenset({'"', "'", ")", "]", "”", "’"})
 _OPENING = frozenset({'"', "'", "(", "[", "“", "‘"})
 
 
+def _with_openers(strings, orths: list[int], offsets: list[int], at: int) -> int:
+    """Where the sentence the sentencizer starts at token ``at`` starts: at the opening
+    brackets and quotes written right before it after a space, which the sentencizer leaves
+    at the end of the sentence before ("Remove it. (Careful.)"); not at quotes written
+    against that sentence's last word ('"wait." "Go."': the first quote closes it)."""
+    start = at
+    while start > 1 and strings[orths[start - 1]] in _OPENING:
+        if offsets[start - 1] + len(strings[orths[start - 1]]) != offsets[start]:
+            break
+        start -= 1
+    before_end = offsets[start - 1] + len(strings[orths[start - 1]])
+    return start if start < at and before_end < offsets[start] else at
+
+
 def _next_word(
     strings, orths: list[int], offsets: list[int], at: int, closing: frozenset[str] = _CLOSING
 ) -> int | None:
@@ -213,9 +231,9 @@ def _next_word(
 def _continues(strings, orths: list[int], offsets: list[int], flags: list[int], at: int) -> bool:
     """Whether token ``at``, which the sentencizer starts a sentence with, goes on the one
     before: the first word from it follows the period of an abbreviation and is a lowercase
-    word ("iPod" is not one), or a number after an abbreviation of ``_BEFORE_NUMBERS``
-    (not after "No." opening its sentence: "No. 3 screws hold it." is an answer, then a
-    sentence)."""
+    word ("iPod" is not one), or a number after an abbreviation of ``_BEFORE_NUMBERS`` (not
+    after "No." opening its sentence: "No. 3 screws hold it." is an answer, then a
+    sentence); either may stand after an opening bracket or quote."""
     if at < 2 or strings[orths[at - 1]] != ".":
         return False
     abbreviation = strings[orths[at - 2]].lower()
@@ -223,6 +241,9 @@ def _continues(strings, orths: list[int], offsets: list[int], flags: list[int], 
     following = _next_word(strings, orths, offsets, at - 1, closing=frozenset())
     if following is None:
         return False
+    # Through an opening bracket or quote: "approx. (20) degrees", "etc. (see below)".
+    if strings[orths[following]] in _OPENING and following + 1 < len(orths):
+        following += 1
     word = strings[orths[following]]
     if word[:1].islower() and not any(c.isupper() for c in word[1:]):
         return abbreviation in _ABBREVIATIONS

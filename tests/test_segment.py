@@ -116,6 +116,13 @@ def test_random_texts_tokenize_alike_joined_or_alone():
         ("Add 2 tbsp. of oil, salt, etc. and stir.", ["Add 2 tbsp. of oil, salt, etc. and stir."]),
         ("See Fig. 3 and part no. 2 first.", ["See Fig. 3 and part no. 2 first."]),
         ("Bake approx.  20 min.  at 180.", ["Bake approx.  20 min.  at 180."]),
+        # Either may follow an opening bracket or quote.
+        ("Heat to approx. (20) degrees.", ["Heat to approx. (20) degrees."]),
+        ("Add salt, etc. (see below) and stir.", ["Add salt, etc. (see below) and stir."]),
+        ("Remove it. (Careful.) Then lift.", ["Remove it.", "(Careful.)", "Then lift."]),
+        ('He said "wait." "Go."', ['He said "wait."', '"Go."']),
+        ("Bake approx.  (20) min.", ["Bake approx.  (20) min."]),
+        ("Add salt, etc. (See below.)", ["Add salt, etc.", "(See below.)"]),
         ("Is it on? No. 3 screws hold it.", ["Is it on?", "No.", "3 screws hold it."]),
         ("Cook for 10 min. Then rest.", ["Cook for 10 min.", "Then rest."]),
         ("Wait for it. 3 screws hold it.", ["Wait for it.", "3 screws hold it."]),
