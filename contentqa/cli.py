@@ -345,6 +345,7 @@ def publish(args: argparse.Namespace, config: Config, report) -> int:
 
 
 def _publish(args: argparse.Namespace, config: Config, report) -> int:
+    from contentqa.parallel import effective_jobs
     from contentqa.report import FORMATS, default_path
     from contentqa.report.terminal import render as render_terminal
     from contentqa.report.terminal import use_color
@@ -363,7 +364,8 @@ def _publish(args: argparse.Namespace, config: Config, report) -> int:
             sys.stdout.write(FORMATS[fmt].renderer()(report))
             continue
         target = Path(args.output) if args.output else default_path(fmt, config.output_dir)
-        for path, text in FORMATS[fmt].pages(report, target).items():
+        jobs = effective_jobs(config.jobs, len(report.guides))
+        for path, text in FORMATS[fmt].pages(report, target, jobs):
             write_file(path, text)
         if not args.quiet:
             human.write(f"{fmt} report written to {target}\n")

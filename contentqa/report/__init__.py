@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 import os
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,16 +51,20 @@ class Format:
     def renderer(self) -> Callable[[Report], str]:
         return importlib.import_module(self.module).render
 
-    def pages(self, report: Report, target: Path) -> dict[Path, str | Iterable[bytes]]:
-        """The files of this format for ``target``: one, or an index with its pages (the
-        HTML report of a large library); a file's content is text, or UTF-8 pieces."""
+    def pages(
+        self, report: Report, target: Path, jobs: int = 1
+    ) -> Iterator[tuple[Path, str | Iterable[bytes]]]:
+        """The files of this format for ``target``, each made as it is taken: one, or an
+        index with its pages (the HTML report of a large library, drawn by ``jobs``
+        processes); a file's content is text, or UTF-8 pieces."""
         module = importlib.import_module(self.module)
         if hasattr(module, "render_pages"):
-            pages = module.render_pages(report, index_name=target.name)
-            return {target.parent / name: text for name, text in pages.items()}
-        if hasattr(module, "render_chunks"):
-            return {target: module.render_chunks(report)}
-        return {target: module.render(report)}
+            for name, text in module.render_pages(report, index_name=target.name, jobs=jobs):
+                yield target.parent / name, text
+        elif hasattr(module, "render_chunks"):
+            yield target, module.render_chunks(report)
+        else:
+            yield target, module.render(report)
 
 
 # Each format is a small module with ``render(report) -> str``; modules are imported only

@@ -383,7 +383,7 @@ def test_pages_of_a_large_library_link_to_each_other(open_browser, tmp_path):
 
     base = _check(HOSTILE, *sorted(p for p in GUIDES.glob("*.json") if p != SEED_GUIDE))
     library = _library(base, html.MAX_SINGLE_PAGE_GUIDES // 3 + 1)
-    index = _write(tmp_path, html.render_pages(library))
+    index = _write(tmp_path, dict(html.render_pages(library)))
     session = open_browser(*DESKTOP)
     page = session.page
     page.goto(index.as_uri())

@@ -543,7 +543,9 @@ def test_a_large_library_gets_an_index_and_a_page_per_guide(hostile):
     base = _check(HOSTILE, *sorted(p for p in GUIDES.glob("*.json") if p != SEED_GUIDE))
     library = _library(base, html.MAX_SINGLE_PAGE_GUIDES // 3 + 1)
     assert len(library.guides) > html.MAX_SINGLE_PAGE_GUIDES
-    pages = html.render_pages(library)
+    pages = dict(html.render_pages(library))
+    # Drawn by two processes, the pages are the same, in the same order.
+    assert list(html.render_pages(library, jobs=2)) == list(pages.items())
     assert len(pages) == len(library.guides) + 1
     index = pages.pop("contentqa.html")
     assert html.render(library) == index
@@ -559,14 +561,26 @@ def test_a_large_library_gets_an_index_and_a_page_per_guide(hostile):
     assert len(doc.find_all("section", cls="guide")) == 1
 
 
+def test_a_guide_page_does_not_depend_on_the_pages_drawn_before_it(tmp_path):
+    # Processes drawing the pages of a large library each draw them in their own order.
+    twin = tmp_path / "twin.json"
+    twin.write_bytes(SEED_GUIDE.read_bytes())
+    report = _check(SEED_GUIDE, twin)
+    assert any(r.file != f.file for f in report.findings for r in f.related)
+    forward = html._Context(report, split=True)
+    drawn = [forward.guide_page(gi) for gi in range(len(report.guides))]
+    backward = html._Context(report, split=True)
+    assert [backward.guide_page(gi) for gi in reversed(range(len(report.guides)))] == drawn[::-1]
+
+
 def test_a_report_over_the_byte_budget_is_split(seed, monkeypatch):
     monkeypatch.setattr(html, "MAX_SINGLE_PAGE_BYTES", 10_000)
-    pages = html.render_pages(seed, index_name="report.html")
+    pages = dict(html.render_pages(seed, index_name="report.html"))
     assert sorted(pages) == ["report-guides/heal-anxious-attachment.html", "report.html"]
 
 
 def test_a_small_report_is_one_page(seed):
-    assert list(html.render_pages(seed)) == ["contentqa.html"]
+    assert [name for name, _ in html.render_pages(seed)] == ["contentqa.html"]
 
 
 def test_bidirectional_overrides_cannot_reorder_the_page():
