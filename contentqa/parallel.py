@@ -12,19 +12,21 @@ never depend on the job count.
 from __future__ import annotations
 
 import gc
+import itertools
 import multiprocessing
 import os
 import sys
 from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
 # Below this many files, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 64
 
-_TASKS: list[Callable[[], Any]] = []
-_MAPPED: list[Callable[[int], Any]] = []
+# The function a forked worker maps, set in it by its pool's initializer: inherited with
+# the process, never pickled.
+_mapped: Callable[[int], Any] | None = None
 
 
 def effective_jobs(requested: int, files: int) -> int:
@@ -37,67 +39,61 @@ def effective_jobs(requested: int, files: int) -> int:
     return max(1, min(os.cpu_count() or 1, files))
 
 
-def _run(index: int) -> Any:
-    return _TASKS[index]()
-
-
 def run_tasks(tasks: dict[str, Callable[[], Any]], jobs: int) -> dict[str, Any]:
     """``{name: task()}``, with the tasks spread over ``jobs`` forked processes, in the
     order given (put the longest first)."""
-    if jobs <= 1 or len(tasks) <= 1 or not sys.platform.startswith("linux"):
-        return {name: task() for name, task in tasks.items()}
     names = list(tasks)
-    _TASKS[:] = [tasks[name] for name in names]
+    results = map_forked(
+        lambda index: tasks[names[index]](), len(names), jobs, chunk=1, ahead=len(names)
+    )
+    return dict(zip(names, results, strict=True))
+
+
+def map_forked(
+    function: Callable[[int], Any], count: int, jobs: int, chunk: int, ahead: int | None = None
+) -> Iterator[Any]:
+    """``function(0)``, ..., ``function(count - 1)``, in this order, computed ``chunk``
+    indices at a time by up to ``jobs`` forked processes while the caller takes the results.
+    At most ``ahead`` chunks (two per process by default) are asked for and not yet taken,
+    so the results never all wait in memory at once. With one job, a single chunk, or off
+    Linux, computed here as they are taken."""
+    chunks = range(0, count, chunk)
+    if jobs <= 1 or len(chunks) <= 1 or not sys.platform.startswith("linux"):
+        yield from map(function, range(count))
+        return
     # Objects the collector never visits are not copied into the children page by page.
     # A caller that froze objects itself unfreezes them when it is done.
     frozen_by_caller = gc.get_freeze_count() > 0
     gc.freeze()
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(min(jobs, len(names)), mp_context=context) as pool:
-            results = list(pool.map(_run, range(len(names))))
-    finally:
-        _TASKS.clear()
-        if not frozen_by_caller:
-            gc.unfreeze()
-    return dict(zip(names, results, strict=True))
-
-
-def _run_range(start: int, stop: int) -> list[Any]:
-    return [_MAPPED[0](index) for index in range(start, stop)]
-
-
-def map_forked(function: Callable[[int], Any], count: int, jobs: int, chunk: int) -> Iterator[Any]:
-    """``function(0)``, ..., ``function(count - 1)``, in this order, computed by ``jobs``
-    forked processes ``chunk`` indices at a time (here with one job, or off Linux), while
-    the caller uses the results: at most two chunks per process are done and not yet taken,
-    so the results never all wait in memory at once."""
-    if jobs <= 1 or count <= chunk or not sys.platform.startswith("linux"):
-        yield from map(function, range(count))
-        return
-    _MAPPED[:] = [function]
-    frozen_by_caller = gc.get_freeze_count() > 0
-    gc.freeze()  # as in run_tasks
-    try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(jobs, mp_context=context) as pool:
-            starts = iter(range(0, count, chunk))
-            running: deque = deque()
+        workers = min(jobs, len(chunks))
+        with ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_install, initargs=(function,)
+        ) as pool:
+            waiting = iter(chunks)
+            running: deque[Future[list[Any]]] = deque()
             try:
-                for start in starts:
-                    running.append(pool.submit(_run_range, start, min(start + chunk, count)))
-                    if len(running) == 2 * jobs:
-                        break
+                for start in itertools.islice(waiting, ahead or 2 * workers):
+                    running.append(pool.submit(_run_chunk, start, min(start + chunk, count)))
                 while running:
                     results = running.popleft().result()
-                    start = next(starts, None)
-                    if start is not None:
-                        running.append(pool.submit(_run_range, start, min(start + chunk, count)))
+                    for start in itertools.islice(waiting, 1):
+                        running.append(pool.submit(_run_chunk, start, min(start + chunk, count)))
                     yield from results
             finally:
                 for future in running:
                     future.cancel()
     finally:
-        _MAPPED.clear()
         if not frozen_by_caller:
             gc.unfreeze()
+
+
+def _install(function: Callable[[int], Any]) -> None:
+    global _mapped
+    _mapped = function
+
+
+def _run_chunk(start: int, stop: int) -> list[Any]:
+    assert _mapped is not None
+    return [_mapped(index) for index in range(start, stop)]

@@ -1,8 +1,10 @@
-"""Library-stage tasks in forked processes: same results as in one process."""
+"""Work in forked processes: the same results, in the same order, as in one process."""
 
 from __future__ import annotations
 
 import dataclasses
+import gc
+import os
 import sys
 
 import pytest
@@ -11,7 +13,7 @@ from conftest import FIXTURES
 from contentqa.config import Config
 from contentqa.duplicates import engine
 from contentqa.load import discover
-from contentqa.parallel import run_tasks
+from contentqa.parallel import map_forked, run_tasks
 from contentqa.pipeline import build_report, check_file
 from contentqa.report.json_report import render
 
@@ -40,6 +42,35 @@ def test_a_failing_task_raises_in_the_parent():
 
     with pytest.raises(ValueError, match="boom"):
         run_tasks({"ok": lambda: 1, "broken": broken}, jobs=2)
+
+
+@forking
+def test_a_forked_map_gives_every_result_in_order_as_it_is_taken():
+    squares = map_forked(lambda i: (i * i, os.getpid()), 50, jobs=2, chunk=3)
+    results = list(squares)
+    assert [value for value, _ in results] == [i * i for i in range(50)]
+    assert os.getpid() not in {pid for _, pid in results}
+    # Two at once, each with its own function.
+    evens, odds = map_forked(lambda i: 2 * i, 40, 2, 4), map_forked(lambda i: 2 * i + 1, 40, 2, 4)
+    assert [n for pair in zip(evens, odds, strict=True) for n in pair] == list(range(80))
+    assert gc.get_freeze_count() == 0
+
+
+@forking
+def test_a_forked_map_stopped_early_or_failing_leaves_nothing_behind():
+    taken = map_forked(lambda i: i, 100, jobs=2, chunk=5)
+    assert [next(taken) for _ in range(7)] == list(range(7))
+    taken.close()
+    assert gc.get_freeze_count() == 0
+
+    def broken(i: int) -> int:
+        if i == 23:
+            raise ValueError("boom")
+        return i
+
+    with pytest.raises(ValueError, match="boom"):
+        list(map_forked(broken, 100, jobs=2, chunk=5))
+    assert gc.get_freeze_count() == 0
 
 
 @forking
