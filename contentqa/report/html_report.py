@@ -24,7 +24,7 @@ import difflib
 import hashlib
 import itertools
 import re
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
@@ -46,6 +46,8 @@ MAX_SINGLE_PAGE_GUIDES = 200
 MAX_SINGLE_PAGE_BYTES = 5_000_000
 # Guides' pages drawn by a process at a time, when several draw them.
 GUIDE_PAGES_PER_TASK = 16
+# Guides' views kept for the pages drawn next (see _Context.view).
+MAX_KEPT_VIEWS = 128
 
 # Exact and near copies whose every place is marked in the text, as one colour-coded cluster.
 CLUSTER_CODES = frozenset({"D001", "D002", "D003", "D004", "D005", "D009", "D010", "D011"})
@@ -113,7 +115,7 @@ def render_pages(
             return
         ctx = _Context(report, split=True, stem=stem)
     yield index_name, ctx.index_page()
-    # A guide's page takes about 14 ms to draw: 2 minutes for 10,000 guides in one process.
+    # A guide's page took 17-20 ms to draw and write here: minutes for a large library.
     pages = map_forked(ctx.guide_page, len(report.guides), jobs, chunk=GUIDE_PAGES_PER_TASK)
     for name, page in zip(ctx.page_names, pages, strict=True):
         yield f"{ctx.guides_dir}/{name}", page
@@ -323,7 +325,8 @@ class _Context:
             if finding.code in CLUSTER_CODES:
                 self.cluster[fi] = len(self.cluster) + 1
         self.page_names = _page_names(report.guides)
-        self._views: dict[int, GuideView] = {}
+        self._views: OrderedDict[int, GuideView] = OrderedDict()  # the latest used last
+        self._anchors: dict[int, dict[tuple[int, int], str]] = {}
         self._rows: dict[int, dict[str, Any]] = {}
         self._same_text: dict[tuple[int, int], bool] = {}  # asked by flags, rows and views
         self.counts: dict[str, Counter] = defaultdict(Counter)
@@ -441,7 +444,12 @@ class _Context:
     # -- views ------------------------------------------------------------------------------
 
     def view(self, gi: int) -> GuideView:
-        if gi not in self._views:
+        """Guide ``gi``'s text with its marks and flags. Only the latest used are kept: a
+        view takes about 0.14 MB, and a process drawing a library's pages asks for every
+        one."""
+        if gi in self._views:
+            self._views.move_to_end(gi)
+        else:
             # Its links are drawn on its own page, whichever page first asks for the view:
             # otherwise they would depend on the order the pages are drawn in.
             drawing = self.current_page
@@ -451,7 +459,16 @@ class _Context:
                 self._views[gi] = GuideView(self, gi)
             finally:
                 self.current_page = drawing
+            if len(self._views) > MAX_KEPT_VIEWS:
+                self._views.popitem(last=False)
         return self._views[gi]
+
+    def _anchors_of(self, gi: int) -> dict[tuple[int, int], str]:
+        """The ids of the places on guide ``gi``'s page, kept for every guide: pages link to
+        many other guides' places, and the views those come from are not all kept."""
+        if gi not in self._anchors:
+            self._anchors[gi] = self.view(gi).anchors
+        return self._anchors[gi]
 
     def anchor(self, fi: int, occ: int) -> str | None:
         """The link to the place of occurrence ``occ`` (0 = the finding's own place) of a
@@ -466,7 +483,7 @@ class _Context:
         gi = self.gi_of.get(file)
         if gi is None:
             return None
-        target = self.view(gi).anchors.get((fi, occ))
+        target = self._anchors_of(gi).get((fi, occ))
         return self.href(file, target) if target else None
 
     def occurrence(self, fi: int, occ: int) -> tuple[str, str, Span | None]:

@@ -544,8 +544,6 @@ def test_a_large_library_gets_an_index_and_a_page_per_guide(hostile):
     library = _library(base, html.MAX_SINGLE_PAGE_GUIDES // 3 + 1)
     assert len(library.guides) > html.MAX_SINGLE_PAGE_GUIDES
     pages = dict(html.render_pages(library))
-    # Drawn by two processes, the pages are the same, in the same order.
-    assert list(html.render_pages(library, jobs=2)) == list(pages.items())
     assert len(pages) == len(library.guides) + 1
     index = pages.pop("contentqa.html")
     assert html.render(library) == index
@@ -561,16 +559,27 @@ def test_a_large_library_gets_an_index_and_a_page_per_guide(hostile):
     assert len(doc.find_all("section", cls="guide")) == 1
 
 
-def test_a_guide_page_does_not_depend_on_the_pages_drawn_before_it(tmp_path):
-    # Processes drawing the pages of a large library each draw them in their own order.
-    twin = tmp_path / "twin.json"
-    twin.write_bytes(SEED_GUIDE.read_bytes())
-    report = _check(SEED_GUIDE, twin)
+@pytest.mark.parametrize("kept_views", [1, html.MAX_KEPT_VIEWS])
+def test_guide_pages_do_not_depend_on_the_order_or_processes_drawing_them(
+    tmp_path, monkeypatch, kept_views
+):
+    # Processes drawing a large library's pages each draw some of them, in their own order,
+    # and keep only the views they used last.
+    monkeypatch.setattr(html, "MAX_KEPT_VIEWS", kept_views)
+    monkeypatch.setattr(html, "MAX_SINGLE_PAGE_GUIDES", 1)
+    monkeypatch.setattr(html, "GUIDE_PAGES_PER_TASK", 1)
+    twins = [tmp_path / f"twin-{n}.json" for n in (1, 2)]
+    for twin in twins:
+        twin.write_bytes(SEED_GUIDE.read_bytes())
+    report = _check(SEED_GUIDE, *twins)
     assert any(r.file != f.file for f in report.findings for r in f.related)
     forward = html._Context(report, split=True)
     drawn = [forward.guide_page(gi) for gi in range(len(report.guides))]
     backward = html._Context(report, split=True)
     assert [backward.guide_page(gi) for gi in reversed(range(len(report.guides)))] == drawn[::-1]
+    pages = list(html.render_pages(report))
+    assert [page for _, page in pages[1:]] == drawn
+    assert list(html.render_pages(report, jobs=2)) == pages
 
 
 def test_a_report_over_the_byte_budget_is_split(seed, monkeypatch):
