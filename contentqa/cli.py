@@ -12,8 +12,9 @@ import gc
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from contentqa import __version__
 from contentqa.config import (
@@ -172,19 +173,33 @@ def _main(argv: Sequence[str] | None) -> int:
 
 def write_file(path: Path, content) -> None:
     """Write a report, baseline or guide atomically, or stop with a clear message."""
-    from contentqa.report import write_atomic
+    write_files([(path, content)])
 
-    for folder in (path.parent, *path.parent.parents):
-        if folder.exists():
-            if not folder.is_dir():
-                raise UsageError(f"cannot write {path}: {folder} is a file, not a folder")
-            break
-    if path.is_dir():
-        raise UsageError(f"cannot write {path}: it is a folder; name a file")
+
+def write_files(files: Iterable[tuple[Path, Any]]) -> None:
+    """Write the files of one report (or one file) so that none replaces its old version
+    unless all are written; or stop with a clear message."""
+    from contentqa.report import write_together
+
+    current = Path()
+
+    def checked() -> Iterator[tuple[Path, Any]]:
+        nonlocal current
+        for path, content in files:
+            current = path
+            for folder in (path.parent, *path.parent.parents):
+                if folder.exists():
+                    if not folder.is_dir():
+                        raise UsageError(f"cannot write {path}: {folder} is a file, not a folder")
+                    break
+            if path.is_dir():
+                raise UsageError(f"cannot write {path}: it is a folder; name a file")
+            yield path, content
+
     try:
-        write_atomic(path, content)
+        write_together(checked())
     except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        raise UsageError(f"cannot write {current}: {exc.strerror or exc}") from exc
 
 
 def _split(value: str | None) -> tuple[str, ...] | None:
@@ -359,14 +374,13 @@ def _publish(args: argparse.Namespace, config: Config, report) -> int:
     human.write(render_terminal(report, color, show_statistics=args.statistics, quiet=args.quiet))
     for note in _notes(report):
         human.write(note + "\n")
+    jobs = effective_jobs(config.jobs, len(report.guides))  # for the HTML report's pages
     for fmt in () if args.no_report else config.formats:
         if to_stdout:
             sys.stdout.write(FORMATS[fmt].renderer()(report))
             continue
         target = Path(args.output) if args.output else default_path(fmt, config.output_dir)
-        jobs = effective_jobs(config.jobs, len(report.guides))
-        for path, text in FORMATS[fmt].pages(report, target, jobs):
-            write_file(path, text)
+        write_files(FORMATS[fmt].pages(report, target, jobs))
         if not args.quiet:
             human.write(f"{fmt} report written to {target}\n")
     return EXIT_FINDINGS if report.exit_status else EXIT_OK

@@ -326,3 +326,26 @@ def test_a_linked_configuration_file_is_read_from_where_the_link_is(in_tmp_cwd, 
     assert main(["check"]) == 0
     assert "suppressed" in capsys.readouterr().out
     assert (project / "qa-reports" / "contentqa.json").is_file()
+
+
+def test_a_report_of_many_pages_that_fails_midway_leaves_the_last_one_whole(tmp_path, monkeypatch):
+    from contentqa.report import html_report
+
+    monkeypatch.setattr(html_report, "MAX_SINGLE_PAGE_GUIDES", 1)
+    args = ["check", *map(str, CLEAN_GUIDES), "--format", "html", "--output-dir", str(tmp_path)]
+    assert main([*args, "--jobs", "1", "-q"]) in (0, 1)
+    written = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    assert len(written) == len(CLEAN_GUIDES) + 1
+
+    drawn = []
+
+    def failing_page(self, gi):
+        drawn.append(gi)
+        if len(drawn) == 2:
+            raise RuntimeError("drawing failed")
+        return "new page"
+
+    monkeypatch.setattr(html_report._Context, "guide_page", failing_page)
+    with pytest.raises(RuntimeError, match="drawing failed"):
+        main([*args, "--jobs", "1", "-q"])
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == written

@@ -89,18 +89,30 @@ def write_atomic(path: Path, content: str | Iterable[bytes]) -> None:
     """Write ``content`` (text, or UTF-8 pieces) to ``path`` through a temporary file and a
     rename, so a reader never sees a half-written report and a crash never leaves one
     behind."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    write_together([(path, content)])
+
+
+def write_together(files: Iterable[tuple[Path, str | Iterable[bytes]]]) -> None:
+    """Write every file as :func:`write_atomic` does, with the renames last: if making or
+    writing any of them fails, no old file has been replaced (a report of many pages is
+    never left half old and half new) and no temporary file is left."""
+    staged: list[tuple[str, Path]] = []
     try:
-        os.fchmod(fd, 0o644)  # a report is for sharing; mkstemp makes it private
-        with os.fdopen(fd, "wb") as handle:
-            if isinstance(content, str):
-                handle.write(content.encode("utf-8"))
-            else:
-                handle.writelines(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        for path, content in files:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            staged.append((tmp, path))
+            os.fchmod(fd, 0o644)  # a report is for sharing; mkstemp makes it private
+            with os.fdopen(fd, "wb") as handle:
+                if isinstance(content, str):
+                    handle.write(content.encode("utf-8"))
+                else:
+                    handle.writelines(content)
+                handle.flush()
+                os.fsync(handle.fileno())
+        for tmp, path in staged:
+            os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
         raise
