@@ -45,8 +45,8 @@ _FAQ = {"faq", "faqs", "frequently asked questions", "common questions"}
 _SIMPLE = {"steps": "steps", "strategies": "strategies", "quotes": "quotes", "faq": "faq",
            "sources": "sources", "related guides": "related_guides", "callouts": "callouts",
            "takeaways": "takeaways"}  # fmt: skip
-# As python-frontmatter reads them: three or more dashes, then spaces or a line end (\r\n too).
-_OPENING_FENCE = re.compile(r"-{3,}[ \t]*\r?\n")
+# As python-frontmatter reads them: three or more dashes, then spaces or a line end.
+_OPENING_FENCE = re.compile(r"-{3,}[ \t]*\n")
 _CLOSING_FENCE = re.compile(r"^-{3,}\s*$", re.MULTILINE)
 # What the text below the front matter adds to, item by item.
 _BODY_LISTS = {*_SIMPLE.values(), "intro", "sections"}

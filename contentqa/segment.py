@@ -171,9 +171,9 @@ def _starts(text: str, orths: list[int], offsets: list[int], flags: list[int]) -
     starts = [0]
     for i in range(1, len(flags)):
         if flags[i] == 1:
-            i = _with_openers(strings, orths, offsets, i)
-            if not _continues(strings, orths, offsets, flags, i):
-                starts.append(i)
+            start = _with_openers(strings, orths, offsets, i)
+            if not _continues(strings, orths, offsets, flags, start):
+                starts.append(start)
     # Looked for in the text, not token by token: most texts hold no ellipsis.
     if "..." not in text and "…" not in text:
         return starts
