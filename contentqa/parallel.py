@@ -74,7 +74,8 @@ def map_forked(
             waiting = iter(chunks)
             running: deque[Future[list[Any]]] = deque()
             try:
-                for start in itertools.islice(waiting, ahead or 2 * workers):
+                first = 2 * workers if ahead is None else max(1, ahead)
+                for start in itertools.islice(waiting, first):
                     running.append(pool.submit(_run_chunk, start, min(start + chunk, count)))
                 while running:
                     results = running.popleft().result()

@@ -93,9 +93,10 @@ def write_atomic(path: Path, content: str | Iterable[bytes]) -> None:
 
 
 def write_together(files: Iterable[tuple[Path, str | Iterable[bytes]]]) -> None:
-    """Write every file as :func:`write_atomic` does, with the renames last: if making or
-    writing any of them fails, no old file has been replaced (a report of many pages is
-    never left half old and half new) and no temporary file is left."""
+    """Write every file as :func:`write_atomic` does, with the renames last, in the order
+    given: if making or writing any of them fails, no old file has been replaced and no
+    temporary file is left. Only a failure among the renames themselves (a full stop of
+    the machine, say) can leave some files new and the later ones old."""
     staged: list[tuple[str, Path]] = []
     try:
         for path, content in files:

@@ -105,9 +105,10 @@ def render_pages(
     """Every page of the report with its path relative to the report's folder, in order,
     made one after another as they are taken (``jobs`` processes draw the guides' pages).
 
-    Within the budget that is ``(index_name, single page)``; beyond it, the index under
-    ``index_name`` and then ``<stem>-guides/<safe-name>.html`` for each guide (for the default
-    name, ``contentqa-guides/...``), each a self-contained page.
+    Within the budget that is ``(index_name, single page)``; beyond it,
+    ``<stem>-guides/<safe-name>.html`` for each guide (for the default name,
+    ``contentqa-guides/...``), then the index under ``index_name``, each a self-contained
+    page. The index comes last: written in this order, it is never newer than its pages.
     """
     stem = PurePosixPath(index_name).stem
     ctx = _Context(report, split=_needs_split_by_count(report), stem=stem)
@@ -117,7 +118,6 @@ def render_pages(
             yield index_name, page
             return
         ctx = _Context(report, split=True, stem=stem)
-    yield index_name, ctx.index_page()
 
     def draw(gi: int) -> str:
         page = ctx.guide_page(gi)
@@ -134,6 +134,7 @@ def render_pages(
         pages = map_forked(draw, len(report.guides), jobs, chunk=GUIDE_PAGES_PER_TASK)
         for name, page in zip(ctx.page_names, pages, strict=True):
             yield f"{ctx.guides_dir}/{name}", page
+    yield index_name, ctx.index_page()
 
 
 def content_security_policy() -> str:
@@ -368,6 +369,8 @@ class _Context:
         (rendering it whole first took as long as rendering every guide's page)."""
         self.current_page = None
         views = [self.view(gi) for gi in range(len(self.report.guides))]
+        # Held here, not all in the cache: their place ids must not send it to make them again.
+        self._anchors.update((gi, view.anchors) for gi, view in enumerate(views))
         used = sorted({f.code for f in self.report.findings})
         chunks = []
         length = 0
