@@ -186,8 +186,8 @@ def _starts(text: str, orths: list[int], offsets: list[int], flags: list[int]) -
                 word = _next_word(strings, orths, offsets, at)
                 # The sentence after may open with a quote or bracket: '... "Go now."'
                 first = word
-                if word is not None and strings[orths[word]] in _OPENING and word + 1 < len(orths):
-                    word += 1
+                if word is not None:
+                    word = _past_opener(strings, orths, word)
                 if word is not None and strings[orths[word]][:1].isupper():
                     marked.add(first)
             at += 1
@@ -210,6 +210,11 @@ def _with_openers(strings, orths: list[int], offsets: list[int], at: int) -> int
         start -= 1
     before_end = offsets[start - 1] + len(strings[orths[start - 1]])
     return start if start < at and before_end < offsets[start] else at
+
+
+def _past_opener(strings, orths: list[int], at: int) -> int:
+    """The token after ``at`` if ``at`` is an opening bracket or quote followed by one."""
+    return at + 1 if strings[orths[at]] in _OPENING and at + 1 < len(orths) else at
 
 
 def _next_word(
@@ -242,9 +247,7 @@ def _continues(strings, orths: list[int], offsets: list[int], flags: list[int], 
     if following is None:
         return False
     # Through an opening bracket or quote: "approx. (20) degrees", "etc. (see below)".
-    if strings[orths[following]] in _OPENING and following + 1 < len(orths):
-        following += 1
-    word = strings[orths[following]]
+    word = strings[orths[_past_opener(strings, orths, following)]]
     if word[:1].islower() and not any(c.isupper() for c in word[1:]):
         return abbreviation in _ABBREVIATIONS
     return (
