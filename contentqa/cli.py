@@ -7,6 +7,7 @@ Exit status: 0 when no finding reaches ``fail-on``, 1 when one does, 2 on usage 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import gc
 import json
@@ -176,12 +177,13 @@ def write_file(path: Path, content) -> None:
     write_files([(path, content)])
 
 
-def write_files(files: Iterable[tuple[Path, Any]]) -> None:
+def write_files(files: Iterable[tuple[Path, Any]]) -> list[Path]:
     """Write the files of one report (or one file) so that none replaces its old version
-    unless all are written; or stop with a clear message."""
+    unless all are written, and name them; or stop with a clear message."""
     from contentqa.report import write_together
 
     current = Path()
+    written: list[Path] = []
 
     def checked() -> Iterator[tuple[Path, Any]]:
         nonlocal current
@@ -194,10 +196,12 @@ def write_files(files: Iterable[tuple[Path, Any]]) -> None:
                     break
             if path.is_dir():
                 raise UsageError(f"cannot write {path}: it is a folder; name a file")
+            written.append(path)
             yield path, content
 
     try:
         write_together(checked())
+        return written
     except OSError as exc:
         failed = exc.filename2 or current  # a rename names its target second
         raise UsageError(f"cannot write {failed}: {exc.strerror or exc}") from exc
@@ -387,10 +391,27 @@ def _publish(args: argparse.Namespace, config: Config, report) -> int:
             sys.stdout.write(FORMATS[fmt].renderer()(report))
             continue
         target = Path(args.output) if args.output else default_path(fmt, config.output_dir)
-        write_files(FORMATS[fmt].pages(report, target, jobs))
+        written = write_files(FORMATS[fmt].pages(report, target, jobs))
+        _remove_leftovers(FORMATS[fmt].leftovers(target, written))
         if not args.quiet:
             human.write(f"{fmt} report written to {target}\n")
     return EXIT_FINDINGS if report.exit_status else EXIT_OK
+
+
+def _remove_leftovers(paths: list[Path]) -> None:
+    """Remove an earlier report's pages that the new one replaced, and their folder once
+    empty; a page that cannot be removed is only warned about: the report is written."""
+    for path in paths:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as exc:
+            sys.stderr.write(
+                f"contentqa: warning: could not remove the earlier report's page {path}: "
+                f"{exc.strerror or exc}\n"
+            )
+    for folder in sorted({path.parent for path in paths}):
+        with contextlib.suppress(OSError):  # not empty: something else lives there
+            folder.rmdir()
 
 
 def _notes(report) -> list[str]:

@@ -349,3 +349,26 @@ def test_a_report_of_many_pages_that_fails_midway_leaves_the_last_one_whole(tmp_
     with pytest.raises(RuntimeError, match="drawing failed"):
         main([*args, "--jobs", "1", "-q"])
     assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == written
+
+
+def test_pages_of_guides_no_longer_checked_are_removed(tmp_path, monkeypatch):
+    from contentqa.report import html_report
+
+    monkeypatch.setattr(html_report, "MAX_SINGLE_PAGE_GUIDES", 0)
+    args = ["--format", "html", "--output-dir", str(tmp_path), "--jobs", "1", "-q"]
+    pages = tmp_path / "contentqa-guides"
+    mine = pages / "notes.html"  # a file the tool did not make stays
+    pages.mkdir()
+    mine.write_text("<!DOCTYPE html><title>my notes</title>")
+    assert main(["check", *map(str, CLEAN_GUIDES), *args]) in (0, 1)
+    assert len(list(pages.glob("*.html"))) == len(CLEAN_GUIDES) + 1
+
+    assert main(["check", str(CLEAN_GUIDES[0]), *args]) in (0, 1)
+    names = {path.name for path in pages.glob("*.html")}
+    assert names == {f"{CLEAN_GUIDES[0].stem}.html", "notes.html"}
+
+    monkeypatch.setattr(html_report, "MAX_SINGLE_PAGE_GUIDES", 200)
+    mine.unlink()
+    assert main(["check", str(CLEAN_GUIDES[0]), *args]) in (0, 1)
+    assert not pages.exists()  # one page now: the guides' folder went with its last page
+    assert (tmp_path / "contentqa.html").is_file()

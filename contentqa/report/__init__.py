@@ -66,6 +66,14 @@ class Format:
         else:
             yield target, module.render(report)
 
+    def leftovers(self, target: Path, written: Iterable[Path]) -> list[Path]:
+        """Files of an earlier report to ``target`` that the files ``written`` now replace
+        and do not overwrite (pages of guides no longer checked)."""
+        module = importlib.import_module(self.module)
+        if hasattr(module, "leftover_pages"):
+            return module.leftover_pages(target, written)
+        return []
+
 
 # Each format is a small module with ``render(report) -> str``; modules are imported only
 # when their format is asked for, so a run that writes JSON never loads the HTML templates.

@@ -30,7 +30,7 @@ from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jinja2
@@ -135,6 +135,32 @@ def render_pages(
         for name, page in zip(ctx.page_names, pages, strict=True):
             yield f"{ctx.guides_dir}/{name}", page
     yield index_name, ctx.index_page()
+
+
+# How a page of this tool begins (base.html): only such pages are ever removed.
+_OWN_PAGE_MARK = b'<meta name="generator" content="contentqa '
+
+
+def leftover_pages(target: Path, written: Iterable[Path]) -> list[Path]:
+    """Guides' pages of an earlier report to ``target`` that this one did not write: the
+    pages of guides no longer checked, or all of them when the report now fits one page.
+    Only files of the pages' folder that this tool made (their head says so) are named."""
+    folder = target.parent / f"{target.stem}-guides"
+    if not folder.is_dir():
+        return []
+    kept = {path.resolve() for path in written}
+    leftovers = []
+    for path in sorted(folder.glob("*.html")):
+        if path.resolve() in kept or not path.is_file():
+            continue
+        try:
+            with path.open("rb") as handle:
+                head = handle.read(1024)
+        except OSError:
+            continue
+        if _OWN_PAGE_MARK in head:
+            leftovers.append(path)
+    return leftovers
 
 
 def content_security_policy() -> str:
