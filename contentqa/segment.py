@@ -213,8 +213,11 @@ def _with_openers(strings, orths: list[int], offsets: list[int], at: int) -> int
 
 
 def _past_opener(strings, orths: list[int], at: int) -> int:
-    """The token after ``at`` if ``at`` is an opening bracket or quote followed by one."""
-    return at + 1 if strings[orths[at]] in _OPENING and at + 1 < len(orths) else at
+    """The first token from ``at`` on that is not an opening bracket or quote ('("see'),
+    or the last token."""
+    while strings[orths[at]] in _OPENING and at + 1 < len(orths):
+        at += 1
+    return at
 
 
 def _next_word(
@@ -246,7 +249,7 @@ def _continues(strings, orths: list[int], offsets: list[int], flags: list[int], 
     following = _next_word(strings, orths, offsets, at - 1, closing=frozenset())
     if following is None:
         return False
-    # Through an opening bracket or quote: "approx. (20) degrees", "etc. (see below)".
+    # Through opening brackets and quotes: "approx. (20) degrees", 'etc. ("see below")'.
     word = strings[orths[_past_opener(strings, orths, following)]]
     if word[:1].islower() and not any(c.isupper() for c in word[1:]):
         return abbreviation in _ABBREVIATIONS

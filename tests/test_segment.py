@@ -119,6 +119,8 @@ def test_random_texts_tokenize_alike_joined_or_alone():
         # Either may follow an opening bracket or quote.
         ("Heat to approx. (20) degrees.", ["Heat to approx. (20) degrees."]),
         ("Add salt, etc. (see below) and stir.", ["Add salt, etc. (see below) and stir."]),
+        ('Add salt, etc. ("see below") and stir.', ['Add salt, etc. ("see below") and stir.']),
+        ('Wait... ("Then go.")', ["Wait...", '("Then go.")']),
         ("Remove it. (Careful.) Then lift.", ["Remove it.", "(Careful.)", "Then lift."]),
         ('He said "wait." "Go."', ['He said "wait."', '"Go."']),
         ("Bake approx.  (20) min.", ["Bake approx.  (20) min."]),
