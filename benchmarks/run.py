@@ -18,7 +18,9 @@ Parts (each skipped with a note when its input is missing):
 5. Clough & Stevenson answer/source pairs: share linked per label;
 6. the seed guide alone: the whole CLI call and the analysis after start-up;
 7. one process against two on the 1,000-guide library (the largest size up to 1,000): each
-   stage's time, the speed-up, and whether the reports are identical.
+   stage's time, the speed-up, and whether the reports are identical;
+8. the HTML report of that library: its added time with one process and with two, its size,
+   and whether both give the same files.
 
 The table is printed and written to ``benchmarks/results/latest.md`` (git-ignored).
 Corpora are read from ``../shared/corpora`` (``CONTENTQA_CORPORA`` overrides), never copied.
@@ -37,6 +39,7 @@ import os
 import random
 import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -167,8 +170,16 @@ def _tree_pss_kb(root: int) -> int:
     return total
 
 
-def run_check(folder: Path, out_json: Path, cwd: Path, sample_memory: bool = False) -> CheckRun:
-    """``contentqa check FOLDER --output OUT -q --fail-on never`` in a subprocess.
+def run_check(
+    folder: Path,
+    out_json: Path,
+    cwd: Path,
+    sample_memory: bool = False,
+    options: Sequence[str] = (),
+) -> CheckRun:
+    """``contentqa check FOLDER --output OUT -q --fail-on never`` in a subprocess; with
+    ``options``, those (an output folder and formats, say) instead of ``--output OUT``, and
+    the report is not read.
 
     Runs in ``cwd`` (a temp folder) so no project configuration is picked up: defaults.
     Peak memory, two ways: with ``sample_memory``, the summed PSS of all the run's
@@ -184,8 +195,7 @@ def run_check(folder: Path, out_json: Path, cwd: Path, sample_memory: bool = Fal
         "contentqa",
         "check",
         str(folder),
-        "--output",
-        str(out_json),
+        *(options or ("--output", str(out_json))),
         "-q",
         "--fail-on",
         "never",
@@ -220,7 +230,7 @@ def run_check(folder: Path, out_json: Path, cwd: Path, sample_memory: bool = Fal
         rss = int(match.group(1)) if match else None
     else:
         rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    report = json.loads(out_json.read_text(encoding="utf-8"))
+    report = {} if options else json.loads(out_json.read_text(encoding="utf-8"))
     return CheckRun(wall, rss, report, peak_pss or None)
 
 
@@ -1059,6 +1069,87 @@ def scaling_part(doc: Doc, work: Path, size: int, runs: int, parts: Parts) -> No
     )
 
 
+# -- the HTML report -------------------------------------------------------------------------
+
+_GENERATED_AT = re.compile(rb'<time class="generated" datetime="[^"]*">[^<]*</time>')
+
+
+def _html_files(folder: Path) -> dict[str, bytes]:
+    """The report's files under ``folder``, their generation time blanked."""
+    return {
+        path.relative_to(folder).as_posix(): _GENERATED_AT.sub(b"", path.read_bytes())
+        for path in sorted(folder.rglob("*.html"))
+    }
+
+
+def html_part(doc: Doc, work: Path, size: int, runs: int, parts: Parts) -> None:
+    """The HTML report of the synthetic library of ``size`` guides: what it adds to a run
+    writing JSON only, drawn by one process and by two, alternating."""
+    doc.h("The HTML report")
+    folder = work / f"lib{size}"
+    kinds = {
+        f"{fmt.upper()}, --jobs {jobs}": (fmt, jobs) for jobs in (1, 2) for fmt in ("json", "html")
+    }
+    measured: dict[str, list[CheckRun]] = {kind: [] for kind in kinds}
+    outputs: dict[str, dict[str, bytes]] = {}
+    for n in range(runs):
+        for kind, (fmt, jobs) in kinds.items():
+            out = work / f"html-{fmt}-{jobs}"
+            shutil.rmtree(out, ignore_errors=True)
+            options = ("--format", fmt, "--output-dir", str(out), "--jobs", str(jobs))
+            log(f"HTML report: {size} guides, {kind}, run {n + 1}/{runs}")
+            measured[kind].append(
+                parts.timed(
+                    f"HTML report: {size} guides, {kind}, run {n + 1}",
+                    lambda options=options, out=out: run_check(folder, out, work, options=options),
+                )
+            )
+            if fmt == "html":
+                outputs[kind] = _html_files(out)
+    files = outputs["HTML, --jobs 2"]
+    pages = [len(text) for name, text in files.items() if "/" in name]
+    walls = {kind: median([r.wall for r in rs]) for kind, rs in measured.items()}
+    added = {jobs: walls[f"HTML, --jobs {jobs}"] - walls[f"JSON, --jobs {jobs}"] for jobs in (1, 2)}
+    doc.p(
+        f"`contentqa check LIB --format FORMAT --output-dir D --jobs N -q --fail-on never` on "
+        f"the {fmt_n(size)}-guide synthetic library, the four runs alternating, {runs} "
+        "round(s). Wall time is the median; peak memory is the largest single process "
+        "(`/usr/bin/time -v`), the sharing counted in full. *Added*: the HTML run's median "
+        "over the JSON run's with as many processes, the HTML report's own cost."
+    )
+    doc.table(
+        ["run", "wall (median)", "runs (s)", "added", "peak RSS (largest)"],
+        [
+            [
+                kind,
+                fmt_s(walls[kind]),
+                " / ".join(f"{r.wall:.1f}" for r in rs),
+                fmt_s(added[kinds[kind][1]]) if kind.startswith("HTML") else "–",
+                fmt_mib(max((r.max_rss_kb or 0) for r in rs) or None),
+            ]
+            for kind, rs in measured.items()
+        ],
+    )
+    one, two = added[1], added[2]
+    same = outputs["HTML, --jobs 1"] == files
+    doc.p(
+        f"{fmt_n(len(files))} file(s), {fmt_n(sum(map(len, files.values())) / 2**20, 1)} MiB; "
+        + (
+            f"{fmt_n(len(pages))} guide pages of {fmt_n(sum(pages) / len(pages) / 1024, 1)} KiB "
+            "on average. "
+            if pages
+            else "one page. "
+        )
+        + (
+            f"The HTML's added time, one process against two: {one / two:.2f}×. "
+            if pages and two > 0
+            else ""
+        )
+        + "The files of one and two processes identical apart from the generation time: "
+        + ("yes." if same else "**no**.")
+    )
+
+
 # -- one seed-sized guide ------------------------------------------------------------------
 
 SEED_GUIDE = ROOT / "guides" / "heal-anxious-attachment.json"
@@ -1704,6 +1795,11 @@ def main(argv: list[str] | None = None) -> int:
                 doc,
                 "process scaling",
                 lambda: scaling_part(doc, work, scaling_size, 1 if args.quick else 3, parts),
+            )
+            attempt(
+                doc,
+                "HTML report",
+                lambda: html_part(doc, work, scaling_size, 1 if args.quick else 2, parts),
             )
     finally:
         if work_ctx is not None:
