@@ -133,6 +133,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     explain = sub.add_parser("explain", help="print one rule's documentation")
     explain.add_argument("rule", help="rule code (D001) or name (duplicate-paragraph)")
+
+    hasher = sub.add_parser(
+        "hash", help="print the hash of a text, to approve it as boilerplate by `hash`"
+    )
+    hasher.add_argument("texts", nargs="+", metavar="TEXT", help="a sentence or paragraph")
     return parser
 
 
@@ -165,6 +170,8 @@ def _main(argv: Sequence[str] | None) -> int:
             return command_rules(args.format)
         if args.command == "explain":
             return command_explain(args.rule)
+        if args.command == "hash":
+            return command_hash(args.texts)
         parser.print_help()
         return EXIT_USAGE
     except (UsageError, ConfigError) as exc:
@@ -559,6 +566,16 @@ def command_rules(fmt: str) -> int:
             print(
                 f"{r.code}  {r.name:<32} {r.category.value:<12} {r.severity.value:<8} {r.summary()}"
             )
+    return EXIT_OK
+
+
+def command_hash(texts: Sequence[str]) -> int:
+    """The hash ``approved-boilerplate`` matches a text by: of its normalized words, so case,
+    spacing, quotes and punctuation do not change it."""
+    from contentqa.normalize import normalized_tokens, text_hash
+
+    for text in texts:
+        sys.stdout.write(f"{text_hash(normalized_tokens(text))}  {text}\n")
     return EXIT_OK
 
 

@@ -56,6 +56,9 @@ class ApprovedPassage:
     key: str
     reason: str
     text: str = ""
+    # A passage of several sentences is approved wherever its sentences stand, whole or
+    # not: boilerplate is found sentence by sentence.
+    sentence_keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -114,7 +117,9 @@ class Passage:
     sentences: tuple[str, ...]
     occurrences: tuple[TextUnit, ...]
     units: tuple[UnitId, ...]
-    repeats: int
+    # How often each sentence occurs, in the passage's order: they may differ, as a part
+    # may hold the passage once whole and once cut short.
+    repeats: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -224,7 +229,7 @@ def analyze(
         for sketch in guide_sketches:
             ctx.add_sketch(sketch, index, guide_units, guide_sentences)
 
-    approved_keys = {a.key: a for a in settings.approved}
+    approved_keys = {key: a for a in settings.approved for key in (*a.sentence_keys, a.key)}
     paragraphs = [u for u in units if u.kind in PARAGRAPH_KINDS]
     paragraph_clusters, approvals = ctx.clusters(
         (u for u in paragraphs if len(u.tokens) >= settings.paragraph_min_words), approved_keys
@@ -243,7 +248,7 @@ def analyze(
     ]
     pool += (u for u in units if u.kind in ITEM_KINDS and len(u.tokens) >= settings.item_min_words)
     pooled, pool_approvals = ctx.clusters(pool, approved_keys)
-    approvals += pool_approvals
+    approvals = ctx.by_passage([*approvals, *pool_approvals])
 
     sentence_clusters: list[Cluster] = []
     item_clusters: list[Cluster] = []
@@ -473,6 +478,17 @@ class _Context:
         clusters.sort(key=lambda c: self.position(c.first))
         return clusters, approvals
 
+    def by_passage(self, approvals: Iterable[Approval]) -> list[Approval]:
+        """One approval per approved passage, whichever of its texts were met."""
+        met: dict[ApprovedPassage, list[TextUnit]] = defaultdict(list)
+        for approval in approvals:
+            met[approval.passage] += approval.occurrences
+        merged = [
+            Approval(passage, tuple(sorted(found, key=self.position)))
+            for passage, found in met.items()
+        ]
+        return sorted(merged, key=lambda a: self.position(a.occurrences[0]))
+
     def containments(self, paragraphs: list[TextUnit]) -> list[Containment]:
         """Paragraphs (given in run order) whose whole text stands inside a longer one.
 
@@ -534,7 +550,7 @@ class _Context:
                     sentences=tuple(c.first.text for c in clusters),
                     occurrences=tuple(occurrences),
                     units=units,
-                    repeats=max(len(c.occurrences) for c in clusters),
+                    repeats=tuple(len(c.occurrences) for c in clusters),
                 )
             )
         passages.sort(key=lambda p: self.position(p.occurrences[0]))

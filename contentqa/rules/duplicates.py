@@ -3,6 +3,7 @@ library. All of them read one shared :func:`contentqa.duplicates.engine.analyze`
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -34,6 +35,7 @@ from contentqa.registry import (
     register_metrics,
     register_preparer,
 )
+from contentqa.segment import segment
 
 
 def engine_settings(config: Config, files: int = 1) -> Settings:
@@ -57,11 +59,9 @@ def engine_settings(config: Config, files: int = 1) -> Settings:
                 within_guide=enabled and o.within_guide,
             )
     approved = tuple(
-        ApprovedPassage(
-            entry.get("hash") or text_hash(normalized_tokens(entry["text"])),
-            entry.get("reason", ""),
-            entry.get("text", ""),
-        )
+        ApprovedPassage(entry["hash"], entry.get("reason", ""))
+        if "hash" in entry
+        else _approved_text(entry["text"], entry.get("reason", ""))
         for entry in config.approved_boilerplate
     )
     return Settings(
@@ -76,6 +76,17 @@ def engine_settings(config: Config, files: int = 1) -> Settings:
         jobs=effective_jobs(config.jobs, files),
         # A limit on cost, so it holds whether or not its notice (D015) is reported.
         max_pairs_per_guide=opts("D015").max_pairs,
+    )
+
+
+@functools.lru_cache(maxsize=64)  # the settings are made again for every guide
+def _approved_text(text: str, reason: str) -> ApprovedPassage:
+    sentences = segment("approved-boilerplate", {"intro": [text]}).sentences
+    return ApprovedPassage(
+        text_hash(normalized_tokens(text)),
+        reason,
+        text,
+        tuple(text_hash(s.tokens) for s in sentences) if len(sentences) > 1 else (),
     )
 
 
@@ -333,13 +344,19 @@ class Boilerplate(_DuplicateRule):
             first = passage.occurrences[0]
             size = len(passage.sentences)
             what = "sentence" if size == 1 else f"{size}-sentence passage"
+            fewest, most = min(passage.repeats), max(passage.repeats)
+            times = (
+                f"recurs {fewest} times"
+                if fewest == most
+                else f"recurs {fewest} to {most} times (counted by sentence)"
+            )
             yield Diagnostic(
                 pointer=first.pointer,
                 file=first.file,
                 span=first.span,
                 message=(
-                    f"boilerplate: the {what} {quote(' '.join(passage.sentences), 80)} recurs "
-                    f"{passage.repeats} times in {len(passage.units)} parts "
+                    f"boilerplate: the {what} {quote(' '.join(passage.sentences), 80)} {times} "
+                    f"in {len(passage.units)} parts "
                     f"({places(passage.occurrences, first.file)}); "
                     "say it once, where it matters"
                 ),
@@ -353,8 +370,12 @@ class ApprovedBoilerplate(_DuplicateRule):
     """Where an approved recurring passage appears (for the record, not a problem).
 
     **What it finds.** Occurrences of the passages listed under ``approved-boilerplate`` in
-    the configuration (by text or by the hash shown in findings), with the reason given.
-    They never count as duplication and never fail a run at the default ``fail-on``.
+    the configuration, with the reason given. They never count as duplication and never
+    fail a run at the default ``fail-on``. A passage is given by ``text``: a sentence, a
+    paragraph, or several sentences, each of them approved wherever it stands (boilerplate
+    is found sentence by sentence). Or by ``hash``, which ``contentqa hash "TEXT"`` prints,
+    for a text awkward to quote: it matches a sentence, item or paragraph of exactly that
+    text. Case, spacing, quotes and punctuation do not matter either way.
 
     **Why it matters.** Approved passages are listed, not hidden, so an editor can see where
     the safety notice or crisis-line text appears and whether it is still wanted.
@@ -374,14 +395,14 @@ class ApprovedBoilerplate(_DuplicateRule):
         for approval in duplicate_analysis(library).approvals:
             first = approval.occurrences[0]
             reason = f" ({approval.passage.reason})" if approval.passage.reason else ""
+            parts = len({(o.file, o.pointer) for o in approval.occurrences})
             yield Diagnostic(
                 pointer=first.pointer,
                 file=first.file,
                 span=first.span,
                 message=(
-                    f"approved passage{reason} {quote(first.text)} appears "
-                    f"{len(approval.occurrences)} time(s): "
-                    f"{places(approval.occurrences, first.file)}"
+                    f"approved passage{reason} {quote(approval.passage.text or first.text)} "
+                    f"appears in {parts} part(s): {places(approval.occurrences, first.file)}"
                 ),
                 related=tuple(location(o) for o in approval.occurrences[1:]),
                 key=approval.passage.key,
