@@ -30,6 +30,14 @@ DEFAULT_PLACEHOLDERS = [
 ]
 
 
+# Interface phrases that are also ordinary English ("Show all the guests where to hang
+# their coats", "Read more than once"): page text only where a page puts them.
+_CHROME_FOLLOWERS = {
+    "show all": r"(?=\s+\d|\s*$|\s*[»›>→…])",
+    "read more": r"(?=\s*$|\s*[:»›>→…|]|\s+(?:about|here|on|at)\b)",
+}
+
+
 class _StyleRule(Rule):
     category = Category.STYLE
     severity = Severity.WARNING
@@ -50,7 +58,11 @@ class LeftoverPlaceholder(_StyleRule):
     more", "Click here", "Facebook Pixel") and writers' placeholders ("Lorem ipsum", "TODO",
     "TK", "[citation needed]") anywhere in the guide's text. Words written in capitals
     (``TODO``, ``TK``) only match in capitals, so "tk" inside a word or "todo" in prose do not.
-    The list is configurable (``phrases``).
+    "Show all" and "Read more" are also plain English, so they match only as a page shows
+    them: "Show all" before a number or at the end of a text, "Read more" at the end, before
+    an arrow or colon, or before "about", "here", "on" or "at" ("Show all the guests where
+    to hang their coats" and "Read more than once" are not reported). The list is
+    configurable (``phrases``).
 
     **Why it matters.** Readers see it published as it is, and it shows the page was never
     proofread.
@@ -77,7 +89,8 @@ class LeftoverPlaceholder(_StyleRule):
             else:
                 left = r"\b" if phrase[:1].isalnum() else ""
                 right = r"\b" if phrase[-1:].isalnum() else ""
-                parts.append(f"{left}{escaped}{right}")
+                context = _CHROME_FOLLOWERS.get(phrase.casefold(), "")
+                parts.append(f"{left}{escaped}{right}{context}")
         return re.compile("|".join(parts), re.IGNORECASE)
 
     @cached_property
