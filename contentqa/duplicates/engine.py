@@ -1146,6 +1146,8 @@ class _Context:
                 for (label, _, _), scores in zip(parts, part_scores, strict=True)
                 if not np.isnan(scores[k])
             )
+            if not _matches_beyond_label(scored, parts):
+                continue
             examples = _closest_items(a, b, item_texts[ids[i]], item_texts[ids[j]], scorer)
             pairs.append(NearPair(level, first, second, float(total[k]), scored, examples))
         pairs.sort(key=lambda p: (p.second.order, p.first.order))
@@ -1515,6 +1517,20 @@ COMPOSITES: tuple[tuple[str, str, tuple[tuple[str, str, float], ...]], ...] = (
 COMPOSITE_LEVELS = frozenset(level for level, _, _ in COMPOSITES)
 COMPOSITE_PARTS = {level: parts for level, _, parts in COMPOSITES}
 LABEL_FIELDS = ("title", "question")  # what names a step, strategy or FAQ entry
+# A part of a composite pair "matches" from this score (the findings name such parts).
+MATCHING_PART = 0.6
+
+
+def _matches_beyond_label(
+    scored: Sequence[tuple[str, float]], parts: tuple[tuple[str, str, float], ...]
+) -> bool:
+    """Whether a part other than the title or question matches: two steps titled "Finish"
+    or "Other", their bodies unlike, are not near-duplicates however much the title weighs
+    in their score."""
+    labels = {label for label, field_name, _ in parts if field_name in LABEL_FIELDS}
+    return any(score >= MATCHING_PART for label, score in scored if label not in labels)
+
+
 COLLECTIONS = {level: collection for level, collection, _ in COMPOSITES}  # step -> steps
 # Outside this range of units, the near-duplicate levels run one after another in this
 # process. Below it, starting processes costs more than it saves. Above it, the copies cost

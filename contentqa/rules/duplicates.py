@@ -11,6 +11,7 @@ from contentqa.analyze import GuideContext, LibraryContext
 from contentqa.config import Config
 from contentqa.duplicates.engine import (
     COMPOSITE_LEVELS,
+    MATCHING_PART,
     Analysis,
     Anchor,
     ApprovedPassage,
@@ -432,8 +433,6 @@ class DuplicationLimit(_DuplicateRule):
 
 # -- near-duplicates ----------------------------------------------------------------------
 
-# A part of a composite pair counts as "matching" in the message from this score.
-MATCHING_PART = 0.6
 _SCORER_HELP = "the rapidfuzz scorer that compares the normalized texts"
 
 
@@ -695,7 +694,10 @@ class NearDuplicateStep(_NearRule):
     **What it finds.** Pairs of steps, in one guide or across guides, whose title, body and
     action items together are similar (a weighted score: title 0.2, body 0.5, action items
     0.3, over the parts both steps have). Boilerplate and filler action items are masked out
-    first, so steps that share only filler are not reported. The finding points at the later
+    first, so steps that share only filler are not reported. The body or the action items
+    must match too (score 0.6 or more): two steps titled "Finish" or "Other" whose bodies
+    differ are not near-duplicates. Strategies (D007) and FAQ entries (D008, by their
+    answers) are held to the same rule. The finding points at the later
     step; ``related`` points at the earlier one; the message says which parts match. At or
     above ``error-threshold`` it is an error, from ``threshold`` up a warning (with
     ``threshold`` set above ``error-threshold``, every finding is an error).

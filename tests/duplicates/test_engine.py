@@ -313,3 +313,9 @@ def test_steps_whose_numbers_differ_are_not_near_duplicates():
         if f.code == "D006"
     }
     assert steps == {frozenset({"/steps/1", "/steps/5"})}
+
+
+def test_steps_alike_in_their_titles_only_are_not_near_duplicates():
+    # "Finish" in a bread and an oil-change guide; two steps titled "Other" in one guide.
+    report = run(discover([FIXTURES / "same-titles"]), Config())
+    assert [f.message for f in report.findings if f.code == "D006"] == []
