@@ -303,7 +303,9 @@ def build_report(
             stats.setdefault(rule.code, RuleStats(files=len(results)))
     for finding in findings:
         stats.setdefault(finding.code, RuleStats()).findings += 1
-    failed = any(config.fails(f.severity) for f in findings) or not ratchet.get("passed", True)
+    # fail-on = never is a report-only run: a failed ratchet is reported, not failed on.
+    ratchet_failed = config.fail_on != "never" and not ratchet.get("passed", True)
+    failed = any(config.fails(f.severity) for f in findings) or ratchet_failed
     exit_status = 1 if failed else 0
     return Report(
         tool_version=__version__,

@@ -49,6 +49,17 @@ def test_max_duplication_fails_the_run(library, capsys):
     assert "D013" in out and "duplication ratchet FAILED" in out
 
 
+def test_a_failed_ratchet_is_named_by_every_report_and_fail_on_never_passes(library, capsys):
+    args = ["check", ".", "--max-duplication", "30", "--select", "W", "-q"]
+    assert main([*args, "--format", "junit,html", "--output-dir", "out"]) == 1
+    junit = (library / "out" / "contentqa.junit.xml").read_text(encoding="utf-8")
+    assert 'failures="1"' in junit and 'name="library duplication ratchet"' in junit
+    html = (library / "out" / "contentqa.html").read_text(encoding="utf-8")
+    assert "duplication ratchet failed: the library&#39;s duplication" in html
+    assert main([*args, "--fail-on", "never", "--no-report"]) == 0  # report-only
+    assert "duplication ratchet FAILED" in capsys.readouterr().out
+
+
 def test_changed_since_reports_changed_files_against_the_whole_library(library, capsys):
     def git(*args):
         subprocess.run(["git", *args], cwd=library, check=True, capture_output=True)

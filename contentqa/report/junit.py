@@ -74,6 +74,19 @@ def to_element(report: Report) -> ET.Element:
             out.text = xml_text("\n".join(finding_line(f) for f in others)) + "\n"
         cases.append(case)
 
+    if report.ratchet:
+        # The library's duplication limit is a test of its own: it can fail the run alone.
+        case = ET.Element(
+            "testcase", {"classname": SUITE_NAME, "name": "library duplication ratchet"}
+        )
+        if not report.ratchet.get("passed", True) and report.fail_on != "never":
+            failures += 1
+            failure = ET.SubElement(
+                case, "failure", {"message": xml_text(report.ratchet["message"]), "type": "ratchet"}
+            )
+            failure.text = xml_text(report.ratchet["message"]) + "\n"
+        cases.append(case)
+
     counts = {"tests": str(len(cases)), "failures": str(failures), "errors": "0"}
     root = ET.Element("testsuites", {"name": SUITE_NAME, **counts})
     suite = ET.SubElement(root, "testsuite", {"name": SUITE_NAME, **counts, "skipped": "0"})
