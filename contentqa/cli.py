@@ -323,13 +323,14 @@ def check_paths(args: argparse.Namespace, config: Config, paths: list[Path]):
 
 
 def _report_files(args: argparse.Namespace | None, config: Config) -> list[Path]:
-    """The reports a check writes: `contentqa check .` would otherwise read its own JSON
-    reports as guides on the next run."""
-    from contentqa.report import default_path
+    """The reports a check writes, in any format (an earlier run may have asked for
+    another): `contentqa check .` would otherwise read its JSON reports as guides."""
+    from contentqa.report import FORMATS, default_path
 
-    if args is not None and args.output:
-        return [] if args.output == "-" else [Path(args.output)]
-    return [default_path(fmt, config.output_dir) for fmt in config.formats]
+    reports = [default_path(fmt, config.output_dir) for fmt in FORMATS]
+    if args is not None and args.output and args.output != "-":
+        reports.append(Path(args.output))
+    return reports
 
 
 def check_stdin(args: argparse.Namespace, config: Config):

@@ -264,6 +264,10 @@ def test_a_folder_check_leaves_out_its_own_reports(in_tmp_cwd, capsys):
         assert main(["check", ".", "--format", "json,sarif,gitlab"]) == 0
         assert "1 file(s) checked" in capsys.readouterr().out
     assert (in_tmp_cwd / "reports" / "contentqa.sarif").is_file()
+    # Nor the reports of an earlier run in other formats.
+    for formats in (["--format", "json"], ["--output", "reports/mine.json"]):
+        assert main(["check", ".", *formats]) == 0
+        assert "1 file(s) checked" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(
