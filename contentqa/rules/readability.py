@@ -51,6 +51,9 @@ def profile(guide: GuideContext) -> Profile:
     return guide.shared("readability", compute)
 
 
+_PART_NOUNS = {"steps": "step", "strategies": "strategy", "sections": "section"}
+
+
 @register_guide_metrics
 def readability_metrics(guide: GuideContext) -> dict:
     return {"readability": profile(guide).to_json()}
@@ -478,7 +481,8 @@ class ThinContent(_ReadabilityRule):
                         file=guide.file,
                         message=(
                             f"{describe(part)} has only {count} {noun} of its own"
-                            f"{extra}; say more or merge it into another step"
+                            f"{extra}; say more or merge it into another "
+                            f"{_PART_NOUNS.get(part.split('/')[1], 'part')}"
                         ),
                         key=_part_key(guide.data, part),
                     )

@@ -14,6 +14,7 @@ from contentqa.normalize import tokens_key
 from contentqa.numbering import own_number
 from contentqa.pointers import describe, join
 from contentqa.registry import Rule, option, register
+from contentqa.rules.duplicates import quote as quoted
 
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -309,7 +310,7 @@ class UnattributedQuote(_StructureRule):
                 text = quote.get("text") if isinstance(quote.get("text"), str) else ""
                 yield Diagnostic(
                     pointer=join("quotes", index),
-                    message=f"quote “{text[:60]}” has no attribution; say who said it",
+                    message=f"quote {quoted(text, 60)} has no attribution; say who said it",
                     key=text,
                 )
 
