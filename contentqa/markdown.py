@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import html
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -103,31 +104,89 @@ class _Builder:
     line_offset: int
 
     def text(self, inline: Token, pointer: str) -> str:
-        """Plain text of an inline token, recording the source line of every piece."""
+        """Plain text of an inline token, recording where in the source every piece of it
+        starts: markup (``**``, a link's address, ``&amp;``) shifts the columns after it."""
         parts: list[str] = []
         segments: list[tuple[int, int, int]] = []
         first = (inline.map[0] if inline.map else 0) + self.line_offset
         line = first
         length = 0
-        segments.append((line + 1, self._column(line, inline.content.split("\n")[0]), 0))
+        column = self._column(line, inline.content.split("\n")[0])
+        segments.append((line + 1, column, 0))
+        cursor = column - 1  # where in the source line the next piece is looked for
         for child in inline.children or []:
+            source = self.source_lines[line] if line < len(self.source_lines) else ""
             if child.type in ("softbreak", "hardbreak"):
                 parts.append(" ")
                 length += 1
                 line += 1
                 source = self.source_lines[line] if line < len(self.source_lines) else ""
-                segments.append((line + 1, len(source) - len(source.lstrip()) + 1, length))
+                cursor = len(source) - len(source.lstrip())
+                segments.append((line + 1, cursor + 1, length))
                 continue
             piece = "" if child.type.endswith(("_open", "_close")) else child.content
+            if piece:
+                runs, cursor = _aligned(piece, source, cursor)
+                segments += ((line + 1, at + 1, length + offset) for offset, at in runs)
             parts.append(piece)
             length += len(piece)
-        self.source_map.add(pointer, segments)
+        self.source_map.add(pointer, _simplest(segments))
         return "".join(parts)
 
     def _column(self, line: int, first_piece: str) -> int:
         source = self.source_lines[line] if line < len(self.source_lines) else ""
         found = source.find(first_piece[:20]) if first_piece else -1
         return found + 1 if found >= 0 else 1
+
+
+def _aligned(piece: str, source: str, cursor: int) -> tuple[list[tuple[int, int]], int]:
+    """Where the characters of ``piece``, text the parser made of one source line, stand
+    in that line from ``cursor`` on: ``(offset in piece, column)`` wherever a run of them
+    starts, and where the piece ends in the line. Between runs stand what the parser took
+    out: a backslash before an escaped character, an entity (``&amp;`` for "&"). Where the
+    piece is not found, no run: its positions follow the piece before."""
+    start = source.find(piece, cursor)
+    if start >= 0:
+        return [(0, start)], start + len(piece)
+    j = source.find(piece[:1], cursor)
+    if j < 0:
+        return [], cursor
+    i = 0
+    runs = [(0, j)]
+    while i < len(piece) and j < len(source):
+        entity = _entity_at(source, j)
+        if entity and piece.startswith(html.unescape(entity), i):
+            runs.append((i, j))
+            i, j = i + len(html.unescape(entity)), j + len(entity)
+        elif piece[i] == source[j]:
+            i, j = i + 1, j + 1
+            continue
+        elif source[j] == "\\" and source[j + 1 : j + 2] == piece[i]:
+            j += 1
+        else:
+            break
+        runs.append((i, j))
+    return runs, j
+
+
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def _entity_at(source: str, at: int) -> str:
+    """The character reference (``&amp;``, ``&#38;``) starting at ``at``, if any."""
+    match = _ENTITY.match(source, at)
+    return match.group() if match and html.unescape(match.group()) != match.group() else ""
+
+
+def _simplest(segments: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """The segments without those that follow from the one before (same line, the column
+    moved as far as the offset)."""
+    kept = segments[:1]
+    for line, column, start in segments[1:]:
+        last_line, last_column, last_start = kept[-1]
+        if (line, column - start) != (last_line, last_column - last_start):
+            kept.append((line, column, start))
+    return kept
 
 
 def parse(source: str) -> tuple[dict[str, Any], MarkdownSourceMap]:

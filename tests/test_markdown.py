@@ -47,6 +47,25 @@ def test_findings_point_at_markdown_lines():
 
 
 @pytest.mark.parametrize(
+    "line",
+    [
+        "Use **the cap** and the the screw.",
+        "See [the guide](https://example.org/a/long/path) and the the screw.",
+        "Use &amp; or &#38; and the the screw.",
+        "Use \\*stars\\* and `a code span` and the the screw.",
+        "Use _the_ cap, ![a photo](p.png) and the the screw.",
+        "Use the **cap**, the cap and the the screw.",
+    ],
+)
+def test_columns_count_the_markup_before_them(tmp_path, line):
+    path = tmp_path / "g.md"
+    path.write_text(f"# Guide\n\n## Steps\n\n### One\n\nFirst line,\n{line}\n", encoding="utf-8")
+    report = run([path], Config())
+    [doubled] = [f for f in report.findings if f.code == "W005"]
+    assert (doubled.line, doubled.column) == (8, line.rindex("the the") + 1)
+
+
+@pytest.mark.parametrize(
     ("markdown", "line", "message"),
     [
         ("---\nid: x\ntitle: [unclosed\n---\n", 3, "front matter is not valid YAML"),
