@@ -155,13 +155,32 @@ class SpaceBeforePunctuation(_StyleRule):
                 )
 
 
+# A straight double quote that may be an inch mark: right after a number (3", 0.5", 1/2",
+# 2½") and not before a letter or digit. Unless it closes a quote ("Step 7"), it opens
+# and closes nothing.
+_INCH_MARK = re.compile(r'(?<=[0-9½¼¾⅛⅜⅝⅞])"(?![\w"])')
+# A list number written as the text's start: "3) Move the plant", "b) Then".
+_LIST_NUMBER = re.compile(r"^\s*(?:\d{1,3}|[A-Za-z])\)(?=\s)")
+
+
+def _quotes(text: str) -> list[int]:
+    """Where the straight double quotes of ``text`` stand, inch marks left out."""
+    inches = {m.start() for m in _INCH_MARK.finditer(text)}
+    quotes: list[int] = []
+    for index, char in enumerate(text):
+        if char == '"' and (index not in inches or len(quotes) % 2):
+            quotes.append(index)
+    return quotes
+
+
 def _closing_quotes_after_space(text: str) -> Iterator[tuple[int, int, str]]:
     if '"' not in text and "”" not in text:
         return
+    quotes = set(_quotes(text))
     straight = 0
     for index, char in enumerate(text):
         closing = False
-        if char == '"':
+        if index in quotes:
             straight += 1
             closing = straight % 2 == 0
         elif char == "”":
@@ -215,7 +234,9 @@ class UnbalancedDelimiters(_StyleRule):
 
     **What it finds.** In one piece of text: an odd number of straight double quotes, or
     unequal numbers of ``(`` and ``)``, ``[`` and ``]``, ``{`` and ``}``, ``“`` and ``”``.
-    Apostrophes and single quotes are not checked: they are too often legitimate.
+    Apostrophes and single quotes are not checked: they are too often legitimate. Nor are
+    inch marks (``a 3" strip``, ``16" wheels``) nor the bracket of a list number opening
+    the text (``3) Move the plant``, which T002 reports).
 
     **Why it matters.** A missing closing quote leaves the reader unsure where the quoted
     words end, and often means text was cut.
@@ -230,10 +251,14 @@ class UnbalancedDelimiters(_StyleRule):
         for unit in guide.units:
             text = unit.text
             problems = []
-            if text.count('"') % 2:
-                problems.append(('"', text.rfind('"')))
+            quotes = _quotes(text) if '"' in text else []
+            if len(quotes) % 2:
+                problems.append(('"', quotes[-1]))
+            numbered = _LIST_NUMBER.match(text) is not None
             for opening, closing in _PAIRS:
                 opened, closed = text.count(opening), text.count(closing)
+                if numbered and closing == ")":
+                    closed -= 1
                 if opened > closed:
                     problems.append((opening, text.rfind(opening)))
                 elif closed > opened:
