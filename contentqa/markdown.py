@@ -358,17 +358,34 @@ def _paragraph(b, section, current, pointer, inline, append, line) -> None:
 
 
 def _list(tokens, i, b, section, current, pointer, append, line_of) -> int:
+    # A guide's lists are flat lists of texts: what would not fit is an error, not dropped.
     depth = 0
     start = i
+    texts_in_item = 0
     while True:
         token = tokens[i]
         if token.type in ("bullet_list_open", "ordered_list_open"):
             depth += 1
+            if depth == 2:
+                raise MarkdownError(
+                    line_of(token),
+                    "a list inside a list item has no place in a guide: its lists have one "
+                    "level; write each entry as an item of its own",
+                )
         elif token.type in ("bullet_list_close", "ordered_list_close"):
             depth -= 1
             if depth == 0:
                 return i + 1
+        elif token.type == "list_item_open":
+            texts_in_item = 0
         elif token.type == "inline" and depth == 1:
+            texts_in_item += 1
+            if texts_in_item == 2:
+                raise MarkdownError(
+                    line_of(token),
+                    "a list item of several paragraphs: an item is one paragraph; join them "
+                    "or make this one an item of its own",
+                )
             _item(b, section, current, pointer, token, append, line_of(tokens[start]))
         i += 1
 

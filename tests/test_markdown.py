@@ -71,6 +71,8 @@ def test_columns_count_the_markup_before_them(tmp_path, line):
         ("---\nid: x\ntitle: [unclosed\n---\n", 3, "front matter is not valid YAML"),
         ("# T\n\n## Takeaways\n\n### Oops\n", 5, "level-3 heading “Oops” is only allowed"),
         ("# T\n\n- a list in the intro\n", 3, "a list is not expected in the intro"),
+        ("# T\n\n## Takeaways\n\n- a\n  - b\n- c\n", 6, "a list inside a list item"),
+        ("# T\n\n## Takeaways\n\n- a\n\n  b\n- c\n", 7, "a list item of several paragraphs"),
         ("# T\n\n## Steps\n\n```\ncode\n```\n", 5, "fence has no place in a guide"),
         ("# T\n\n> quoted\n", 3, "block quotes belong under ## Quotes"),
         ("---\nid: x\nsteps: 5\n---\n## Steps\n### S\nBody.\n", 3, "`steps` must be a list"),
