@@ -423,6 +423,7 @@ def _apply_suppressions(
             message,
             key=f"{state}:{entry.origin}:{entry.codes}",
             file=entry.origin_file,
+            position=entry.origin_position,
         )
         hygiene.append((get_rule(code), diagnostic))
     return outcome.kept + list(to_findings(hygiene, "", documents, config)), outcome.suppressed

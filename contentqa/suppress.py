@@ -15,13 +15,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import fnmatch
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from contentqa.config import config_folder, relative_to
-from contentqa.model import Finding, GuideReport
+from contentqa.model import Finding, GuideReport, Position
 from contentqa.pointers import escape_token
 
 
@@ -35,6 +36,8 @@ class Suppression:
     origin: str = ""  # where it is declared, for messages
     origin_file: str = ""
     origin_pointer: str = ""
+    # Where a configuration file declares it (None: not found, or in a guide).
+    origin_position: Position | None = None
     # The configuration file's folder, which ``files`` is relative to, and the working
     # directory reports name files from (``config.config_folder``; None: in a guide).
     config_folder: tuple[str, str] | None = None
@@ -65,6 +68,7 @@ def from_config(
     config_file: Path | None = None,
 ) -> list[Suppression]:
     folder = config_folder(config_file) if config_file else None
+    lines = _config_lines(config_file)
     out = [
         Suppression(
             tuple(codes),
@@ -72,9 +76,11 @@ def from_config(
             origin=f"{origin} per-file-ignores `{glob}`",
             origin_file=origin,
             config_folder=folder,
+            origin_position=_key_position(lines, glob),
         )
         for glob, codes in per_file.items()
     ]
+    tables = [n for n, line in enumerate(lines, start=1) if _SUPPRESS_TABLE.match(line)]
     for index, entry in enumerate(entries):
         out.append(
             Suppression(
@@ -86,9 +92,36 @@ def from_config(
                 origin=f"{origin} suppress[{index}]",
                 origin_file=origin,
                 config_folder=folder,
+                # Written as tables, the entries are the suppress tables in their order.
+                origin_position=Position(tables[index], 1) if len(tables) == len(entries) else None,
             )
         )
     return out
+
+
+# ``[[suppress]]``, or ``[[tool.contentqa.suppress]]`` in pyproject.toml.
+_SUPPRESS_TABLE = re.compile(r"\s*\[\[\s*(?:tool\s*\.\s*contentqa\s*\.\s*)?suppress\s*\]\]")
+
+
+def _config_lines(config_file: Path | None) -> list[str]:
+    """The configuration file's lines, to locate its suppressions (tomllib gives no
+    positions); none if it cannot be read again."""
+    if config_file is None:
+        return []
+    try:
+        return config_file.read_text(encoding="utf-8").split("\n")
+    except (OSError, UnicodeDecodeError):
+        return []
+
+
+def _key_position(lines: Sequence[str], key: str) -> Position | None:
+    """Where ``key`` (a per-file-ignores glob) is written as a key, quoted or not."""
+    pattern = re.compile(rf"""\s*(["']?){re.escape(key)}\1\s*=""")
+    for n, line in enumerate(lines, start=1):
+        match = pattern.match(line)
+        if match:
+            return Position(n, len(line) - len(line.lstrip()) + 1)
+    return None
 
 
 def from_guide(file: str, data: Any, pointer: str = "") -> Iterator[Suppression]:

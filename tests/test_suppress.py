@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pytest
 from conftest import SEED_GUIDE, load_json
 
 from contentqa.config import parse_config
@@ -80,3 +81,27 @@ def test_per_file_ignores_and_pointer_suppression_from_configuration():
     assert "W002" not in codes and "D001" not in codes
     [unused] = [f for f in report.findings if f.code == "S008"]
     assert "suppress[1]" in unused.message
+
+
+@pytest.mark.parametrize(
+    ("name", "prefix"), [("contentqa.toml", ""), ("pyproject.toml", "tool.contentqa.")]
+)
+def test_stale_suppressions_point_at_their_place_in_the_configuration(
+    in_tmp_cwd, capsys, name, prefix
+):
+    from contentqa.cli import main
+
+    (in_tmp_cwd / "g.json").write_text(SEED_GUIDE.read_text(encoding="utf-8"))
+    header = "[tool.contentqa]\n" if prefix else ""
+    (in_tmp_cwd / name).write_text(
+        f'{header}fail-on = "never"\n\n'
+        f'[{prefix}per-file-ignores]\n"nothing-*.json" = ["W"]\n\n'
+        f'[[{prefix}suppress]]\ncodes = ["W001"]\nfiles = "nothing.json"\n\n'
+        f'[[ {prefix}suppress ]]\ncodes = ["R"]\nexpires = 2020-01-01\n',
+        encoding="utf-8",
+    )
+    assert main(["check", "g.json", "--no-report", "--select", "S008,S009"]) == 0
+    out = capsys.readouterr().out
+    first = 3 + bool(prefix)
+    for line, code in ((first + 1, "S008"), (first + 3, "S008"), (first + 7, "S009")):
+        assert f"{name}:{line}:1: {code}" in out
