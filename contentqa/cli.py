@@ -294,6 +294,7 @@ def check_paths(args: argparse.Namespace, config: Config, paths: list[Path]):
         files = discover(paths, skip=_report_files(args, config))
     except PathError as exc:
         raise UsageError(str(exc)) from exc
+    files = [path for path in files if not config.excludes(display_name(path))]
     only = None
     if args.changed_since:
         try:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import fnmatch
 import functools
 import os
 import tomllib
@@ -60,6 +61,7 @@ class RuleSetting:
 @dataclass(frozen=True)
 class Config:
     paths: tuple[str, ...] = ("guides/",)
+    exclude: tuple[str, ...] = ()
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     fail_on: str = "error"
@@ -95,9 +97,22 @@ class Config:
     def fails(self, severity: Severity) -> bool:
         return self.fail_on != "never" and severity.rank >= Severity(self.fail_on).rank
 
+    def excludes(self, file: str) -> bool:
+        """Whether ``file`` (as reports name it) matches an ``exclude`` glob, which is
+        relative to the configuration file; a glob ending in ``/`` names a folder."""
+        if not self.exclude:
+            return False
+        if self.source is not None:
+            file = relative_to(file, *config_folder(self.source))
+        return any(
+            fnmatch.fnmatch(file, glob.rstrip("/") + "/*" if glob.endswith("/") else glob)
+            for glob in self.exclude
+        )
+
 
 _TOP_KEYS = {
     "paths": "paths",
+    "exclude": "exclude",
     "select": "select",
     "ignore": "ignore",
     "fail-on": "fail_on",
@@ -202,7 +217,7 @@ def parse_config(table: Mapping[str, Any], source: Path | None = None) -> Config
         attr = _TOP_KEYS[key]
         if attr == "rules":
             values["rules"] = _parse_rules(value, where)
-        elif attr in ("paths", "select", "ignore", "formats"):
+        elif attr in ("paths", "exclude", "select", "ignore", "formats"):
             values[attr] = _string_list(key, value, where)
             if attr == "formats":
                 values[attr] = format_list(values[attr], f"{where}`{key}`")

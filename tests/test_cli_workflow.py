@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -185,6 +186,23 @@ def test_pre_commit_hook_definition_runs_the_cli():
         env={**os.environ, "NO_COLOR": "1"},
     )
     assert result.returncode == 0, result.stdout + result.stderr
+    files = re.compile(hook["files"])
+    assert files.search("guides/repot.md") and files.search("guides/a/b.json")
+    assert not files.search("README.md") and not files.search("package.json")
+
+
+def test_excluded_files_are_not_checked_even_when_named(in_tmp_cwd, capsys):
+    (in_tmp_cwd / "guides").mkdir()
+    (in_tmp_cwd / "guides" / "g.json").write_text(CLEAN_GUIDES[0].read_text(encoding="utf-8"))
+    (in_tmp_cwd / "guides" / "README.md").write_text("# Notes\n\nNot a guide.\n")
+    (in_tmp_cwd / "guides" / "drafts").mkdir()
+    (in_tmp_cwd / "guides" / "drafts" / "d.json").write_text("{ not json")
+    (in_tmp_cwd / "contentqa.toml").write_text('exclude = ["*README.md", "guides/drafts/"]\n')
+    os.chdir(in_tmp_cwd / "guides")  # globs are relative to the configuration file
+    assert main(["check", ".", "--no-report"]) == 0
+    assert "1 file(s) checked, 0 finding(s)" in capsys.readouterr().out
+    assert main(["check", "README.md", "drafts/d.json", "--no-report"]) == 0
+    assert "0 file(s) checked" in capsys.readouterr().out
 
 
 def test_html_report_of_a_large_library_is_split_into_pages(tmp_path, monkeypatch):
