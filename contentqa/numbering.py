@@ -11,12 +11,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+_WORDS = [
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+    "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+    "twenty",
+]  # fmt: skip
+_LABEL = r"step|strategy|tip|part|question"
 _OWN_NUMBER = re.compile(
     r"\s*(?:"
     # A label and a number, with or without a separator: "Step 3:", "Step 3", "Tip 2 -". Not
     # "Step 2.1" or "Step 1-2" (a decimal or a range), nor "Step 10-minute warm-up".
-    r"(?P<label>step|strategy|tip|part|question)\s*(?P<labelled>\d{1,3})[a-z]?\b"
+    rf"(?P<label>{_LABEL})\s*(?P<labelled>\d{{1,3}})[a-z]?\b"
     r"(?![.,:]\d|[-–—]\w)(?:\s*[:.)\-–—])?"
+    # A label and a number word, with a separator: "Step Two:", not "Part two of it".
+    rf"|(?P<word_label>{_LABEL})\s+(?P<word>{'|'.join(_WORDS)})\s*(?:[:.)]|\s[-–—]\s)"
     # A bare number closed by punctuation ("3. ", "2a) ", "3.Mix"), set off by a dash ("3 - ",
     # "3- ", "3 -"), or standing alone. "2.5", "12:30", "10-minute" and "10 - 15" are neither.
     r"|(?P<bare>\d{1,3})[a-z]?(?:[:.)](?!\d)|(?:\s*[-–—](?=\s)|\s+[-–—])(?!\s*\d)|\s*$)"
@@ -41,5 +49,8 @@ def own_number(heading: str) -> OwnNumber | None:
     match = _OWN_NUMBER.match(heading)
     if match is None:
         return None
-    number = match.group("labelled") or match.group("bare")
-    return OwnNumber(int(number), (match.group("label") or "").lower(), match.end())
+    if match.group("word"):
+        number = _WORDS.index(match.group("word").lower()) + 1
+        return OwnNumber(number, match.group("word_label").lower(), match.end())
+    number = int(match.group("labelled") or match.group("bare"))
+    return OwnNumber(number, (match.group("label") or "").lower(), match.end())

@@ -24,6 +24,8 @@ from contentqa.numbering import OwnNumber, own_number
         ("3)Mix the dough", OwnNumber(3, "", len("3)"))),
         ("3- Mix the dough", OwnNumber(3, "", len("3- "))),
         ("3 -Mix the dough", OwnNumber(3, "", len("3 -"))),
+        ("Step Two: Clean up", OwnNumber(2, "step", len("Step Two: "))),
+        ("tip eleven - Rest", OwnNumber(11, "tip", len("tip eleven - "))),
     ],
 )
 def test_numbering(heading, expected):
@@ -43,6 +45,8 @@ def test_numbering(heading, expected):
         "Step 1-2: Prep",
         "Step 10-minute warm-up",
         "10 - 15 minutes of kneading",
+        "Part two of the plan",
+        "Step one more time",
         "",
     ],
 )
