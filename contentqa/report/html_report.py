@@ -35,7 +35,7 @@ from typing import Any
 
 import jinja2
 import jsonpointer
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from contentqa import pointers
 from contentqa.memory import cycle_collector
@@ -197,7 +197,7 @@ def _environment() -> jinja2.Environment:
         js=Markup(_static("report.js")),
         kind_labels=KIND_LABELS,
     )
-    env.filters.update(num=_num, pct=_pct, short=_short)
+    env.filters.update(num=_num, pct=_pct, short=_short, code=_code_spans)
     return env
 
 
@@ -223,6 +223,16 @@ def _visible(value: Any) -> Any:
     if isinstance(value, str) and not isinstance(value, Markup) and _HAS_CONTROL.search(value):
         return value.translate(_CONTROL)
     return value
+
+
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+
+
+def _code_spans(value: Any) -> Markup:
+    """A message or place with the names it writes in backticks (`summary`, `steps`) set
+    as code, as the terminal shows them; the rest escaped."""
+    escaped = str(escape(_visible(str(value))))
+    return Markup(_CODE_SPAN.sub(r"<code>\1</code>", escaped))
 
 
 def _num(value: Any, digits: int = 1) -> str:
