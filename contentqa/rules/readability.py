@@ -299,7 +299,9 @@ class WallOfText(_ReadabilityRule):
     **Why it matters.** A step is something to do. Readers following along with their hands
     busy need the action in a sentence or two; background belongs in the intro.
 
-    **Example.** Each seed step body: one paragraph of 90 to 120 words, most of it filler.
+    **Example.** A step whose body runs to 200 words over four paragraphs: the instruction,
+    then background that belongs in the intro. The seed's step bodies, 120 to 131 words each,
+    stay under the limit; most of their words are boilerplate, which R009 reports.
     """
 
     code = "R006"
