@@ -327,15 +327,26 @@ def _walk(tokens: list[Token], b: _Builder) -> None:
         if token.type == "blockquote_open":
             i = _quote(tokens, i, b, section, append, line_of)
             continue
-        if token.type in ("fence", "code_block", "html_block", "hr"):
-            if token.type == "hr":
-                i += 1
-                continue
+        if token.type == "hr" or (
+            token.type == "html_block" and _HTML_COMMENT.match(token.content)
+        ):
+            # A rule or an editor's note (<!-- ... -->): neither shows in a guide's text.
+            i += 1
+            continue
+        if token.type in _UNSUPPORTED:
             raise MarkdownError(
                 line_of(token),
-                f"{token.type.replace('_', ' ')} has no place in a guide; write it as a paragraph",
+                f"{_UNSUPPORTED[token.type]} has no place in a guide; write it as a paragraph",
             )
         i += 1
+
+
+_UNSUPPORTED = {
+    "fence": "a code block",
+    "code_block": "an indented code block",
+    "html_block": "raw HTML",
+}
+_HTML_COMMENT = re.compile(r"\s*<!--.*?-->\s*\Z", re.DOTALL)
 
 
 def _paragraph(b, section, current, pointer, inline, append, line) -> None:

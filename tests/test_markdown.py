@@ -73,7 +73,8 @@ def test_columns_count_the_markup_before_them(tmp_path, line):
         ("# T\n\n- a list in the intro\n", 3, "a list is not expected in the intro"),
         ("# T\n\n## Takeaways\n\n- a\n  - b\n- c\n", 6, "a list inside a list item"),
         ("# T\n\n## Takeaways\n\n- a\n\n  b\n- c\n", 7, "a list item of several paragraphs"),
-        ("# T\n\n## Steps\n\n```\ncode\n```\n", 5, "fence has no place in a guide"),
+        ("# T\n\n## Steps\n\n```\ncode\n```\n", 5, "a code block has no place in a guide"),
+        ("# T\n\n<div>x</div>\n", 3, "raw HTML has no place in a guide"),
         ("# T\n\n> quoted\n", 3, "block quotes belong under ## Quotes"),
         ("---\nid: x\nsteps: 5\n---\n## Steps\n### S\nBody.\n", 3, "`steps` must be a list"),
         ("---\nid: x\nintro: hello\n---\nA paragraph.\n", 3, "`intro` must be a list"),
@@ -110,3 +111,9 @@ def test_old_line_endings_give_the_same_guide_and_lines(tmp_path, newline):
     assert loaded.data == plain.data
     pointer = "/steps/2/body/0"
     assert loaded.position(pointer) == plain.position(pointer)
+
+
+def test_an_editors_note_in_an_html_comment_is_left_out():
+    source = "# T\n\n<!-- check the photo -->\n\nIntro.\n\n<!--\nsecond note\n-->\n"
+    data, _ = parse(source)
+    assert data["intro"] == ["Intro."]
