@@ -224,7 +224,7 @@ def parse(source: str) -> tuple[dict[str, Any], MarkdownSourceMap]:
     guide.update(metadata)
     source_map = MarkdownSourceMap()
     for key in metadata:
-        source_map.add(f"/{key}", [(_front_matter_line(source, key), 1, 0)])
+        source_map.add(f"/{key}", [_front_matter_value(source, key)])
     builder = _Builder(guide, source_map, source.split("\n"), line_offset)
     _walk(_parser().parse(body), builder)
     return guide, source_map
@@ -254,6 +254,16 @@ def _bad_date_line(source: str) -> int:
 def _front_matter_line(source: str, key: str) -> int:
     match = re.search(rf"^{re.escape(key)}\s*:", source, re.MULTILINE)
     return _line_at(source, match.start()) if match else 1
+
+
+def _front_matter_value(source: str, key: str) -> tuple[int, int, int]:
+    """Where the value of a front matter key starts (past an opening quote), as a source
+    map segment; the key's line, column 1, if it cannot be found."""
+    match = re.search(rf"^{re.escape(key)}\s*:[ \t]*[\"']?", source, re.MULTILINE)
+    if match is None:
+        return 1, 1, 0
+    line_start = source.rfind("\n", 0, match.start()) + 1
+    return _line_at(source, match.start()), match.end() - line_start + 1, 0
 
 
 def _line_at(source: str, offset: int) -> int:

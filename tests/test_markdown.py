@@ -117,3 +117,15 @@ def test_an_editors_note_in_an_html_comment_is_left_out():
     source = "# T\n\n<!-- check the photo -->\n\nIntro.\n\n<!--\nsecond note\n-->\n"
     data, _ = parse(source)
     assert data["intro"] == ["Intro."]
+
+
+def test_front_matter_findings_point_at_the_value(tmp_path):
+    path = tmp_path / "fm.md"
+    path.write_text(
+        '---\nid: fm\ntitle: "Make the the tea"\nreading_time_minutes: ten\n---\n\nIntro.\n',
+        encoding="utf-8",
+    )
+    report = run([path], Config())
+    places = {(f.code, f.pointer): (f.line, f.column) for f in report.findings}
+    assert places[("W005", "/title")] == (3, len('title: "Make ') + 1)
+    assert places[("S006", "/reading_time_minutes")] == (4, len("reading_time_minutes: ") + 1)
