@@ -148,7 +148,9 @@ def _explain(error: ValidationError, document: Document) -> Iterator[Diagnostic]
         yield at(f"{where} must be one of {options}, not {json.dumps(instance)}")
         return
     if keyword == "minItems":
-        yield at(f"{where} needs at least {error.validator_value} item(s), but it is empty")
+        least = error.validator_value
+        has = f"has {len(instance)}" if isinstance(instance, list) and instance else "is empty"
+        yield at(f"{where} needs at least {least} item{'' if least == 1 else 's'}, but it {has}")
         return
     if keyword == "minLength" or (keyword == "pattern" and error.validator_value == VISIBLE_TEXT):
         yield at(f"{where} must not be empty")

@@ -46,7 +46,7 @@ def test_clean_guides_exist():
         ({"reading_time_minutes": 0}, "`reading_time_minutes` is 0, but it must be greater than 0"),
         ({"updated": "May 2024"}, '`updated` is "May 2024"; write a date as YYYY-MM-DD'),
         ({"intro": "text"}, "`intro` should be a list, but it is text"),
-        ({"steps": []}, "`steps` needs at least 1 item(s), but it is empty"),
+        ({"steps": []}, "`steps` needs at least 1 item, but it is empty"),
         ({"steps": [{"title": "x"}]}, "missing required field `body` in step 1"),
         (
             {"steps": [{"title": "x", "body": [3]}]},

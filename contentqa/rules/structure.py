@@ -398,6 +398,11 @@ class IncompleteSource(_StructureRule):
                 yield Diagnostic(
                     pointer=f"{pointer}/url",
                     severity=Severity.ERROR if dangerous else None,
-                    message=f"{describe(pointer)} url “{url[:80]}” is not an http(s) web address",
+                    message=(
+                        f"{describe(pointer)} url “{url[:80]}” names no web site after its "
+                        f"{parts.scheme}://"
+                        if parts.scheme.lower() in _SAFE_SCHEMES
+                        else f"{describe(pointer)} url “{url[:80]}” is not an http(s) web address"
+                    ),
                     key=f"scheme:{url}",
                 )

@@ -147,3 +147,15 @@ def test_markup_in_text_and_its_look_alikes(tmp_path, text, expected):
     assert sorted(got) == sorted(expected)
     if text.startswith("Salt"):
         assert "(2 times)" in hits[0].message
+
+
+def test_a_source_address_without_a_site_says_so(tmp_path):
+    guide = load_json(CLEAN_GUIDES[0])
+    guide["sources"] = [{"title": "Tea", "url": "https://"}, {"title": "Old", "url": "ftp://x"}]
+    path = tmp_path / "g.json"
+    path.write_text(json.dumps(guide), encoding="utf-8")
+    messages = [f.message for f in findings(path) if f.code == "T007"]
+    assert messages == [
+        "source 1 url “https://” names no web site after its https://",
+        "source 2 url “ftp://x” is not an http(s) web address",
+    ]
