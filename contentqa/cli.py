@@ -26,6 +26,7 @@ from contentqa.config import (
     check_values,
     format_list,
     load_config,
+    rule_patterns,
 )
 from contentqa.memory import cycle_collector
 
@@ -242,6 +243,9 @@ def resolve_config(args: argparse.Namespace) -> Config:
     }
     if overrides["formats"] is not None:
         overrides["formats"] = format_list(overrides["formats"], "--format")
+    for key in ("select", "ignore"):
+        if overrides[key] is not None:
+            overrides[key] = rule_patterns(overrides[key])
     if getattr(args, "output", None) == "":
         raise UsageError("--output names no file (use - for standard output)")
     config = dataclasses.replace(config, **{k: v for k, v in overrides.items() if v is not None})

@@ -201,11 +201,21 @@ def relative_to(file: str, folder: str, cwd: str) -> str:
         return file
 
 
+def rule_patterns(patterns: tuple[str, ...]) -> tuple[str, ...]:
+    """Rule codes or code prefixes as written by people: a rule's name stands for its code
+    (``duplicate-paragraph`` for ``D001``), and case does not matter (``s001``, ``w``)."""
+    out = []
+    for pattern in patterns:
+        rule = find_rule(pattern)
+        out.append(rule.code if rule is not None else pattern.upper())
+    return tuple(out)
+
+
 def format_list(formats: tuple[str, ...], named_by: str) -> tuple[str, ...]:
     """The report formats asked for, each once (``json,json`` writes one report)."""
     if not formats:
         raise ConfigError(f"{named_by} names no format")
-    return tuple(dict.fromkeys(formats))
+    return tuple(dict.fromkeys(f.lower() for f in formats))
 
 
 def parse_config(table: Mapping[str, Any], source: Path | None = None) -> Config:
@@ -219,6 +229,8 @@ def parse_config(table: Mapping[str, Any], source: Path | None = None) -> Config
             values["rules"] = _parse_rules(value, where)
         elif attr in ("paths", "exclude", "select", "ignore", "formats"):
             values[attr] = _string_list(key, value, where)
+            if attr in ("select", "ignore"):
+                values[attr] = rule_patterns(values[attr])
             if attr == "formats":
                 values[attr] = format_list(values[attr], f"{where}`{key}`")
             values["formats_configured"] = values.get("formats_configured") or attr == "formats"
@@ -236,7 +248,8 @@ def parse_config(table: Mapping[str, Any], source: Path | None = None) -> Config
             if not isinstance(value, Mapping):
                 raise ConfigError(f"{where}`per-file-ignores` must map file globs to codes")
             values[attr] = {
-                g: _string_list(f"per-file-ignores.{g}", v, where) for g, v in value.items()
+                g: rule_patterns(_string_list(f"per-file-ignores.{g}", v, where))
+                for g, v in value.items()
             }
         elif attr == "suppress":
             values[attr] = _suppressions(value, where)
@@ -317,7 +330,7 @@ def _suppressions(value: Any, where: str) -> tuple[Mapping[str, Any], ...]:
         if "codes" not in entry:
             raise ConfigError(f"{name} needs `codes`")
         parsed = dict(entry)
-        parsed["codes"] = _string_list(f"suppress[{i}].codes", entry["codes"], where)
+        parsed["codes"] = rule_patterns(_string_list(f"suppress[{i}].codes", entry["codes"], where))
         expires = entry.get("expires")
         if isinstance(expires, str):
             try:

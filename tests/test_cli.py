@@ -376,3 +376,21 @@ def test_pages_of_guides_no_longer_checked_are_removed(tmp_path, monkeypatch):
     assert main(["check", str(CLEAN_GUIDES[0]), *args]) in (0, 1)
     assert not pages.exists()  # one page now: the guides' folder went with its last page
     assert (tmp_path / "contentqa.html").is_file()
+
+
+@pytest.mark.parametrize(
+    ("option", "codes"),
+    [
+        ("--select=duplicate-paragraph", {"D001"}),
+        ("--select=d001,W", {"D001", "W002"}),
+        ("--ignore=d,r,t,w,s", set()),
+    ],
+)
+def test_rules_are_named_by_code_or_name_in_any_case(tmp_path, monkeypatch, option, codes):
+    monkeypatch.chdir(ROOT)
+    out = tmp_path / "r.json"
+    assert main(["check", str(SEED_GUIDE), option, "--format", "JSON", "--output", str(out)]) in (
+        0,
+        1,
+    )
+    assert {f["code"] for f in json.loads(out.read_text())["findings"]} == codes
