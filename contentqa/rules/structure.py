@@ -185,7 +185,8 @@ class RepeatsHeading(_StructureRule):
                 or unit.pointer.endswith("/answer")
             ):
                 continue
-            key = tokens_key(_without_step_prefix(unit.tokens))
+            own_words = _without_step_prefix(unit.tokens)
+            key = tokens_key(own_words)
             other = next((p for p in headings.get(key, ()) if p != unit.pointer), None)
             # Of two fields that repeat each other, the later one is the copy.
             if (
@@ -193,10 +194,12 @@ class RepeatsHeading(_StructureRule):
                 and other
                 and (other.endswith(("/title", "/heading")) or order[other] < order[unit.pointer])
             ):
+                numbered = len(own_words) < len(unit.tokens)
+                how = "with a step number" if numbered else "word for word"
                 yield Diagnostic(
                     pointer=unit.pointer,
                     message=(
-                        f"{describe(unit.pointer)} only repeats {describe(other)} word for word "
+                        f"{describe(unit.pointer)} only repeats {describe(other)} {how} "
                         f"(“{unit.text}”); say something the heading does not"
                     ),
                     key=key,
