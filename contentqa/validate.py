@@ -85,7 +85,13 @@ def validate(document: Document) -> list[Diagnostic]:
     if is_valid(document.data):
         return []
     diagnostics: dict[tuple, Diagnostic] = {}
-    for error in _validator().iter_errors(document.data):
+    errors = list(_validator().iter_errors(document.data))
+    # A value of the wrong type fails its other keywords too ("must be 1, not true"): the
+    # type is what to fix, and said alone.
+    mistyped = {tuple(e.absolute_path) for e in errors if e.validator == "type"}
+    for error in errors:
+        if error.validator != "type" and tuple(error.absolute_path) in mistyped:
+            continue
         for diagnostic in _explain(error, document):
             # Two schema keywords can fail for one reason (an empty title is both too short
             # and blank): one finding says it.

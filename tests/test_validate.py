@@ -59,6 +59,12 @@ def test_schema_errors_are_worded_for_editors(change, expected):
     assert any(m.startswith(expected) for m in messages), messages
 
 
+def test_a_value_of_the_wrong_type_is_one_finding():
+    assert _validate(_minimal(schema_version=True)) == [
+        "`schema_version` should be a whole number, but it is true/false"
+    ]
+
+
 def test_all_errors_are_reported_not_only_the_first():
     messages = _validate(_minimal(stpes=[], id="BAD", updated="soon", intro="x"))
     assert len(messages) == 4

@@ -399,7 +399,8 @@ class ReadingTimeMismatch(_ReadabilityRule):
         analysis = duplicate_analysis(library)
         for guide in library.guides:
             declared = guide.data.get("reading_time_minutes")
-            if not isinstance(declared, int | float) or isinstance(declared, bool):
+            # A value that is no reading time at all is the schema's finding (S006).
+            if not isinstance(declared, int | float) or isinstance(declared, bool) or declared <= 0:
                 continue
             words = analysis.total_words.get(guide.file, 0)
             unique = words - analysis.repeated_words.get(guide.file, 0)

@@ -147,3 +147,13 @@ def test_custom_audience_and_cli_option(tmp_path, capsys):
     out = tmp_path / "r.json"
     assert main(["check", str(KNOWN), "--audience", "nobody", "--output", str(out)]) == 2
     assert "unknown audience `nobody`" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("declared", [0, -1])
+def test_a_reading_time_that_is_no_time_is_the_schemas_finding_only(tmp_path, declared):
+    guide = load_json(CLEAN_GUIDES[0])
+    guide["reading_time_minutes"] = declared
+    path = tmp_path / "g.json"
+    path.write_text(json.dumps(guide), encoding="utf-8")
+    found = [f.code for f in report_for(path).findings if f.pointer == "/reading_time_minutes"]
+    assert found == ["S006"]
