@@ -638,6 +638,8 @@ def _figures(guide: GuideReport) -> dict[str, Any]:
     return {
         "words": metrics.get("words"),
         "sentences": metrics.get("sentences"),
+        "prose_words": overall.get("words"),
+        "prose_sentences": overall.get("sentences"),
         "duplication_ratio": metrics.get("duplication_ratio"),
         "passive_voice_ratio": readability.get("passive_voice_ratio"),
         "reading_time": metrics.get("reading_time_minutes"),
