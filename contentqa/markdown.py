@@ -115,26 +115,28 @@ class _Builder:
         segments.append((line + 1, column, 0))
         cursor = column - 1  # where in the source line the next piece is looked for
         for child in inline.children or []:
-            source = self.source_lines[line] if line < len(self.source_lines) else ""
             if child.type in ("softbreak", "hardbreak"):
                 parts.append(" ")
                 length += 1
                 line += 1
-                source = self.source_lines[line] if line < len(self.source_lines) else ""
+                source = self._line(line)
                 cursor = len(source) - len(source.lstrip())
                 segments.append((line + 1, cursor + 1, length))
                 continue
             piece = "" if child.type.endswith(("_open", "_close")) else child.content
             if piece:
-                runs, cursor = _aligned(piece, source, cursor)
+                runs, cursor = _aligned(piece, self._line(line), cursor)
                 segments += ((line + 1, at + 1, length + offset) for offset, at in runs)
             parts.append(piece)
             length += len(piece)
         self.source_map.add(pointer, _simplest(segments))
         return "".join(parts)
 
+    def _line(self, line: int) -> str:
+        return self.source_lines[line] if line < len(self.source_lines) else ""
+
     def _column(self, line: int, first_piece: str) -> int:
-        source = self.source_lines[line] if line < len(self.source_lines) else ""
+        source = self._line(line)
         found = source.find(first_piece[:20]) if first_piece else -1
         return found + 1 if found >= 0 else 1
 

@@ -1280,6 +1280,16 @@ def _part_scores(
     return out
 
 
+def _matches_beyond_label(
+    scored: Sequence[tuple[str, float]], parts: tuple[tuple[str, str, float], ...]
+) -> bool:
+    """Whether a part other than the title or question matches: two steps titled "Finish"
+    or "Other", their bodies unlike, are not near-duplicates however much the title weighs
+    in their score."""
+    labels = {label for label, field_name, _ in parts if field_name in LABEL_FIELDS}
+    return any(score >= MATCHING_PART for label, score in scored if label not in labels)
+
+
 def composite_scores(
     part_scores: Sequence[np.ndarray], parts: tuple[tuple[str, str, float], ...]
 ) -> np.ndarray:
@@ -1519,16 +1529,6 @@ COMPOSITE_PARTS = {level: parts for level, _, parts in COMPOSITES}
 LABEL_FIELDS = ("title", "question")  # what names a step, strategy or FAQ entry
 # A part of a composite pair "matches" from this score (the findings name such parts).
 MATCHING_PART = 0.6
-
-
-def _matches_beyond_label(
-    scored: Sequence[tuple[str, float]], parts: tuple[tuple[str, str, float], ...]
-) -> bool:
-    """Whether a part other than the title or question matches: two steps titled "Finish"
-    or "Other", their bodies unlike, are not near-duplicates however much the title weighs
-    in their score."""
-    labels = {label for label, field_name, _ in parts if field_name in LABEL_FIELDS}
-    return any(score >= MATCHING_PART for label, score in scored if label not in labels)
 
 
 COLLECTIONS = {level: collection for level, collection, _ in COMPOSITES}  # step -> steps
