@@ -1529,8 +1529,6 @@ COMPOSITE_PARTS = {level: parts for level, _, parts in COMPOSITES}
 LABEL_FIELDS = ("title", "question")  # what names a step, strategy or FAQ entry
 # A part of a composite pair "matches" from this score (the findings name such parts).
 MATCHING_PART = 0.6
-
-
 COLLECTIONS = {level: collection for level, collection, _ in COMPOSITES}  # step -> steps
 # Outside this range of units, the near-duplicate levels run one after another in this
 # process. Below it, starting processes costs more than it saves. Above it, the copies cost
