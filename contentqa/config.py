@@ -99,15 +99,12 @@ class Config:
 
     def excludes(self, file: str) -> bool:
         """Whether ``file`` (as reports name it) matches an ``exclude`` glob, which is
-        relative to the configuration file; a glob ending in ``/`` names a folder."""
+        relative to the configuration file. A glob also names a folder and what is in it
+        (``guides/drafts``, ``guides/drafts/``); ``./`` and a leading ``**/`` may be written."""
         if not self.exclude:
             return False
-        if self.source is not None:
-            file = relative_to(file, *config_folder(self.source))
-        return any(
-            fnmatch.fnmatch(file, glob.rstrip("/") + "/*" if glob.endswith("/") else glob)
-            for glob in self.exclude
-        )
+        file = config_relative(file, self.source)
+        return any(fnmatch.fnmatch(file, pattern) for pattern in _exclude_patterns(self.exclude))
 
 
 _TOP_KEYS = {
@@ -199,6 +196,16 @@ def relative_to(file: str, folder: str, cwd: str) -> str:
         return Path(os.path.relpath(os.path.join(cwd, file), folder)).as_posix()
     except ValueError:  # another drive (Windows)
         return file
+
+
+@functools.lru_cache(maxsize=16)
+def _exclude_patterns(globs: tuple[str, ...]) -> tuple[str, ...]:
+    patterns = []
+    for glob in globs:
+        glob = glob.removeprefix("./").rstrip("/")
+        for form in dict.fromkeys((glob, glob.removeprefix("**/"))):
+            patterns += [form, f"{form}/*"]
+    return tuple(patterns)
 
 
 def rule_patterns(patterns: tuple[str, ...]) -> tuple[str, ...]:

@@ -150,7 +150,7 @@ def _aligned(piece: str, source: str, cursor: int) -> tuple[list[tuple[int, int]
     start = source.find(piece, cursor)
     if start >= 0:
         return [(0, start)], start + len(piece)
-    j = source.find(piece[:1], cursor)
+    j = next((at for at in range(cursor, len(source)) if _starts_at(piece, source, at)), -1)
     if j < 0:
         return [], cursor
     i = 0
@@ -169,6 +169,15 @@ def _aligned(piece: str, source: str, cursor: int) -> tuple[list[tuple[int, int]
             break
         runs.append((i, j))
     return runs, j
+
+
+def _starts_at(piece: str, source: str, at: int) -> bool:
+    """Whether ``piece`` may start at ``at``: its first character written as it is, as a
+    character reference, or escaped."""
+    entity = _entity_at(source, at)
+    if entity:
+        return piece.startswith(html.unescape(entity))
+    return source[at] == piece[0] or (source[at] == "\\" and source[at + 1 : at + 2] == piece[0])
 
 
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
@@ -358,7 +367,7 @@ _UNSUPPORTED = {
     "code_block": "an indented code block",
     "html_block": "raw HTML",
 }
-_HTML_COMMENT = re.compile(r"\s*<!--.*?-->\s*\Z", re.DOTALL)
+_HTML_COMMENT = re.compile(r"\s*<!--(?:(?!-->).)*-->\s*\Z", re.DOTALL)  # one comment, alone
 
 
 def _paragraph(b, section, current, pointer, inline, append, line) -> None:

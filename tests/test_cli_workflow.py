@@ -197,7 +197,7 @@ def test_excluded_files_are_not_checked_even_when_named(in_tmp_cwd, capsys):
     (in_tmp_cwd / "guides" / "README.md").write_text("# Notes\n\nNot a guide.\n")
     (in_tmp_cwd / "guides" / "drafts").mkdir()
     (in_tmp_cwd / "guides" / "drafts" / "d.json").write_text("{ not json")
-    (in_tmp_cwd / "contentqa.toml").write_text('exclude = ["*README.md", "guides/drafts/"]\n')
+    (in_tmp_cwd / "contentqa.toml").write_text('exclude = ["**/README.md", "./guides/drafts"]\n')
     os.chdir(in_tmp_cwd / "guides")  # globs are relative to the configuration file
     assert main(["check", ".", "--no-report"]) == 0
     assert "1 file(s) checked, 0 finding(s)" in capsys.readouterr().out

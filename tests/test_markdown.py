@@ -55,6 +55,9 @@ def test_findings_point_at_markdown_lines():
         "Use \\*stars\\* and `a code span` and the the screw.",
         "Use _the_ cap, ![a photo](p.png) and the the screw.",
         "Use the **cap**, the cap and the the screw.",
+        "Use *x*&mdash;and the the screw.",
+        "Use [a](u)&mdash;and the the screw.",
+        "&copy; 2024 and the the screw.",
     ],
 )
 def test_columns_count_the_markup_before_them(tmp_path, line):
@@ -117,6 +120,8 @@ def test_an_editors_note_in_an_html_comment_is_left_out():
     source = "# T\n\n<!-- check the photo -->\n\nIntro.\n\n<!--\nsecond note\n-->\n"
     data, _ = parse(source)
     assert data["intro"] == ["Intro."]
+    with pytest.raises(MarkdownError, match="raw HTML has no place"):
+        parse("# T\n\n<!-- a --> Visible text. <!-- b -->\n\nIntro.\n")
 
 
 def test_front_matter_findings_point_at_the_value(tmp_path):

@@ -483,10 +483,12 @@ class _Context:
         met: dict[ApprovedPassage, list[TextUnit]] = defaultdict(list)
         for approval in approvals:
             met[approval.passage] += approval.occurrences
-        merged = [
-            Approval(passage, tuple(sorted(found, key=self.position)))
-            for passage, found in met.items()
-        ]
+        merged = []
+        for passage, found in met.items():
+            # An approved paragraph's own sentences are approved too: it is listed once.
+            whole = {self.uid(u) for u in found if u.span is None}
+            listed = (u for u in found if u.span is None or self.uid(u) not in whole)
+            merged.append(Approval(passage, tuple(sorted(listed, key=self.position))))
         return sorted(merged, key=lambda a: self.position(a.occurrences[0]))
 
     def containments(self, paragraphs: list[TextUnit]) -> list[Containment]:

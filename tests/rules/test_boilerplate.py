@@ -3,7 +3,9 @@ several sentences approved."""
 
 from __future__ import annotations
 
-from conftest import FIXTURES, SEED_GUIDE
+import json
+
+from conftest import FIXTURES, SEED_GUIDE, load_json
 
 from contentqa.cli import main
 from contentqa.config import Config, parse_config
@@ -53,3 +55,16 @@ def test_a_hash_printed_by_the_hash_command_approves_its_text(capsys):
     assert message.startswith("boilerplate: the sentence “Keep children away")
     (approval,) = messages(UNEVEN, "D012", config)
     assert "“Always wear safety glasses.” appears in 3 part(s)" in approval
+
+
+def test_an_approved_paragraph_is_listed_once_not_with_its_sentences(tmp_path):
+    notice = "Always wear safety glasses. Keep children away from the work area."
+    guide = load_json(UNEVEN)
+    for step in guide["steps"]:
+        step["body"] = [step["body"][0].split(" Always")[0], notice]
+    path = tmp_path / "g.json"
+    path.write_text(json.dumps(guide), encoding="utf-8")
+    config = parse_config({"approved-boilerplate": [{"text": notice, "reason": "shop rule"}]})
+    (approval,) = [f for f in run([path], config).findings if f.code == "D012"]
+    assert [r.pointer for r in approval.related] == ["/steps/1/body/1", "/steps/2/body/1"]
+    assert approval.span is None
