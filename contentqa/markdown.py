@@ -235,7 +235,7 @@ def parse(source: str) -> tuple[dict[str, Any], MarkdownSourceMap]:
     guide.update(metadata)
     source_map = MarkdownSourceMap()
     for key in metadata:
-        source_map.add(f"/{key}", [_front_matter_value(source, key)])
+        source_map.add(f"/{key}", _front_matter_value(source, key))
     builder = _Builder(guide, source_map, source.split("\n"), line_offset)
     _walk(_parser().parse(body), builder)
     return guide, source_map
@@ -262,19 +262,36 @@ def _bad_date_line(source: str) -> int:
     return 1
 
 
+def _front_matter_key(source: str, key: str) -> re.Match[str] | None:
+    """The key at the start of a line, with what stands before its value (``: "``)."""
+    return re.search(rf"^{re.escape(key)}\s*:[ \t]*[\"']?", source, re.MULTILINE)
+
+
 def _front_matter_line(source: str, key: str) -> int:
-    match = re.search(rf"^{re.escape(key)}\s*:", source, re.MULTILINE)
+    match = _front_matter_key(source, key)
     return _line_at(source, match.start()) if match else 1
 
 
-def _front_matter_value(source: str, key: str) -> tuple[int, int, int]:
-    """Where the value of a front matter key starts (past an opening quote), as a source
-    map segment; the key's line, column 1, if it cannot be found."""
-    match = re.search(rf"^{re.escape(key)}\s*:[ \t]*[\"']?", source, re.MULTILINE)
+def _front_matter_value(source: str, key: str) -> list[tuple[int, int, int]]:
+    """Where the value of a front matter key is written, as source map segments: from
+    past an opening quote, then each indented line it continues on (YAML joins them with
+    a space); the key's line, column 1, if it cannot be found."""
+    match = _front_matter_key(source, key)
     if match is None:
-        return 1, 1, 0
-    line_start = source.rfind("\n", 0, match.start()) + 1
-    return _line_at(source, match.start()), match.end() - line_start + 1, 0
+        return [(1, 1, 0)]
+    lines = source.split("\n")
+    line = _line_at(source, match.start())
+    column = match.end() - (source.rfind("\n", 0, match.start()) + 1) + 1
+    segments = [(line, column, 0)]
+    offset = len(lines[line - 1][column - 1 :].rstrip()) + 1
+    for number in range(line + 1, len(lines) + 1):
+        text = lines[number - 1]
+        if not text[:1].isspace() or not text.strip():
+            break
+        indent = len(text) - len(text.lstrip())
+        segments.append((number, indent + 1, offset))
+        offset += len(text.strip()) + 1
+    return segments
 
 
 def _line_at(source: str, offset: int) -> int:

@@ -114,12 +114,20 @@ def _config_lines(config_file: Path | None) -> list[str]:
         return []
 
 
+# ``[per-file-ignores]``, or ``[tool.contentqa.per-file-ignores]``; any table header.
+_PER_FILE_TABLE = re.compile(r"\s*\[\s*(?:tool\s*\.\s*contentqa\s*\.\s*)?per-file-ignores\s*\]")
+_TABLE = re.compile(r"\s*\[")
+
+
 def _key_position(lines: Sequence[str], key: str) -> Position | None:
-    """Where ``key`` (a per-file-ignores glob) is written as a key, quoted or not."""
+    """Where ``key`` (a per-file-ignores glob) is written as a key, quoted or not, in the
+    per-file-ignores table (another table may have a key of the same text)."""
     pattern = re.compile(rf"""\s*(["']?){re.escape(key)}\1\s*=""")
+    inside = False
     for n, line in enumerate(lines, start=1):
-        match = pattern.match(line)
-        if match:
+        if _TABLE.match(line):
+            inside = _PER_FILE_TABLE.match(line) is not None
+        elif inside and pattern.match(line):
             return Position(n, len(line) - len(line.lstrip()) + 1)
     return None
 

@@ -127,10 +127,13 @@ def test_an_editors_note_in_an_html_comment_is_left_out():
 def test_front_matter_findings_point_at_the_value(tmp_path):
     path = tmp_path / "fm.md"
     path.write_text(
-        '---\nid: fm\ntitle: "Make the the tea"\nreading_time_minutes: ten\n---\n\nIntro.\n',
+        '---\nid: fm\ntitle: "Make the the tea"\nreading_time_minutes: ten\n'
+        "summary: Let it steep for three minutes, then pour and wait for\n"
+        "  the the leaves to sink.\n---\n\nIntro.\n",
         encoding="utf-8",
     )
     report = run([path], Config())
     places = {(f.code, f.pointer): (f.line, f.column) for f in report.findings}
     assert places[("W005", "/title")] == (3, len('title: "Make ') + 1)
     assert places[("S006", "/reading_time_minutes")] == (4, len("reading_time_minutes: ") + 1)
+    assert places[("W005", "/summary")] == (6, 3)  # on the line the value continues on

@@ -95,6 +95,7 @@ def test_stale_suppressions_point_at_their_place_in_the_configuration(
     header = "[tool.contentqa]\n" if prefix else ""
     (in_tmp_cwd / name).write_text(
         f'{header}fail-on = "never"\n\n'
+        f'[{prefix}audience-by-path]\n"nothing-*.json" = "general"\n\n'  # the same key
         f'[{prefix}per-file-ignores]\n"nothing-*.json" = ["W"]\n\n'
         f'[[{prefix}suppress]]\ncodes = ["W001"]\nfiles = "nothing.json"\n\n'
         f'[[ {prefix}suppress ]]\ncodes = ["R"]\nexpires = 2020-01-01\n',
@@ -102,6 +103,6 @@ def test_stale_suppressions_point_at_their_place_in_the_configuration(
     )
     assert main(["check", "g.json", "--no-report", "--select", "S008,S009"]) == 0
     out = capsys.readouterr().out
-    first = 3 + bool(prefix)
+    first = 6 + bool(prefix)
     for line, code in ((first + 1, "S008"), (first + 3, "S008"), (first + 7, "S009")):
         assert f"{name}:{line}:1: {code}" in out
