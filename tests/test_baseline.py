@@ -66,7 +66,7 @@ def test_fixed_findings_are_reported_as_gone(library):
 
 def test_a_new_problem_is_reported_and_fails(library):
     folder, guide, base = library
-    guide["steps"][0]["body"].append("Read more about triggers on our blog.")
+    guide["steps"][0]["body"].append("TODO: a photo of the triggers.")
     write(folder, guide)
     report = report_of(folder, base=base)
     assert {f.code for f in report.findings} >= {"W001"}

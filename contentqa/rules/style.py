@@ -33,8 +33,8 @@ DEFAULT_PLACEHOLDERS = [
 # Interface phrases that are also ordinary English ("Show all the guests where to hang
 # their coats", "Read more than once"): page text only where a page puts them.
 _CHROME_FOLLOWERS = {
-    "show all": r"(?=\s+\d|\s*$|\s*[»›>→…])",
-    "read more": r"(?=\s*$|\s*[:»›>→…|]|\s+(?:about|here|on|at)\b)",
+    "show all": r"(?=(?:\s+\d+(?:\s+\w+)?)?\s*(?:$|[»›>→…]))",
+    "read more": r"(?=\s*(?:$|[:»›>→…|]))",
 }
 
 
@@ -59,10 +59,9 @@ class LeftoverPlaceholder(_StyleRule):
     "TK", "[citation needed]") anywhere in the guide's text. Words written in capitals
     (``TODO``, ``TK``) only match in capitals, so "tk" inside a word or "todo" in prose do not.
     "Show all" and "Read more" are also plain English, so they match only as a page shows
-    them: "Show all" before a number or at the end of a text, "Read more" at the end, before
-    an arrow or colon, or before "about", "here", "on" or "at" ("Show all the guests where
-    to hang their coats" and "Read more than once" are not reported). The list is
-    configurable (``phrases``).
+    them, at the end of a text or before an arrow ("Show all 8 steps", "Read more »",
+    "Read more:"); "Show all 3 drawings to your teacher" and "Read more about glue in the
+    sources below" are not reported. The list is configurable (``phrases``).
 
     **Why it matters.** Readers see it published as it is, and it shows the page was never
     proofread.
