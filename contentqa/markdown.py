@@ -427,6 +427,11 @@ def _list(tokens, i, b, section, current, pointer, append, line_of) -> int:
                 return i + 1
         elif token.type == "list_item_open":
             texts_in_item = 0
+        elif token.type in _UNSUPPORTED or token.type == "blockquote_open":
+            what = _UNSUPPORTED.get(token.type, "a block quote")
+            raise MarkdownError(
+                line_of(token), f"{what} inside a list item has no place in a guide"
+            )
         elif token.type == "inline" and depth == 1:
             texts_in_item += 1
             if texts_in_item == 2:

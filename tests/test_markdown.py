@@ -76,6 +76,8 @@ def test_columns_count_the_markup_before_them(tmp_path, line):
         ("# T\n\n- a list in the intro\n", 3, "a list is not expected in the intro"),
         ("# T\n\n## Takeaways\n\n- a\n  - b\n- c\n", 6, "a list inside a list item"),
         ("# T\n\n## Takeaways\n\n- a\n\n  b\n- c\n", 7, "a list item of several paragraphs"),
+        ("# T\n\n## Takeaways\n\n1. a\n\n   ```\n   x\n   ```\n", 7, "a code block inside a list"),
+        ("# T\n\n## Takeaways\n\n- a\n\n  > said\n", 7, "a block quote inside a list item"),
         ("# T\n\n## Steps\n\n```\ncode\n```\n", 5, "a code block has no place in a guide"),
         ("# T\n\n<div>x</div>\n", 3, "raw HTML has no place in a guide"),
         ("# T\n\n> quoted\n", 3, "block quotes belong under ## Quotes"),
