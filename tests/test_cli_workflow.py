@@ -57,6 +57,8 @@ def test_a_failed_ratchet_is_named_by_every_report_and_fail_on_never_passes(libr
     assert 'failures="1"' in junit and 'name="library duplication ratchet"' in junit
     html = (library / "out" / "contentqa.html").read_text(encoding="utf-8")
     assert "duplication ratchet failed: the library&#39;s duplication" in html
+    assert main([*args, "--format", "github", "--output", "-"]) == 1
+    assert "::error title=duplication ratchet::the library's duplication" in capsys.readouterr().out
     assert main([*args, "--fail-on", "never", "--no-report"]) == 0  # report-only
     assert "duplication ratchet FAILED" in capsys.readouterr().out
 

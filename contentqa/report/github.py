@@ -49,7 +49,12 @@ def command(finding: Finding) -> str:
 
 
 def render(report: Report) -> str:
-    return "".join(command(f) + "\n" for f in sorted(report.findings, key=Finding.sort_key))
+    lines = [command(f) + "\n" for f in sorted(report.findings, key=Finding.sort_key)]
+    if report.ratchet and not report.ratchet.get("passed", True):
+        # The library's, not a file's: an annotation of the run, which can fail it alone.
+        title = escape_property("duplication ratchet")
+        lines.append(f"::error title={title}::{escape_data(report.ratchet['message'])}\n")
+    return "".join(lines)
 
 
 def in_github_actions(environ: Mapping[str, str] | None = None) -> bool:
