@@ -62,8 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: reports/contentqa.<format>)",
     )
     check.add_argument("--output-dir", help="folder for reports (default: reports)")
-    check.add_argument("--select", help="only these rule codes or prefixes, comma-separated")
-    check.add_argument("--ignore", help="skip these rule codes or prefixes, comma-separated")
+    check.add_argument(
+        "--select", help="only these rules: codes, code prefixes or names, comma-separated"
+    )
+    check.add_argument(
+        "--ignore", help="skip these rules: codes, code prefixes or names, comma-separated"
+    )
     check.add_argument("--fail-on", choices=FAIL_ON_CHOICES, help="lowest severity that fails")
     check.add_argument("--max-file-size", type=int, help="largest guide file in bytes")
     check.add_argument(

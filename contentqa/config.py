@@ -26,6 +26,7 @@ import difflib
 import fnmatch
 import functools
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -214,8 +215,14 @@ def rule_patterns(patterns: tuple[str, ...]) -> tuple[str, ...]:
     out = []
     for pattern in patterns:
         rule = find_rule(pattern)
-        out.append(rule.code if rule is not None else pattern.upper())
+        if rule is not None:
+            out.append(rule.code)
+        else:  # a prefix ("w", "D01"), or a misspelt name, kept as written for the message
+            out.append(pattern.upper() if _CODE_PREFIX.fullmatch(pattern) else pattern)
     return tuple(out)
+
+
+_CODE_PREFIX = re.compile(r"[A-Za-z]\d{0,3}")
 
 
 def format_list(formats: tuple[str, ...], named_by: str) -> tuple[str, ...]:
@@ -315,7 +322,11 @@ def check_values(config: Config, where: str = "") -> None:
     for key, patterns in named:
         for pattern in patterns:
             if not any(code.startswith(pattern) for code in codes):
-                raise ConfigError(f"{where}`{key}`: no rule code starts with `{pattern}`")
+                names = [rule.name for rule in all_rules()]
+                raise ConfigError(
+                    f"{where}`{key}`: no rule code starts with `{pattern}`, and no rule has "
+                    f"that name{_did_you_mean(pattern, names)}"
+                )
 
 
 def _suppressions(value: Any, where: str) -> tuple[Mapping[str, Any], ...]:

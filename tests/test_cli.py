@@ -394,3 +394,8 @@ def test_rules_are_named_by_code_or_name_in_any_case(tmp_path, monkeypatch, opti
         1,
     )
     assert {f["code"] for f in json.loads(out.read_text())["findings"]} == codes
+
+
+def test_a_misspelt_rule_name_is_named_back_with_a_suggestion(capsys):
+    assert main(["check", str(SEED_GUIDE), "--select", "duplicate-paragrah", "--no-report"]) == 2
+    assert "did you mean `duplicate-paragraph`?" in capsys.readouterr().err
