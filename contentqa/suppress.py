@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from contentqa.config import config_folder, relative_to
+from contentqa.config import config_folder, relative_to, rule_patterns
 from contentqa.model import Finding, GuideReport, Position
 from contentqa.pointers import escape_token
 
@@ -143,7 +143,7 @@ def from_guide(file: str, data: Any, pointer: str = "") -> Iterator[Suppression]
             except ValueError:
                 expiry = None
             yield Suppression(
-                codes=tuple(str(code) for code in own["ignore"]),
+                codes=rule_patterns(tuple(str(code) for code in own["ignore"])),
                 files=file,
                 pointer=pointer,
                 reason=str(own.get("reason", "")),

@@ -30,7 +30,8 @@ def seed_copy(tmp_path, change) -> object:
 def test_guide_ignore_covers_the_object_and_everything_below(tmp_path):
     def ignore_step_boilerplate(guide):
         guide["x-contentqa"] = {"ignore": ["T005"], "reason": "quote is the author's own"}
-        guide["steps"][7]["x-contentqa"] = {"ignore": ["D006", "R009"]}
+        # A rule's name, or its code in lower case, as in the configuration.
+        guide["steps"][7]["x-contentqa"] = {"ignore": ["near-duplicate-step", "r009"]}
 
     config = parse_config({})
     before = run_at([SEED_GUIDE], config)

@@ -225,7 +225,8 @@ def _visible(value: Any) -> Any:
     return value
 
 
-_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+# Names only (field names, keys): backticks quoted from guide text pair with nothing.
+_CODE_SPAN = re.compile(r"`([A-Za-z_][\w.\-]*)`")
 
 
 def _code_spans(value: Any) -> Markup:

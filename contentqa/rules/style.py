@@ -235,7 +235,8 @@ class UnbalancedDelimiters(_StyleRule):
     unequal numbers of ``(`` and ``)``, ``[`` and ``]``, ``{`` and ``}``, ``“`` and ``”``.
     Apostrophes and single quotes are not checked: they are too often legitimate. Nor are
     inch marks (``a 3" strip``, ``16" wheels``) nor the bracket of a list number opening
-    the text (``3) Move the plant``, which T002 reports).
+    the text (``3) Move the plant``, which T002 reports). Inside a quotation an inch mark
+    reads as the closing quote (``ask for "a 2" pipe"`` is reported): write it ″ or "in".
 
     **Why it matters.** A missing closing quote leaves the reader unsure where the quoted
     words end, and often means text was cut.
