@@ -18,11 +18,14 @@ Mapping (``contentqa import draft.md``; ``check`` reads ``.md`` guides the same 
 - ``## Sources``: list items, ``[title](url)`` links or plain titles.
 - ``## Related guides``: list items are guide ids.
 - Any other ``## heading`` is a section: its paragraphs are the body, its list items the items.
-
 - ``## Callouts``: each ``### [LABEL] title`` is a callout, its paragraphs the body.
+- A horizontal rule, and a block that is one HTML comment (an editor's note), are left out.
 
 Emphasis marks are dropped and links keep their text; everything else is taken as written,
-so findings point at the words the writer typed, on the line they typed them.
+so findings point at the words the writer typed, on the line and column they typed them.
+What a guide cannot hold is an error at its line, never dropped: a code block, raw HTML, a
+block quote outside ``## Quotes``, a list inside a list item, a list item of several
+paragraphs.
 """
 
 from __future__ import annotations

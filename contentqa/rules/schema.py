@@ -144,8 +144,10 @@ class InvalidMarkdown(_LoaderRule):
 
     **What it finds.** Front matter that is not valid YAML, a ``###`` heading outside
     ``## Steps``, ``## Strategies``, ``## FAQ`` or ``## Callouts``, a list in the intro,
-    a code block or raw HTML block, a block quote outside ``## Quotes``. The position is
-    the Markdown line. The mapping is documented in ``contentqa.markdown`` and the README.
+    a code block or raw HTML (a block that is one HTML comment is an editor's note, left
+    out), a block quote outside ``## Quotes``, a list inside a list item, a list item of
+    several paragraphs. The position is the Markdown line. The mapping is documented in
+    ``contentqa.markdown`` and the README.
 
     **Why it matters.** What cannot be mapped would be silently lost on import.
 
