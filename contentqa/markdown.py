@@ -33,6 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import html
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -67,6 +68,10 @@ class MarkdownError(Exception):
         self.message = message
 
 
+# A segment's start that stands for the whole value: every offset in it is at that place.
+_WHOLE = -1
+
+
 @dataclass
 class MarkdownSourceMap:
     """Where each imported value came from: pointer -> (line, column) of its text, and for
@@ -93,6 +98,8 @@ class MarkdownSourceMap:
         for seg_line, seg_column, seg_start in segments:
             if seg_start <= offset:
                 line, column, start = seg_line, seg_column, seg_start
+        if start == _WHOLE:
+            return Position(line, column)
         return Position(line, column + offset - start)
 
     def key_position(self, pointer: str) -> Position:
@@ -153,9 +160,24 @@ def _aligned(piece: str, source: str, cursor: int) -> tuple[list[tuple[int, int]
     start = source.find(piece, cursor)
     if start >= 0:
         return [(0, start)], start + len(piece)
-    j = next((at for at in range(cursor, len(source)) if _starts_at(piece, source, at)), -1)
-    if j < 0:
-        return [], cursor
+    # The first start where the whole piece aligns (a link's address may hold its first
+    # character too), else the one that aligns furthest; a bounded number of tries keeps
+    # a hostile line (a megabyte of one letter, then an entity) from taking quadratic time.
+    starts = (at for at in range(cursor, len(source)) if _starts_at(piece, source, at))
+    best: tuple[int, list[tuple[int, int]], int] = (0, [], cursor)
+    for at in itertools.islice(starts, _MAX_STARTS):
+        aligned, runs, end = _align_from(piece, source, at)
+        if aligned == len(piece):
+            return runs, end
+        best = max(best, (aligned, runs, end), key=lambda found: found[0])
+    return best[1], best[2]
+
+
+_MAX_STARTS = 32
+
+
+def _align_from(piece: str, source: str, j: int) -> tuple[int, list[tuple[int, int]], int]:
+    """How much of ``piece`` aligns with ``source`` from ``j``, its runs, and where it ends."""
     i = 0
     runs = [(0, j)]
     while i < len(piece) and j < len(source):
@@ -171,7 +193,7 @@ def _aligned(piece: str, source: str, cursor: int) -> tuple[list[tuple[int, int]
         else:
             break
         runs.append((i, j))
-    return runs, j
+    return i, runs, j
 
 
 def _starts_at(piece: str, source: str, at: int) -> bool:
@@ -285,6 +307,11 @@ def _front_matter_value(source: str, key: str) -> list[tuple[int, int, int]]:
     lines = source.split("\n")
     line = _line_at(source, match.start())
     column = match.end() - (source.rfind("\n", 0, match.start()) + 1) + 1
+    rest = lines[line - 1][column - 1 :].strip()
+    if not rest or rest[0] in "|>[{-&*!#":
+        # A block scalar, a list or another form whose text is not written as it reads:
+        # the key, for every place in the value.
+        return [(line, 1, _WHOLE)]
     segments = [(line, column, 0)]
     offset = len(lines[line - 1][column - 1 :].rstrip()) + 1
     for number in range(line + 1, len(lines) + 1):
@@ -368,9 +395,7 @@ def _walk(tokens: list[Token], b: _Builder) -> None:
         if token.type == "blockquote_open":
             i = _quote(tokens, i, b, section, append, line_of)
             continue
-        if token.type == "hr" or (
-            token.type == "html_block" and _HTML_COMMENT.match(token.content)
-        ):
+        if token.type == "hr" or _is_comment(token):
             # A rule or an editor's note (<!-- ... -->): neither shows in a guide's text.
             i += 1
             continue
@@ -388,6 +413,10 @@ _UNSUPPORTED = {
     "html_block": "raw HTML",
 }
 _HTML_COMMENT = re.compile(r"\s*<!--(?:(?!-->).)*-->\s*\Z", re.DOTALL)  # one comment, alone
+
+
+def _is_comment(token: Token) -> bool:
+    return token.type == "html_block" and _HTML_COMMENT.match(token.content) is not None
 
 
 def _paragraph(b, section, current, pointer, inline, append, line) -> None:
@@ -430,6 +459,8 @@ def _list(tokens, i, b, section, current, pointer, append, line_of) -> int:
                 return i + 1
         elif token.type == "list_item_open":
             texts_in_item = 0
+        elif _is_comment(token):
+            pass
         elif token.type in _UNSUPPORTED or token.type == "blockquote_open":
             what = _UNSUPPORTED.get(token.type, "a block quote")
             raise MarkdownError(
@@ -481,8 +512,15 @@ def _quote(tokens, i, b, section, append, line_of) -> int:
     texts = []
     i += 1
     while tokens[i].type != "blockquote_close":
-        if tokens[i].type == "inline":
-            texts.append(tokens[i])
+        token = tokens[i]
+        if token.type == "inline":
+            texts.append(token)
+        elif token.type in _UNSUPPORTED and not _is_comment(token):
+            raise MarkdownError(
+                line_of(token), f"{_UNSUPPORTED[token.type]} inside a quote has no place in a guide"
+            )
+        elif token.type in ("bullet_list_open", "ordered_list_open"):
+            raise MarkdownError(line_of(token), "a list inside a quote has no place in a guide")
         i += 1
     if len(texts) > 1 and _ATTRIBUTION.match(texts[-1].content):
         attribution = b.text(texts.pop(), f"{pointer}/attribution")

@@ -139,3 +139,21 @@ def test_front_matter_findings_point_at_the_value(tmp_path):
     assert places[("W005", "/title")] == (3, len('title: "Make ') + 1)
     assert places[("S006", "/reading_time_minutes")] == (4, len("reading_time_minutes: ") + 1)
     assert places[("W005", "/summary")] == (6, 3)  # on the line the value continues on
+
+
+def test_a_front_matter_value_not_written_as_it_reads_points_at_its_key(tmp_path):
+    path = tmp_path / "fm.md"
+    path.write_text(
+        "---\nid: fm\ntitle: T\nsummary: >\n  Let it steep, then wait for\n  the the leaves.\n"
+        "---\n\nIntro.\n",
+        encoding="utf-8",
+    )
+    [doubled] = [f for f in run([path], Config()).findings if f.code == "W005"]
+    assert (doubled.line, doubled.column) == (4, 1)
+
+
+def test_a_comment_in_a_list_is_left_out_and_a_code_block_in_a_quote_is_an_error():
+    data, _ = parse("# T\n\n## Takeaways\n\n- a\n  <!-- check this -->\n- b\n")
+    assert data["takeaways"] == ["a", "b"]
+    with pytest.raises(MarkdownError, match="code block inside a quote"):
+        parse("# T\n\n## Quotes\n\n> said\n>\n>     code\n")

@@ -225,8 +225,9 @@ def _visible(value: Any) -> Any:
     return value
 
 
-# Names only (field names, keys): backticks quoted from guide text pair with nothing.
-_CODE_SPAN = re.compile(r"`([A-Za-z_][\w.\-]*)`")
+# A name, key or glob in backticks; never across a quotation mark, so a backtick quoted
+# from guide text (in “…”) does not pair with one of a name.
+_CODE_SPAN = re.compile(r"`([^`“”\s][^`“”\n]{0,79})`")
 
 
 def _code_spans(value: Any) -> Markup:

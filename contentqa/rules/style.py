@@ -33,8 +33,8 @@ DEFAULT_PLACEHOLDERS = [
 # Interface phrases that are also ordinary English ("Show all the guests where to hang
 # their coats", "Read more than once"): page text only where a page puts them.
 _CHROME_FOLLOWERS = {
-    "show all": r"(?=(?:\s+\d+(?:\s+\w+)?)?\s*(?:$|[»›>→…]))",
-    "read more": r"(?=\s*(?:$|[:»›>→…|]))",
+    "show all": r"(?=(?:\s+\d+(?:\s+\w+)?)?\s*(?:[.…]+\s*$|$|[»›>→]))",
+    "read more": r"(?=(?:\s+here)?\s*(?:[.…:]+\s*$|$|[:»›>→|])|[^.]*[»›>→]\s*$)",
 }
 
 
@@ -59,9 +59,11 @@ class LeftoverPlaceholder(_StyleRule):
     "TK", "[citation needed]") anywhere in the guide's text. Words written in capitals
     (``TODO``, ``TK``) only match in capitals, so "tk" inside a word or "todo" in prose do not.
     "Show all" and "Read more" are also plain English, so they match only as a page shows
-    them, at the end of a text or before an arrow ("Show all 8 steps", "Read more »",
-    "Read more:"); "Show all 3 drawings to your teacher" and "Read more about glue in the
-    sources below" are not reported. The list is configurable (``phrases``).
+    them, at the end of a text or before an arrow ("Show all 8 steps", "Show all 12
+    comments.", "Read more »", "Read more here.", "Read more about our services »");
+    "Show all 3 drawings to your teacher" and "Read more about glue in the sources below"
+    are not reported. A title or item that ends with one ("Show all 3 drawings") still is.
+    The list is configurable (``phrases``).
 
     **Why it matters.** Readers see it published as it is, and it shows the page was never
     proofread.

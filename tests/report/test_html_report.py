@@ -605,7 +605,8 @@ def test_bidirectional_overrides_cannot_reorder_the_page():
 
 
 def test_names_in_backticks_are_shown_as_code_and_text_stays_escaped():
-    shown = html._code_spans("`summary` <b>& `<i>` “a ` b” `x-contentqa`")
+    shown = html._code_spans("`summary` <b>& `<i>` “a ` b” `nothing-*.json`")
     assert shown == (
-        "<code>summary</code> &lt;b&gt;&amp; `&lt;i&gt;` “a ` b” <code>x-contentqa</code>"
+        "<code>summary</code> &lt;b&gt;&amp; <code>&lt;i&gt;</code> “a ` b” "
+        "<code>nothing-*.json</code>"
     )

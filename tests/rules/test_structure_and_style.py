@@ -159,3 +159,26 @@ def test_a_source_address_without_a_site_says_so(tmp_path):
         "source 1 url “https://” names no web site after its https://",
         "source 2 url “ftp://x” is not an http(s) web address",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "reported"),
+    [
+        ("Show all 8 steps", True),
+        ("Show all 12 comments.", True),
+        ("Read more...", True),
+        ("Read more here.", True),
+        ("Read more about our services »", True),
+        ("Read more: the guide.", True),
+        ("Show all the guests where to hang their coats.", False),
+        ("Show all 3 drawings to your teacher.", False),
+        ("Read more than once if it is long.", False),
+        ("Read more about wood glue in the sources below.", False),
+    ],
+)
+def test_page_phrases_are_placeholders_only_where_a_page_puts_them(tmp_path, text, reported):
+    guide = load_json(CLEAN_GUIDES[0])
+    guide["steps"][0]["body"].append(text)
+    path = tmp_path / "g.json"
+    path.write_text(json.dumps(guide), encoding="utf-8")
+    assert any(f.code == "W001" for f in findings(path)) == reported
