@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from contentqa.config import (
+    Config,
     ConfigError,
     config_relative,
     find_config_file,
@@ -98,3 +99,18 @@ def test_globs_see_paths_from_the_configuration_file_whatever_the_working_folder
     monkeypatch.chdir(tmp_path / "sub")
     assert config_relative("b.json", source) == "sub/b.json"
     assert config_relative("../guides/a.json", source) == "guides/a.json"
+
+
+@pytest.mark.parametrize(
+    ("glob", "file", "excluded"),
+    [
+        ("**/README.md", "README.md", True),
+        ("**/README.md", "guides/README.md", True),
+        ("./guides/drafts", "guides/drafts/d.json", True),
+        ("guides/drafts/", "guides/drafts/a/d.json", True),
+        ("guides/drafts", "guides/drafts-old/d.json", False),
+        ("*.md", "guides/g.json", False),
+    ],
+)
+def test_exclude_globs_name_files_and_folders(in_tmp_cwd, glob, file, excluded):
+    assert Config(exclude=(glob,)).excludes(file) is excluded
