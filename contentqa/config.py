@@ -225,6 +225,19 @@ def rule_patterns(patterns: tuple[str, ...]) -> tuple[str, ...]:
 _CODE_PREFIX = re.compile(r"[A-Za-z]\d{0,3}")
 
 
+def unknown_rule(pattern: str) -> str:
+    """Why ``pattern`` (as :func:`rule_patterns` gives it) names no rule, with the closest
+    name; empty when some rule's code starts with it."""
+    rules = all_rules()
+    if any(rule.code.startswith(pattern) for rule in rules):
+        return ""
+    names = [rule.name for rule in rules]
+    return (
+        f"no rule code starts with `{pattern}`, and no rule has that name"
+        f"{_did_you_mean(pattern, names)}"
+    )
+
+
 def format_list(formats: tuple[str, ...], named_by: str) -> tuple[str, ...]:
     """The report formats asked for, each once (``json,json`` writes one report)."""
     if not formats:
@@ -315,18 +328,14 @@ def check_values(config: Config, where: str = "") -> None:
     for pattern, name in config.audience_by_path:
         if name not in config.audiences:
             raise ConfigError(f"{where}`audience-by-path` `{pattern}`: unknown audience `{name}`")
-    codes = [rule.code for rule in all_rules()]
     named = [("select", config.select), ("ignore", config.ignore)]
     named += [(f'per-file-ignores "{g}"', c) for g, c in config.per_file_ignores.items()]
     named += [(f"suppress[{i}]", entry["codes"]) for i, entry in enumerate(config.suppress)]
     for key, patterns in named:
         for pattern in patterns:
-            if not any(code.startswith(pattern) for code in codes):
-                names = [rule.name for rule in all_rules()]
-                raise ConfigError(
-                    f"{where}`{key}`: no rule code starts with `{pattern}`, and no rule has "
-                    f"that name{_did_you_mean(pattern, names)}"
-                )
+            problem = unknown_rule(pattern)
+            if problem:
+                raise ConfigError(f"{where}`{key}`: {problem}")
 
 
 def _suppressions(value: Any, where: str) -> tuple[Mapping[str, Any], ...]:

@@ -26,7 +26,7 @@ from contentqa.analyze import (
     to_findings,
 )
 from contentqa.baseline import Baseline
-from contentqa.config import Config
+from contentqa.config import Config, unknown_rule
 from contentqa.load import Loaded, display_name, load_file
 from contentqa.memory import cycle_collector
 from contentqa.model import (
@@ -414,9 +414,12 @@ def _apply_suppressions(
         code = "S009" if state == "expired" else "S008"
         detail = f" (expired {entry.expires.isoformat()})" if state == "expired" else ""
         reason = f"; reason given: {entry.reason}" if entry.reason else ""
+        # A guide's codes are not checked when it is read (the configuration's are): a
+        # misspelt one is said here.
+        unknown = "".join(f"; {p}" for p in map(unknown_rule, entry.codes) if p)
         message = (
             f"{state} suppression of {', '.join(entry.codes)} in {entry.origin}{detail}"
-            f"{reason}; remove it" + ("" if state == "unused" else " or renew it")
+            f"{reason}{unknown}; remove it" + ("" if state == "unused" else " or renew it")
         )
         diagnostic = Diagnostic(
             entry.origin_pointer,

@@ -107,3 +107,12 @@ def test_stale_suppressions_point_at_their_place_in_the_configuration(
     first = 6 + bool(prefix)
     for line, code in ((first + 1, "S008"), (first + 3, "S008"), (first + 7, "S009")):
         assert f"{name}:{line}:1: {code}" in out
+
+
+def test_a_misspelt_rule_in_a_guide_ignore_is_named_with_a_suggestion(tmp_path):
+    def misspelt(guide):
+        guide["steps"][0]["x-contentqa"] = {"ignore": ["leftover-placeholdr"]}
+
+    report = run_at([seed_copy(tmp_path, misspelt)], parse_config({}))
+    [unused] = [f for f in report.findings if f.code == "S008"]
+    assert "did you mean `leftover-placeholder`?" in unused.message
