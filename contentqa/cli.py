@@ -441,7 +441,7 @@ def _notes(report) -> list[str]:
             f"{report.baseline_gone} baselined finding(s) are gone: shrink the baseline with "
             "`contentqa baseline`"
         )
-    if report.ratchet and not report.ratchet.get("passed", True):
+    if report.ratchet_failed:
         notes.append(f"duplication ratchet FAILED: {report.ratchet['message']}")
     if report.suppressed:
         notes.append(f"{report.suppressed} finding(s) suppressed")

@@ -259,9 +259,10 @@ def parse(source: str) -> tuple[dict[str, Any], MarkdownSourceMap]:
     guide: dict[str, Any] = {"schema_version": 1}
     guide.update(metadata)
     source_map = MarkdownSourceMap()
+    lines = source.split("\n")
     for key in metadata:
-        source_map.add(f"/{key}", _front_matter_value(source, key))
-    builder = _Builder(guide, source_map, source.split("\n"), line_offset)
+        source_map.add(f"/{key}", _front_matter_value(source, lines, key))
+    builder = _Builder(guide, source_map, lines, line_offset)
     _walk(_parser().parse(body), builder)
     return guide, source_map
 
@@ -297,14 +298,13 @@ def _front_matter_line(source: str, key: str) -> int:
     return _line_at(source, match.start()) if match else 1
 
 
-def _front_matter_value(source: str, key: str) -> list[tuple[int, int, int]]:
+def _front_matter_value(source: str, lines: list[str], key: str) -> list[tuple[int, int, int]]:
     """Where the value of a front matter key is written, as source map segments: from
     past an opening quote, then each indented line it continues on (YAML joins them with
     a space); the key's line, column 1, if it cannot be found."""
     match = _front_matter_key(source, key)
     if match is None:
         return [(1, 1, 0)]
-    lines = source.split("\n")
     line = _line_at(source, match.start())
     column = match.end() - (source.rfind("\n", 0, match.start()) + 1) + 1
     rest = lines[line - 1][column - 1 :].strip()

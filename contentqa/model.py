@@ -260,3 +260,9 @@ class Report:
     baselined: int = 0
     baseline_gone: int = 0
     ratchet: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ratchet_failed(self) -> bool:
+        """The library's duplication failed its limit or the baseline's figure (whether or
+        not that fails the run: not with fail-on = never)."""
+        return bool(self.ratchet) and not self.ratchet.get("passed", True)

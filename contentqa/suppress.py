@@ -100,7 +100,8 @@ def from_config(
 
 
 # ``[[suppress]]``, or ``[[tool.contentqa.suppress]]`` in pyproject.toml.
-_SUPPRESS_TABLE = re.compile(r"\s*\[\[\s*(?:tool\s*\.\s*contentqa\s*\.\s*)?suppress\s*\]\]")
+_IN_PYPROJECT = r"(?:tool\s*\.\s*contentqa\s*\.\s*)?"  # the tool's tables in pyproject.toml
+_SUPPRESS_TABLE = re.compile(rf"\s*\[\[\s*{_IN_PYPROJECT}suppress\s*\]\]")
 
 
 def _config_lines(config_file: Path | None) -> list[str]:
@@ -115,7 +116,7 @@ def _config_lines(config_file: Path | None) -> list[str]:
 
 
 # ``[per-file-ignores]``, or ``[tool.contentqa.per-file-ignores]``; any table header.
-_PER_FILE_TABLE = re.compile(r"\s*\[\s*(?:tool\s*\.\s*contentqa\s*\.\s*)?per-file-ignores\s*\]")
+_PER_FILE_TABLE = re.compile(rf"\s*\[\s*{_IN_PYPROJECT}per-file-ignores\s*\]")
 _TABLE = re.compile(r"\s*\[")
 
 

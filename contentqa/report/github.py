@@ -50,7 +50,7 @@ def command(finding: Finding) -> str:
 
 def render(report: Report) -> str:
     lines = [command(f) + "\n" for f in sorted(report.findings, key=Finding.sort_key)]
-    if report.ratchet and not report.ratchet.get("passed", True):
+    if report.ratchet_failed:
         # The library's, not a file's: an annotation of the run, which can fail it alone.
         title = escape_property("duplication ratchet")
         lines.append(f"::error title={title}::{escape_data(report.ratchet['message'])}\n")
