@@ -23,7 +23,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
-import fnmatch
 import functools
 import os
 import re
@@ -31,7 +30,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from contentqa.model import Severity
 from contentqa.readability.audience import BUILTIN_AUDIENCES, Audience
@@ -44,6 +43,9 @@ from contentqa.registry import (
     value_allowed,
 )
 from contentqa.report import FORMATS
+
+if TYPE_CHECKING:
+    import pathspec
 
 FAIL_ON_CHOICES = ("error", "warning", "info", "never")
 DEFAULT_OUTPUT_DIR = "reports"
@@ -99,13 +101,13 @@ class Config:
         return self.fail_on != "never" and severity.rank >= Severity(self.fail_on).rank
 
     def excludes(self, file: str) -> bool:
-        """Whether ``file`` (as reports name it) matches an ``exclude`` glob, which is
-        relative to the configuration file. A glob also names a folder and what is in it
-        (``guides/drafts``, ``guides/drafts/``); ``./`` and a leading ``**/`` may be written."""
+        """Whether ``file`` (as reports name it) matches an ``exclude`` pattern. The patterns
+        are read as a ``.gitignore`` in the configuration file's folder would be: ``drafts/``
+        is every folder of that name, ``guides/drafts`` that one folder, ``*README.md`` a
+        file name anywhere, ``docs/**/x.md`` at any depth."""
         if not self.exclude:
             return False
-        file = config_relative(file, self.source)
-        return any(fnmatch.fnmatch(file, pattern) for pattern in _exclude_patterns(self.exclude))
+        return exclude_spec(self.exclude).match_file(config_relative(file, self.source))
 
 
 _TOP_KEYS = {
@@ -200,13 +202,30 @@ def relative_to(file: str, folder: str, cwd: str) -> str:
 
 
 @functools.lru_cache(maxsize=16)
-def _exclude_patterns(globs: tuple[str, ...]) -> tuple[str, ...]:
-    patterns = []
-    for glob in globs:
-        glob = glob.removeprefix("./").rstrip("/")
-        for form in dict.fromkeys((glob, glob.removeprefix("**/"))):
-            patterns += [form, f"{form}/*"]
-    return tuple(patterns)
+def exclude_spec(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
+    """``exclude``'s patterns, compiled. ``./`` before a pattern, which ``.gitignore`` does
+    not know, means the folder of the configuration file, as ``/`` does there."""
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines(
+        f"/{p.removeprefix('./')}" if p.startswith("./") else p for p in patterns
+    )
+
+
+def _check_exclude(patterns: tuple[str, ...], where: str) -> None:
+    for pattern in patterns:
+        try:
+            exclude_spec((pattern,))
+        except ValueError as exc:
+            raise ConfigError(
+                f"{where}`exclude`: {pattern!r} is not a valid pattern: {exc}"
+            ) from None
+    for pattern in patterns:
+        if pattern.strip(" /") in (".", ""):
+            raise ConfigError(
+                f"{where}`exclude`: {pattern!r} would leave out every file; name the files or "
+                "folders to leave out"
+            )
 
 
 def rule_patterns(patterns: tuple[str, ...]) -> tuple[str, ...]:
@@ -256,6 +275,8 @@ def parse_config(table: Mapping[str, Any], source: Path | None = None) -> Config
             values["rules"] = _parse_rules(value, where)
         elif attr in ("paths", "exclude", "select", "ignore", "formats"):
             values[attr] = _string_list(key, value, where)
+            if attr == "exclude":
+                _check_exclude(values[attr], where)
             if attr in ("select", "ignore"):
                 values[attr] = rule_patterns(values[attr])
             if attr == "formats":

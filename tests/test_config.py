@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from contentqa.config import (
@@ -110,7 +112,26 @@ def test_globs_see_paths_from_the_configuration_file_whatever_the_working_folder
         ("guides/drafts/", "guides/drafts/a/d.json", True),
         ("guides/drafts", "guides/drafts-old/d.json", False),
         ("*.md", "guides/g.json", False),
+        ("drafts/", "guides/drafts/d.json", True),  # a name alone: at any depth
+        ("drafts", "guides/drafts.json", False),
+        ("guides/**/old.json", "guides/a/b/old.json", True),
+        ("./README.md", "README.md", True),  # "./": the configuration's folder only
+        ("./README.md", "guides/README.md", False),
+        ("*.md", "../elsewhere/a.md", True),
     ],
 )
 def test_exclude_globs_name_files_and_folders(in_tmp_cwd, glob, file, excluded):
     assert Config(exclude=(glob,)).excludes(file) is excluded
+
+
+@pytest.mark.parametrize(
+    ("pattern", "message"),
+    [
+        (".", "'.' would leave out every file"),
+        ("./", "'./' would leave out every file"),
+        ("\\", "'\\\\' is not a valid pattern"),
+    ],
+)
+def test_exclude_patterns_that_cannot_be_meant_are_errors(pattern, message):
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        parse_config({"exclude": [pattern]})
