@@ -299,7 +299,7 @@ def check_paths(args: argparse.Namespace, config: Config, paths: list[Path]):
     from contentqa.pipeline import run
 
     try:
-        files = discover(paths, skip=_report_files(args, config))
+        files = discover(paths, skip=_report_files(args, config), on_report=_note_report)
     except PathError as exc:
         raise UsageError(str(exc)) from exc
     files = [path for path in files if not config.excludes(display_name(path))]
@@ -340,6 +340,16 @@ def _report_files(args: argparse.Namespace | None, config: Config) -> list[Path]
     if args is not None and args.output and args.output != "-":
         reports.append(Path(args.output))
     return reports
+
+
+def _note_report(path: Path) -> None:
+    from contentqa.load import display_name
+
+    print(
+        f"contentqa: note: {display_name(path)} left out: a contentqa report or baseline, "
+        "not a guide",
+        file=sys.stderr,
+    )
 
 
 def check_stdin(args: argparse.Namespace, config: Config):
@@ -456,7 +466,9 @@ def command_baseline(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     paths = [Path(p) for p in args.paths] if args.paths else config_paths(config)
     try:
-        report = run(discover(paths, skip=_report_files(None, config)), config)
+        report = run(
+            discover(paths, skip=_report_files(None, config), on_report=_note_report), config
+        )
     except PathError as exc:
         raise UsageError(str(exc)) from exc
     write_file(Path(args.output), render(report))

@@ -47,11 +47,14 @@ def discover(
     paths: Iterable[str | Path],
     suffixes: tuple[str, ...] = GUIDE_SUFFIXES,
     skip: Iterable[Path] = (),
+    on_report: Callable[[Path], None] | None = None,
 ) -> list[Path]:
     """Every guide file under ``paths`` (files or folders, recursive), sorted, without repeats:
     a file reached twice (``a.json`` and ``./x/../a.json``, a folder and a file in it) is
     checked once, or its two readings would be reported as copies of each other. Files in
-    ``skip`` (the reports the run writes) are left out of folders; files named are not."""
+    ``skip`` (the reports the run writes) are left out of folders; files named are not. So
+    are the tool's own reports and baselines found elsewhere in folders (written with
+    ``--output``), each passed to ``on_report``."""
     found: dict[tuple[int, int], Path] = {}
     skipped = {_identity(p) for p in skip if p.is_file()}
 
@@ -80,14 +83,40 @@ def discover(
             if not matches:
                 raise PathError(f"{raw}: folder contains no guide files ({', '.join(suffixes)})")
             for match, identity in matches:
-                if identity not in skipped:
-                    add(match, identity)
+                if identity in skipped:
+                    continue
+                if is_own_output(match):
+                    if on_report:
+                        on_report(match)
+                    continue
+                add(match, identity)
         elif os.path.lexists(path):
             # A FIFO or device, a link to nothing, or a loop of links.
             raise PathError(f"{raw}: not a file or folder that can be read")
         else:
             raise PathError(f"{raw}: no such file or folder")
     return sorted(found.values(), key=lambda p: p.as_posix())
+
+
+# What the tool's JSON reports and baselines (`"tool": {"name": "contentqa"`), SARIF reports
+# (`"driver"`) and GitLab reports (`"engine_name"`) say near their start; no guide says it.
+_OWN_OUTPUT = re.compile(
+    rb'"(?:tool|driver)"\s*:\s*\{\s*"name"\s*:\s*"contentqa"|"engine_name"\s*:\s*"contentqa"'
+)
+_OWN_OUTPUT_WITHIN = 1024
+
+
+def is_own_output(path: Path) -> bool:
+    """Whether ``path`` is a report or baseline this tool wrote: JSON whose first few
+    kilobytes name the tool."""
+    if path.suffix.lower() != ".json":
+        return False
+    try:
+        with path.open("rb") as handle:
+            start = handle.read(_OWN_OUTPUT_WITHIN)
+    except OSError:  # reported when the file is read as a guide
+        return False
+    return _OWN_OUTPUT.search(start) is not None
 
 
 def _identity(path: Path) -> tuple[int, int]:

@@ -207,6 +207,24 @@ def test_excluded_files_are_not_checked_even_when_named(in_tmp_cwd, capsys):
     assert "0 file(s) checked" in capsys.readouterr().out
 
 
+def test_reports_and_baselines_written_among_guides_are_not_read_as_guides(in_tmp_cwd, capsys):
+    shutil.copytree(ROOT / "guides", "lib")
+    written = {
+        "lib/custom.json": "check lib -q --output lib/custom.json",
+        "lib/code-quality.json": "check lib -q --format gitlab --output lib/code-quality.json",
+        "lib/sarif.json": "check lib -q --format sarif --output lib/sarif.json",
+        "lib/base.json": "baseline lib --output lib/base.json",
+    }
+    for command in written.values():
+        main(command.split())
+    capsys.readouterr()
+    assert main(["check", "lib", "--no-report", "--fail-on", "never"]) == 0
+    out, err = capsys.readouterr()
+    assert "3 file(s) checked, 49 finding(s)" in out
+    for name in written:
+        assert f"{name} left out: a contentqa report or baseline, not a guide" in err
+
+
 def test_html_report_of_a_large_library_is_split_into_pages(tmp_path, monkeypatch):
     from contentqa.report import html_report
 
