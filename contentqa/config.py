@@ -415,6 +415,9 @@ def _audiences(value: Any, where: str) -> dict[str, Audience]:
     return out
 
 
+_TEXT_HASH = re.compile(r"[0-9a-f]{16}")
+
+
 def _approved(value: Any, where: str) -> tuple[Mapping[str, str], ...]:
     if not isinstance(value, list):
         raise ConfigError(f"{where}`approved-boilerplate` must be a list of tables")
@@ -430,7 +433,15 @@ def _approved(value: Any, where: str) -> tuple[Mapping[str, str], ...]:
             raise ConfigError(f"{name} needs exactly one of `text` or `hash`")
         if not all(isinstance(v, str) and v.strip() for v in entry.values()):
             raise ConfigError(f"{name}: values must be non-empty text")
-        out.append(dict(entry))
+        entry = dict(entry)
+        if "hash" in entry:
+            entry["hash"] = entry["hash"].strip().lower()
+            if not _TEXT_HASH.fullmatch(entry["hash"]):
+                raise ConfigError(
+                    f"{name}: `hash` must be the 16 hexadecimal digits that "
+                    f"`contentqa hash TEXT` prints, not {entry['hash']!r}"
+                )
+        out.append(entry)
     return tuple(out)
 
 

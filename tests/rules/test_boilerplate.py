@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from conftest import FIXTURES, SEED_GUIDE, load_json
 
 from contentqa.cli import main
-from contentqa.config import Config, parse_config
+from contentqa.config import Config, ConfigError, parse_config
 from contentqa.pipeline import run
 
 UNEVEN = FIXTURES / "rules" / "boilerplate-uneven.json"
@@ -55,6 +56,19 @@ def test_a_hash_printed_by_the_hash_command_approves_its_text(capsys):
     assert message.startswith("boilerplate: the sentence “Keep children away")
     (approval,) = messages(UNEVEN, "D012", config)
     assert "“Always wear safety glasses.” appears in 3 part(s)" in approval
+
+
+@pytest.mark.parametrize("digest", ["always wear safety glasses", "12ab", "0123456789abcdeg"])
+def test_an_approved_hash_that_no_text_can_have_is_a_configuration_error(digest):
+    with pytest.raises(ConfigError, match="must be the 16 hexadecimal digits"):
+        parse_config({"approved-boilerplate": [{"hash": digest, "reason": "r"}]})
+
+
+def test_an_approved_hash_may_be_written_in_capitals(capsys):
+    main(["hash", "Always wear safety glasses."])
+    digest = capsys.readouterr().out.split()[0].upper()
+    config = parse_config({"approved-boilerplate": [{"hash": digest, "reason": "shop rule"}]})
+    assert messages(UNEVEN, "D012", config)
 
 
 def test_an_approved_paragraph_is_listed_once_not_with_its_sentences(tmp_path):
