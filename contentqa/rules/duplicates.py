@@ -36,6 +36,7 @@ from contentqa.registry import (
     register_metrics,
     register_preparer,
 )
+from contentqa.rules.wording import quote
 from contentqa.segment import segment
 
 
@@ -123,11 +124,6 @@ def duplication_metrics(library: LibraryContext) -> tuple[dict[str, dict], dict]
 
 
 # -- message helpers ----------------------------------------------------------------------
-
-
-def quote(text: str, limit: int = 70) -> str:
-    text = " ".join(text.split())
-    return f"“{text if len(text) <= limit else text[: limit - 1].rstrip() + '…'}”"
 
 
 def place(file: str, pointer: str, home: str) -> str:

@@ -30,7 +30,8 @@ from contentqa.registry import (
     register_guide_metrics,
     register_metrics,
 )
-from contentqa.rules.duplicates import duplicate_analysis, quote
+from contentqa.rules.duplicates import duplicate_analysis
+from contentqa.rules.wording import quote
 
 
 def profile(guide: GuideContext) -> Profile:

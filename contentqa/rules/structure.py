@@ -14,7 +14,7 @@ from contentqa.normalize import tokens_key
 from contentqa.numbering import own_number
 from contentqa.pointers import describe, join
 from contentqa.registry import Rule, option, register
-from contentqa.rules.duplicates import quote as quoted
+from contentqa.rules.wording import quote as quoted
 
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
