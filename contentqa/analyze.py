@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from contentqa.config import Config
+from contentqa.config import Config, config_relative
 from contentqa.model import Diagnostic, Document, Finding, Location, Position, Span, TextUnit
 from contentqa.pointers import wildcard
 from contentqa.registry import Rule, all_rules, get_rule
@@ -191,7 +191,7 @@ def to_findings(
             span=diagnostic.span,
             related=tuple(_resolve(loc, documents) for loc in diagnostic.related),
             score=diagnostic.score,
-            fingerprint=_fingerprint(rule.code, target, diagnostic),
+            fingerprint=_fingerprint(rule.code, config_relative(target, config.source), diagnostic),
             end=_end(document, diagnostic.pointer, diagnostic.span),
         )
 
@@ -219,7 +219,9 @@ def _resolve(location: Location, documents: Mapping[str, Document]) -> Location:
 
 def _fingerprint(code: str, file: str, diagnostic: Diagnostic) -> str:
     # List indices are left out so that a finding keeps its fingerprint when its paragraph
-    # moves within its list; the rule's key says what the problem is about.
+    # moves within its list; the rule's key says what the problem is about. The file is
+    # named from the configuration file's folder, the project's root, so that a baseline
+    # made there matches from any folder of the project.
     material = "\0".join(
         (code, file, wildcard(diagnostic.pointer), diagnostic.key or diagnostic.message)
     )

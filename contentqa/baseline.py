@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from contentqa import __version__
+from contentqa.config import Config, config_relative
 from contentqa.model import Finding, Report
 from contentqa.report import json_text
 
@@ -32,7 +33,8 @@ class BaselineError(Exception):
 class Baseline:
     fingerprints: frozenset[str]
     duplication_ratio: float | None
-    # The files its findings are in, named as seen from the folder it was made in.
+    # The files its findings are in, named as the fingerprints name them: from the
+    # configuration file's folder, or, without one, from the folder it was made in.
     files: frozenset[str] = frozenset()
 
 
@@ -43,12 +45,12 @@ class Applied:
     gone: int
 
 
-def render(report: Report) -> str:
+def render(report: Report, config: Config) -> str:
     entries = [
         {
             "fingerprint": f.fingerprint,
             "code": f.code,
-            "file": f.file,
+            "file": config_relative(f.file, config.source),
             "pointer": f.pointer,
             "message": f.message,
         }

@@ -24,6 +24,7 @@ from contentqa.config import (
     Config,
     ConfigError,
     check_values,
+    config_relative,
     format_list,
     load_config,
     rule_patterns,
@@ -123,7 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
     baseline.add_argument("paths", nargs="*", help="guide files or folders (default: guides/)")
     baseline.add_argument("--config", type=Path, help="configuration file")
     baseline.add_argument(
-        "--output", default=".contentqa-baseline.json", help="baseline file to write"
+        "--output",
+        help="baseline file to write (default: the configuration's `baseline`, or "
+        ".contentqa-baseline.json)",
     )
 
     importer = sub.add_parser("import", help="convert a Markdown guide to guide JSON")
@@ -314,13 +317,14 @@ def check_paths(args: argparse.Namespace, config: Config, paths: list[Path]):
         base = load(Path(config.baseline)) if config.baseline else None
     except BaselineError as exc:
         raise UsageError(str(exc)) from exc
-    if base is not None and base.files and not base.files & {display_name(f) for f in files}:
-        # Its fingerprints hold file names as seen from where it was made: from elsewhere,
-        # every finding looks new and every baselined one gone.
+    checked = {config_relative(display_name(f), config.source) for f in files}
+    if base is not None and base.files and not base.files & checked:
+        # Without a configuration file, fingerprints name files from the working directory:
+        # from another folder, every finding looks new and every baselined one gone.
         print(
             f"contentqa: warning: the baseline {config.baseline} names none of the files "
-            "checked here; it names them as seen from the folder it was made in: check from "
-            "there",
+            "checked here; it names them as seen from the folder it was made in (the "
+            "configuration file's folder, if there is one): check from there",
             file=sys.stderr,
         )
     bar = progress_bar(len(files), sys.stderr, quiet=args.quiet)
@@ -459,6 +463,7 @@ def _notes(report) -> list[str]:
 
 
 def command_baseline(args: argparse.Namespace) -> int:
+    from contentqa.baseline import DEFAULT_PATH as DEFAULT_BASELINE
     from contentqa.baseline import render
     from contentqa.load import PathError, discover
     from contentqa.pipeline import run
@@ -471,10 +476,16 @@ def command_baseline(args: argparse.Namespace) -> int:
         )
     except PathError as exc:
         raise UsageError(str(exc)) from exc
-    write_file(Path(args.output), render(report))
+    output = args.output or config.baseline or DEFAULT_BASELINE
+    write_file(Path(output), render(report, config))
+    use = (
+        "`contentqa check`"
+        if output == config.baseline
+        else f"`contentqa check --baseline {output}`"
+    )
     print(
         f"baseline of {len(report.findings)} finding(s) in {len(report.guides)} file(s) "
-        f"written to {args.output}; use it with `contentqa check --baseline {args.output}`"
+        f"written to {output}; use it with {use}"
     )
     return EXIT_OK
 

@@ -28,7 +28,7 @@ def library(tmp_path):
     guide = load_json(SEED_GUIDE)
     write(tmp_path, guide)
     path = tmp_path / ".contentqa-baseline.json"
-    path.write_text(baseline.render(report_of(tmp_path)), encoding="utf-8")
+    path.write_text(baseline.render(report_of(tmp_path), Config()), encoding="utf-8")
     return tmp_path, guide, baseline.load(path)
 
 

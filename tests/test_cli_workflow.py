@@ -42,6 +42,21 @@ def test_baseline_then_check_fails_only_on_new_findings(library, capsys):
     assert not (library / "reports").exists()  # --no-report wrote nothing
 
 
+def test_a_baseline_made_at_the_project_root_holds_in_its_subfolders(in_tmp_cwd, capsys):
+    shutil.copytree(ROOT / "guides", "guides")
+    (in_tmp_cwd / "contentqa.toml").write_text('baseline = ".contentqa-baseline.json"\n')
+    assert main(["baseline"]) == 0  # paths default to guides/; written where the key says
+    assert "use it with `contentqa check`" in capsys.readouterr().out
+    os.chdir("guides")
+    assert main(["check", ".", "--no-report"]) == 0
+    out, err = capsys.readouterr()
+    assert "49 finding(s) accepted by the baseline not shown" in out
+    assert "warning" not in err
+    os.chdir(in_tmp_cwd)
+    (in_tmp_cwd / "contentqa.toml").unlink()
+    assert main(["check", "guides", "--baseline", ".contentqa-baseline.json", "--no-report"]) == 0
+
+
 def test_max_duplication_fails_the_run(library, capsys):
     clean = [p.name for p in CLEAN_GUIDES]
     assert main(["check", *clean, "--max-duplication", "5", "--no-report"]) == 0
