@@ -109,6 +109,26 @@ def test_stale_suppressions_point_at_their_place_in_the_configuration(
         assert f"{name}:{line}:1: {code}" in out
 
 
+@pytest.mark.parametrize(
+    ("written", "position"),
+    [
+        ('per-file-ignores = { "other.json" = ["R"], "nothing-*.json" = ["W"] }\n', "2:44"),
+        ('per-file-ignores = {\n  "nothing-*.json" = ["W"],\n}\n', "3:3"),
+        ('per-file-ignores."nothing-*.json" = ["W"]\n', "2:18"),
+    ],
+)
+def test_unused_per_file_ignores_in_inline_tables_are_located(
+    in_tmp_cwd, capsys, written, position
+):
+    from contentqa.cli import main
+
+    (in_tmp_cwd / "g.json").write_text(SEED_GUIDE.read_text(encoding="utf-8"))
+    (in_tmp_cwd / "contentqa.toml").write_text(f'fail-on = "never"\n{written}', encoding="utf-8")
+    assert main(["check", "g.json", "--no-report", "--select", "S008"]) == 0
+    out = capsys.readouterr().out
+    assert f"contentqa.toml:{position}: S008" in out, out
+
+
 def test_a_misspelt_rule_in_a_guide_ignore_is_named_with_a_suggestion(tmp_path):
     def misspelt(guide):
         guide["steps"][0]["x-contentqa"] = {"ignore": ["leftover-placeholdr"]}
