@@ -130,8 +130,8 @@ def _key_position(lines: Sequence[str], key: str) -> Position | None:
             inside = _PER_FILE_TABLE.match(line) is not None
         elif inside and pattern.match(line):
             return Position(n, len(line) - len(line.lstrip()) + 1)
-    # Written as an inline table (`per-file-ignores = { "a/*" = [...] }`, over several lines
-    # too) or as dotted keys (`per-file-ignores."a/*" = [...]`): the key after the name.
+    # Written as an inline table (`per-file-ignores = { "a/*" = [...] }`) or as dotted keys
+    # (`per-file-ignores."a/*" = [...]`): the key after the name.
     anywhere = re.compile(rf"""(?:(["']){re.escape(key)}\1|(?<![\w-]){re.escape(key)})\s*=""")
     named = False
     for n, line in enumerate(lines, start=1):

@@ -113,7 +113,6 @@ def test_stale_suppressions_point_at_their_place_in_the_configuration(
     ("written", "position"),
     [
         ('per-file-ignores = { "other.json" = ["R"], "nothing-*.json" = ["W"] }\n', "2:44"),
-        ('per-file-ignores = {\n  "nothing-*.json" = ["W"],\n}\n', "3:3"),
         ('per-file-ignores."nothing-*.json" = ["W"]\n', "2:18"),
     ],
 )
