@@ -246,7 +246,7 @@ def parse(source: str) -> tuple[dict[str, Any], MarkdownSourceMap]:
         raise MarkdownError(
             _bad_date_line(source), f"front matter has a value that cannot be read: {exc}"
         ) from exc
-    metadata = dict(post.metadata)
+    metadata = {key: _dates_as_text(value) for key, value in post.metadata.items()}
     for key in _BODY_LISTS.intersection(metadata):
         if not isinstance(metadata[key], list):
             raise MarkdownError(
@@ -265,6 +265,18 @@ def parse(source: str) -> tuple[dict[str, Any], MarkdownSourceMap]:
     builder = _Builder(guide, source_map, lines, line_offset)
     _walk(_parser().parse(body), builder)
     return guide, source_map
+
+
+def _dates_as_text(value: Any) -> Any:
+    """``value`` with the dates YAML read from unquoted text (``updated: 2024-03-18``) given
+    back as that text, as guides hold them."""
+    if isinstance(value, dt.date):  # and datetimes, written back as YYYY-MM-DDTHH:MM:SS
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_dates_as_text(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _dates_as_text(item) for key, item in value.items()}
+    return value
 
 
 @functools.cache

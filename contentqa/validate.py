@@ -33,6 +33,26 @@ _TYPE_NAMES = {
 }
 
 
+# Names other publishing tools (Jekyll, Hugo, CMS exports) give the guide's fields; a
+# spelling match would suggest another field (`description` -> `sections`).
+_FIELD_SYNONYMS = {
+    "description": "summary",
+    "excerpt": "summary",
+    "subtitle": "summary",
+    "date": "updated",
+    "lastmod": "updated",
+    "last_modified": "updated",
+    "modified": "updated",
+    "categories": "category",
+    "authors": "author",
+    "references": "sources",
+    "questions": "faq",
+    "related": "related_guides",
+    "instructions": "steps",
+    "tips": "strategies",
+}
+
+
 def schema_path(name: str) -> Path:
     """A bundled schema: from the installed package, or the source tree's ``schemas/``."""
     packaged = resources.files("contentqa").joinpath("_schemas", name)
@@ -119,7 +139,9 @@ def _explain(error: ValidationError, document: Document) -> Iterator[Diagnostic]
         for name in sorted(instance):
             if name in allowed or any(re.search(p, name) for p in patterns):
                 continue
-            hint = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+            hint = [
+                synonym for synonym in (_FIELD_SYNONYMS.get(name.lower()),) if synonym in allowed
+            ] or difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
             suggestion = (
                 f" — did you mean `{hint[0]}`?"
                 if hint

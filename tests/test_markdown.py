@@ -93,6 +93,12 @@ def test_structure_errors_name_the_markdown_line(markdown, line, message):
     assert info.value.line == line and message in info.value.message
 
 
+def test_unquoted_dates_in_front_matter_are_read_as_the_text_written():
+    guide, _ = parse("---\nid: x\nupdated: 2024-03-18\nsources: [{accessed: 2024-01-02}]\n---\n")
+    assert guide["updated"] == "2024-03-18"
+    assert guide["sources"] == [{"accessed": "2024-01-02"}]
+
+
 def test_check_reports_a_markdown_error_as_a_finding(tmp_path):
     bad = tmp_path / "draft.md"
     bad.write_text("# Draft\n\n## Steps\n\n#### Too deep\n", encoding="utf-8")

@@ -40,6 +40,10 @@ def test_clean_guides_exist():
     ("change", "expected"),
     [
         ({"stpes": []}, "unknown field `stpes` in the guide — did you mean `steps`?"),
+        (
+            {"description": "x"},
+            "unknown field `description` in the guide — did you mean `summary`?",
+        ),
         ({"id": "Not A Slug"}, '`id` is "Not A Slug", which is not allowed here'),
         ({"title": "   "}, "`title` must not be empty"),
         ({"schema_version": 2}, "`schema_version` must be 1, not 2"),
