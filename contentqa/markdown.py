@@ -534,11 +534,31 @@ def _quote(tokens, i, b, section, append, line_of) -> int:
         elif token.type in ("bullet_list_open", "ordered_list_open"):
             raise MarkdownError(line_of(token), "a list inside a quote has no place in a guide")
         i += 1
+    if texts and _ATTRIBUTION.match(texts[-1].content.rsplit("\n", 1)[-1]):
+        texts[-1:] = _last_line_apart(texts[-1])  # `> — Name` on the quote's last line
     if len(texts) > 1 and _ATTRIBUTION.match(texts[-1].content):
         attribution = b.text(texts.pop(), f"{pointer}/attribution")
         quote["attribution"] = _ATTRIBUTION.sub("", attribution)
     quote["text"] = " ".join(b.text(t, f"{pointer}/text") for t in texts)
     return i + 1
+
+
+def _last_line_apart(inline: Token) -> list[Token]:
+    """An inline token of several lines as two: its lines but the last, and the last."""
+    children = inline.children or []
+    breaks = [k for k, child in enumerate(children) if child.type in ("softbreak", "hardbreak")]
+    if not breaks:
+        return [inline]
+    lines = inline.content.split("\n")
+    first = inline.map[0] if inline.map else 0
+    return [
+        inline.copy(children=children[: breaks[-1]], content="\n".join(lines[:-1])),
+        inline.copy(
+            children=children[breaks[-1] + 1 :],
+            content=lines[-1],
+            map=[first + len(lines) - 1, first + len(lines)],
+        ),
+    ]
 
 
 def to_markdown(guide: dict[str, Any]) -> str:

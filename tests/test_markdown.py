@@ -93,6 +93,20 @@ def test_structure_errors_name_the_markdown_line(markdown, line, message):
     assert info.value.line == line and message in info.value.message
 
 
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "> The **quote** goes\n> on.\n> — Its author\n",  # as the README shows it
+        "> The **quote** goes\n> on.\n>\n> — Its author\n",  # a paragraph of its own
+    ],
+)
+def test_a_quote_attribution_is_its_last_line_after_a_dash(quote):
+    guide, source_map = parse(f"## Quotes\n\n{quote}")
+    assert guide["quotes"] == [{"text": "The quote goes on.", "attribution": "Its author"}]
+    line = quote.count("\n") + 2
+    assert source_map.position("/quotes/0/attribution").line == line
+
+
 def test_unquoted_dates_in_front_matter_are_read_as_the_text_written():
     guide, _ = parse("---\nid: x\nupdated: 2024-03-18\nsources: [{accessed: 2024-01-02}]\n---\n")
     assert guide["updated"] == "2024-03-18"
