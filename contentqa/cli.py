@@ -284,6 +284,8 @@ def command_check(args: argparse.Namespace) -> int:
     config = resolve_config(args)
     if args.output and len(config.formats) > 1:
         raise UsageError("--output names one file; use --output-dir with several formats")
+    if args.output and args.no_report:
+        raise UsageError("--no-report writes no report, so --output cannot name one")
     if args.paths == ["-"]:
         return publish(args, config, check_stdin(args, config))
     paths = [Path(p) for p in args.paths] if args.paths else config_paths(config)

@@ -182,6 +182,7 @@ def test_a_changed_since_ref_that_reads_as_an_option_is_refused(tmp_path, capsys
         (["--output", "."], "it is a folder; name a file"),
         (["--output-dir", "afile"], "afile is a file, not a folder"),
         (["--output", "afile/r.json"], "afile is a file, not a folder"),
+        (["--output", "-", "--no-report"], "--no-report writes no report"),
     ],
 )
 def test_a_report_that_cannot_be_written_exits_2_saying_why(in_tmp_cwd, capsys, option, message):
