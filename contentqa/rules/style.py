@@ -63,7 +63,9 @@ class LeftoverPlaceholder(_StyleRule):
     comments.", "Read more »", "Read more here.", "Read more about our services »");
     "Show all 3 drawings to your teacher" and "Read more about glue in the sources below"
     are not reported. A title or item that ends with one ("Show all 3 drawings") still is.
-    The list is configurable (``phrases``).
+    A phrase standing alone in quotation marks is talked about, not left over, and is not
+    reported (write "Read the contributing guide" instead of "click here"). The list is
+    configurable (``phrases``).
 
     **Why it matters.** Readers see it published as it is, and it shows the page was never
     proofread.
@@ -105,6 +107,8 @@ class LeftoverPlaceholder(_StyleRule):
             if not any(needle in folded for needle in self.needles):
                 continue
             for match in self.pattern.finditer(unit.text):
+                if _mentioned(unit.text, *match.span()):
+                    continue
                 yield Diagnostic(
                     pointer=unit.pointer,
                     span=Span(match.start(), match.end()),
@@ -114,6 +118,21 @@ class LeftoverPlaceholder(_StyleRule):
                     ),
                     key=match.group().lower(),
                 )
+
+
+_OPENING_QUOTES = "\"'“‘«"
+_CLOSING_QUOTES = "\"'”’»"
+
+
+def _mentioned(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` stands alone in quotation marks: a phrase talked about
+    (use descriptive link text instead of "click here"), not one left over."""
+    after = end + (text[end : end + 1] in (".", ",", "!", "?"))
+    return (
+        start > 0
+        and text[start - 1] in _OPENING_QUOTES
+        and text[after : after + 1] in tuple(_CLOSING_QUOTES)
+    )
 
 
 # A closing quote is the second, fourth... straight double quote of a text, or a curly one.

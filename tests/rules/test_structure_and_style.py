@@ -174,6 +174,11 @@ def test_a_source_address_without_a_site_says_so(tmp_path):
         ("Show all 3 drawings to your teacher.", False),
         ("Read more than once if it is long.", False),
         ("Read more about wood glue in the sources below.", False),
+        ('Use link text ("Read the guide" instead of "click here").', False),
+        ("Never write “Click here.” as link text.", False),
+        ("Mark gaps with 'TODO', then fill them.", False),
+        ("For details, click here.", True),
+        ('Click here" to start.', True),
     ],
 )
 def test_page_phrases_are_placeholders_only_where_a_page_puts_them(tmp_path, text, reported):
