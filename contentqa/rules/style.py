@@ -137,6 +137,8 @@ def _mentioned(text: str, start: int, end: int) -> bool:
 
 # A closing quote is the second, fourth... straight double quote of a text, or a curly one.
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"(?<=\S)[ \t]+([.,;:!?](?![\d.])|[)\]}])")
+# An ellipsis set with spaces (". . ."), as some style guides write it, space before it.
+_SPACED_ELLIPSIS = re.compile(r"\.(?:[ \t]\.){2,}")
 
 
 @register
@@ -145,7 +147,7 @@ class SpaceBeforePunctuation(_StyleRule):
 
     **What it finds.** ``word .``, ``word ,``, ``word )`` and a closing quotation mark
     preceded by a space (``connection. "``). Decimal numbers (``a .5 mm gap``) and
-    ellipses are left alone.
+    ellipses, spaced ones too (``Wait . . . then try again``), are left alone.
 
     **Why it matters.** Browsers may wrap the line between the word and its punctuation,
     leaving a lone full stop or quote at the start of a line.
@@ -159,8 +161,11 @@ class SpaceBeforePunctuation(_StyleRule):
     def check(self, guide: GuideContext) -> Iterator[Diagnostic]:
         for unit in guide.units:
             text = unit.text
+            ellipses = [m.span() for m in _SPACED_ELLIPSIS.finditer(text)] if ". ." in text else []
             hits = [
-                (m.start(), m.end(), m.group(1)) for m in _SPACE_BEFORE_PUNCTUATION.finditer(text)
+                (m.start(), m.end(), m.group(1))
+                for m in _SPACE_BEFORE_PUNCTUATION.finditer(text)
+                if not any(start <= m.start(1) < end for start, end in ellipses)
             ]
             hits += [(start, end, mark) for start, end, mark in _closing_quotes_after_space(text)]
             for start, end, mark in sorted(hits):
@@ -181,6 +186,32 @@ class SpaceBeforePunctuation(_StyleRule):
 _INCH_MARK = re.compile(r'(?<=[0-9½¼¾⅛⅜⅝⅞])"(?![\w"])')
 # A list number written as the text's start: "3) Move the plant", "b) Then".
 _LIST_NUMBER = re.compile(r"^\s*(?:\d{1,3}|[A-Za-z])\)(?=\s)")
+# A list marker inside a sentence: "are: 1) security issues and 2) ...", "a) or b)".
+_LIST_MARKER = re.compile(r"(?:^|(?<=\s))(\d{1,2}|[A-Za-z])\)(?=\s)")
+
+
+def _list_markers(text: str) -> int:
+    """How many ``)`` of ``text`` close list markers, not brackets: one opening the text,
+    or a run counted from the first (``1) ... 2) ... 3)``, ``a) ... b)``)."""
+    if ")" not in text:
+        return 0
+    labels: list[str] = []
+    for match in _LIST_MARKER.finditer(text):
+        # Inside brackets ("(Image 2)") it closes them; the markers so far closed nothing.
+        before = match.start()
+        if text.count("(", 0, before) <= text.count(")", 0, before) - len(labels):
+            labels.append(match.group(1))
+    if len(labels) > 1 and labels[0] in ("1", "a", "A"):
+        run = 1
+        while run < len(labels) and labels[run] == _next_label(labels[run - 1]):
+            run += 1
+        if run > 1:
+            return run
+    return 1 if _LIST_NUMBER.match(text) else 0
+
+
+def _next_label(label: str) -> str:
+    return str(int(label) + 1) if label.isdigit() else chr(ord(label) + 1)
 
 
 def _quotes(text: str) -> list[int]:
@@ -255,9 +286,11 @@ class UnbalancedDelimiters(_StyleRule):
     **What it finds.** In one piece of text: an odd number of straight double quotes, or
     unequal numbers of ``(`` and ``)``, ``[`` and ``]``, ``{`` and ``}``, ``“`` and ``”``.
     Apostrophes and single quotes are not checked: they are too often legitimate. Nor are
-    inch marks (``a 3" strip``, ``16" wheels``) nor the bracket of a list number opening
-    the text (``3) Move the plant``, which T002 reports). Inside a quotation an inch mark
-    reads as the closing quote (``ask for "a 2" pipe"`` is reported): write it ″ or "in".
+    inch marks (``a 3" strip``, ``16" wheels``) nor the brackets of list numbers: one
+    opening the text (``3) Move the plant``, which T002 reports), or a run of them in a
+    sentence (``the exceptions are: 1) security issues and 2) conduct reports``). Inside a
+    quotation an inch mark reads as the closing quote (``ask for "a 2" pipe"`` is
+    reported): write it ″ or "in".
 
     **Why it matters.** A missing closing quote leaves the reader unsure where the quoted
     words end, and often means text was cut.
@@ -275,11 +308,11 @@ class UnbalancedDelimiters(_StyleRule):
             quotes = _quotes(text) if '"' in text else []
             if len(quotes) % 2:
                 problems.append(('"', quotes[-1]))
-            numbered = _LIST_NUMBER.match(text) is not None
+            markers = _list_markers(text)
             for opening, closing in _PAIRS:
                 opened, closed = text.count(opening), text.count(closing)
-                if numbered and closing == ")":
-                    closed -= 1
+                if closing == ")":
+                    closed -= markers
                 if opened > closed:
                     problems.append((opening, text.rfind(opening)))
                 elif closed > opened:

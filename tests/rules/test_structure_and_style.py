@@ -187,3 +187,28 @@ def test_page_phrases_are_placeholders_only_where_a_page_puts_them(tmp_path, tex
     path = tmp_path / "g.json"
     path.write_text(json.dumps(guide), encoding="utf-8")
     assert any(f.code == "W001" for f in findings(path)) == reported
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("The exceptions are: 1) security issues and 2) conduct reports.", set()),
+        ("Number the jars 1) small, 2) medium and 3) large.", set()),
+        ("Choose a) the blue pot or b) the red pot.", set()),
+        ("3) Move the plant to its new pot.", set()),
+        ("Keep the lid on (see step 2) until it cools.", set()),
+        ("Press it (Image 1) and release it (Image 2) twice.", set()),
+        ("Press it (Image 1 and release it (Image 2) twice.", {"W004"}),
+        ("Keep the lid on (see step 2 until it cools.", {"W004"}),
+        ("Then 2) the red pot and 3) the blue one.", {"W004"}),  # not counted from 1
+        ("Wait . . . then try again.", set()),
+        ("Wait . . . then try again .", {"W002"}),
+    ],
+)
+def test_list_markers_and_spaced_ellipses_are_not_slips(tmp_path, text, codes):
+    guide = load_json(CLEAN_GUIDES[0])
+    guide["steps"][0]["body"].append(text)
+    path = tmp_path / "g.json"
+    path.write_text(json.dumps(guide), encoding="utf-8")
+    found = {f.code for f in findings(path) if f.pointer.startswith("/steps/0/body/")}
+    assert found & {"W002", "W004"} == codes
