@@ -24,7 +24,8 @@ _NUMBER_WORDS = {
 _NUMBER = r"(\d{1,3}|" + "|".join(_NUMBER_WORDS) + ")"
 _PROMISE = re.compile(
     _NUMBER
-    + r"\s+(?:[a-z]+[ -]){0,2}?(steps?|ways?|tips?|things|strategies|methods|habits|ideas|rules)\b",
+    + r"(?:\s+|-)(?:[a-z]+[ -]){0,2}?"  # "7 Ways", "7 Easy Ways", "a 4-Step Plan"
+    + r"(steps?|ways?|tips?|things|strategies|methods|habits|ideas|rules)\b",
     re.IGNORECASE,
 )
 DEFAULT_EVIDENCE_BADGES = [
@@ -58,8 +59,9 @@ def _list(data: dict, key: str) -> list:
 class PromisedCountMismatch(_StructureRule):
     """The title or summary promises a number of steps the guide does not have.
 
-    **What it finds.** "7 Ways to ...", "in 5 steps", "Ten tips for ..." in the title or the
-    summary, when neither the number of steps nor the number of strategies is that number.
+    **What it finds.** "7 Ways to ...", "in 5 steps", "Ten tips for ...", "a 4-Step Plan" in
+    the title or the summary, when neither the number of steps nor the number of strategies
+    is that number.
 
     **Why it matters.** Readers count. A "7 ways" guide with six steps looks careless and
     costs trust in everything else it says.
@@ -72,7 +74,11 @@ class PromisedCountMismatch(_StructureRule):
     severity = Severity.ERROR
 
     def check(self, guide: GuideContext) -> Iterator[Diagnostic]:
-        counts = {len(_list(guide.data, "steps")), len(_list(guide.data, "strategies"))}
+        steps, strategies = len(_list(guide.data, "steps")), len(_list(guide.data, "strategies"))
+        counts = {steps, strategies}
+        has = _how_many(steps, "step", "steps")
+        if strategies:
+            has += f" and {_how_many(strategies, 'strategy', 'strategies')}"
         for field in ("title", "summary"):
             text = guide.data.get(field)
             if not isinstance(text, str):
@@ -80,16 +86,21 @@ class PromisedCountMismatch(_StructureRule):
             for match in _PROMISE.finditer(text):
                 promised = _number(match.group(1))
                 if promised not in counts:
-                    steps = len(_list(guide.data, "steps"))
+                    noun = match.group(2).lower()
+                    noun += "" if promised == 1 or noun.endswith("s") else "s"  # "4-Step"
                     yield Diagnostic(
                         pointer=f"/{field}",
                         span=Span(match.start(), match.end()),
                         message=(
-                            f"the {field} promises {promised} {match.group(2).lower()} "
-                            f"(“{match.group()}”), but the guide has {steps} steps"
+                            f"the {field} promises {promised} {noun} "
+                            f"(“{match.group()}”), but the guide has {has}"
                         ),
                         key=f"{field}:{match.group().lower()}",
                     )
+
+
+def _how_many(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
 
 
 @register

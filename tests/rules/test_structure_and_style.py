@@ -212,3 +212,26 @@ def test_list_markers_and_spaced_ellipses_are_not_slips(tmp_path, text, codes):
     path.write_text(json.dumps(guide), encoding="utf-8")
     found = {f.code for f in findings(path) if f.pointer.startswith("/steps/0/body/")}
     assert found & {"W002", "W004"} == codes
+
+
+@pytest.mark.parametrize(
+    ("title", "strategies", "message"),
+    [
+        ("5 Ways to Repot a Plant", 4, "promises 5 ways (“5 Ways”), but the guide has "),
+        ("Repot a Plant: A 4-Step Plan", 0, "promises 4 steps (“4-Step”), but the guide has "),
+        ("A 10-Minute Repotting Routine", 0, None),
+    ],
+)
+def test_promised_counts_name_what_the_guide_has(tmp_path, title, strategies, message):
+    guide = load_json(CLEAN_GUIDES[0])
+    guide["title"] = title
+    guide["strategies"] = [
+        {"title": f"Strategy {n}", "body": [f"Idea number {n} in brief."]}
+        for n in range(strategies)
+    ]
+    path = tmp_path / "g.json"
+    path.write_text(json.dumps(guide), encoding="utf-8")
+    found = [f.message for f in findings(path) if f.code == "T001"]
+    steps = len(guide["steps"])
+    has = f"{steps} steps" + (f" and {strategies} strategies" if strategies else "")
+    assert found == ([f"the title {message}{has}"] if message else [])
