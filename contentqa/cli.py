@@ -510,7 +510,7 @@ def command_import(args: argparse.Namespace) -> int:
             line = problem.position.line if problem.position else 1
             print(f"{source}:{line}: {problem.message}", file=sys.stderr)
         return EXIT_FINDINGS
-    data = {"$schema": _schema_reference(source, args.output), **loaded.document.data}
+    data = {**_schema_reference(source, args.output), **loaded.document.data}
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if args.output == "-":
         sys.stdout.write(text)
@@ -523,16 +523,18 @@ def command_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _schema_reference(source: Path, output: str | None) -> str:
-    """The guide schema, relative to the JSON written, when it is in this project."""
+def _schema_reference(source: Path, output: str | None) -> dict[str, str]:
+    """``$schema``: the guide schema relative to the JSON written, when both are in this
+    project (the schema beside the shipped guides); elsewhere none, since a path into
+    wherever the tool is installed would be committed with the guide and hold nowhere else."""
     from contentqa.validate import schema_path
 
     schema = schema_path("guide.schema.json").resolve()
+    project = schema.parent.parent
     folder = (Path(output) if output and output != "-" else source).resolve().parent
-    try:
-        return Path(os.path.relpath(schema, folder)).as_posix()
-    except ValueError:
-        return schema.as_uri()
+    if schema.parent.name != "schemas" or not folder.is_relative_to(project):
+        return {}
+    return {"$schema": Path(os.path.relpath(schema, folder)).as_posix()}
 
 
 def github_auto_selected(args: argparse.Namespace, config: Config) -> bool:

@@ -130,12 +130,19 @@ def test_import_writes_valid_guide_json(tmp_path, capsys):
     target = tmp_path / "seed.json"
     assert main(["import", str(MARKDOWN_SEED), "-o", str(target)]) == 0
     data = load_json(target)
-    data.pop("$schema")
+    assert "$schema" not in data  # outside this project: no path into the tool's install
     expected = load_json(SEED_GUIDE)
     expected.pop("$schema")
     assert data == expected
     assert main(["import", str(MARKDOWN_SEED), "-o", str(target)]) == 2  # no overwrite
     assert "use --force" in capsys.readouterr().err
+
+
+def test_a_guide_imported_beside_the_shipped_guides_names_the_schema():
+    from contentqa.cli import _schema_reference
+
+    reference = _schema_reference(MARKDOWN_SEED, str(ROOT / "guides" / "new.json"))
+    assert reference == {"$schema": "../schemas/guide.schema.json"}
 
 
 def test_import_errors_point_at_markdown_lines(tmp_path, capsys):
