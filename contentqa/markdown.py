@@ -113,18 +113,45 @@ class _Builder:
     source_lines: list[str]
     line_offset: int
 
-    def text(self, inline: Token, pointer: str) -> str:
+    def text(self, inline: Token, pointer: str, addresses: bool = True) -> str:
         """Plain text of an inline token, recording where in the source every piece of it
-        starts: markup (``**``, a link's address, ``&amp;``) shifts the columns after it."""
+        starts: markup (``**``, a link's address, ``&amp;``) shifts the columns after it.
+        A link's address follows its words in brackets, unless ``addresses`` is false."""
         parts: list[str] = []
         segments: list[tuple[int, int, int]] = []
         first = (inline.map[0] if inline.map else 0) + self.line_offset
         line = first
         length = 0
+        table_row = _TABLE_DELIMITER_ROW.search(inline.content)
+        if table_row and "\n" in inline.content:
+            raise MarkdownError(
+                first + 1 + inline.content.count("\n", 0, table_row.start()),
+                "a table has no place in a guide; write its rows as list items or paragraphs",
+            )
         column = self._column(line, inline.content.split("\n")[0])
         segments.append((line + 1, column, 0))
         cursor = column - 1  # where in the source line the next piece is looked for
+        link = None
         for child in inline.children or []:
+            if child.type == "image":
+                raise MarkdownError(
+                    line + 1, "an image has no place in a guide; describe what it shows in words"
+                )
+            if child.type == "link_open":
+                link = (str(child.attrs.get("href", "")), length)
+            elif child.type == "link_close" and link and addresses:
+                # The address stays, after the link's words: "see the chart (https://...)".
+                href, start = link
+                shown = "".join(parts)[start:]
+                if href and href not in (shown, f"mailto:{shown}"):
+                    at = self._line(line).find(href, cursor)
+                    segments.append((line + 1, at - 1 if at >= 2 else cursor + 1, length))
+                    if at >= 0:
+                        cursor = at + len(href)
+                    parts.append(f" ({href})")
+                    length += len(href) + 3
+                link = None
+                continue
             if child.type in ("softbreak", "hardbreak"):
                 parts.append(" ")
                 length += 1
@@ -419,6 +446,11 @@ def _walk(tokens: list[Token], b: _Builder) -> None:
         i += 1
 
 
+# A table's second line: cells of dashes between pipes ("|---|:--:|"); CommonMark, as
+# parsed here, reads the table as a paragraph.
+_TABLE_DELIMITER_ROW = re.compile(
+    r"^[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)+[ \t]*(?::?-+:?[ \t]*)?$", re.MULTILINE
+)
 _UNSUPPORTED = {
     "fence": "a code block",
     "code_block": "an indented code block",
@@ -503,7 +535,7 @@ def _item(b, section, current, pointer, inline, append, line) -> None:
     elif section == "sources":
         link = next((c for c in inline.children or [] if c.type == "link_open"), None)
         index = len(b.guide.get("sources", []))
-        title = b.text(inline, f"/sources/{index}/title").strip()
+        title = b.text(inline, f"/sources/{index}/title", addresses=False).strip()
         entry = {"title": title} if title else {}
         if link is not None:
             entry["url"] = str(link.attrGet("href") or "")

@@ -8,6 +8,7 @@ from conftest import FIXTURES, SEED_GUIDE, load_json
 from contentqa.config import Config
 from contentqa.load import discover, load_file
 from contentqa.markdown import MarkdownError, parse, to_markdown
+from contentqa.model import Span
 from contentqa.pipeline import run
 
 SEED_MD = FIXTURES / "markdown" / "heal-anxious-attachment.md"
@@ -53,7 +54,7 @@ def test_findings_point_at_markdown_lines():
         "See [the guide](https://example.org/a/long/path) and the the screw.",
         "Use &amp; or &#38; and the the screw.",
         "Use \\*stars\\* and `a code span` and the the screw.",
-        "Use _the_ cap, ![a photo](p.png) and the the screw.",
+        "Use _the_ cap, <https://example.org/p> and the the screw.",
         "Use the **cap**, the cap and the the screw.",
         "Use *x*&mdash;and the the screw.",
         "Use [a](u)&mdash;and the the screw.",
@@ -85,6 +86,8 @@ def test_columns_count_the_markup_before_them(tmp_path, line):
         ("---\nid: x\nintro: hello\n---\nA paragraph.\n", 3, "`intro` must be a list"),
         ("---\nid: x\nupdated: 2024-02-30\n---\n", 3, "day is out of range"),
         ("---\nid: x\ntitle: T\n\n## Steps\n", 1, "front matter opened with `---` is never"),
+        ("# T\n\nA kettle:\n\n![A kettle](k.jpg)\n", 5, "an image has no place in a guide"),
+        ("# T\n\n| a | b |\n|---|:-:|\n| 1 | 2 |\n", 4, "a table has no place in a guide"),
     ],
 )
 def test_structure_errors_name_the_markdown_line(markdown, line, message):
@@ -105,6 +108,23 @@ def test_a_quote_attribution_is_its_last_line_after_a_dash(quote):
     assert guide["quotes"] == [{"text": "The quote goes on.", "attribution": "Its author"}]
     line = quote.count("\n") + 2
     assert source_map.position("/quotes/0/attribution").line == line
+
+
+def test_a_link_keeps_its_address_after_its_words():
+    markdown = (
+        'See [the chart](https://example.org/tea "Chart") or <https://example.org/x> '
+        "and and more.\n"
+    )
+    guide, source_map = parse(markdown)
+    text = guide["intro"][0]
+    assert text == (
+        "See the chart (https://example.org/tea) or https://example.org/x and and more."
+    )
+    start = text.index("and and")
+    assert (
+        source_map.position("/intro/0", Span(start, start + 7)).column
+        == markdown.index("and and") + 1
+    )
 
 
 def test_unquoted_dates_in_front_matter_are_read_as_the_text_written():
