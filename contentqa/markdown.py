@@ -543,9 +543,19 @@ def _item(b, section, current, pointer, inline, append, line) -> None:
     elif section == "related_guides":
         index = len(b.guide.get("related_guides", []))
         append("related_guides", b.text(inline, f"/related_guides/{index}").strip())
+    elif section == "steps":
+        raise MarkdownError(
+            line,
+            "a list under ## Steps before its first ### heading; each ### heading starts a "
+            "step, and a list under it holds that step's action items",
+        )
     else:
-        where = f"## {section}" if section else "the intro"
+        where = f"## {_HEADINGS.get(section, section)}" if section else "the intro"
         raise MarkdownError(line, f"a list is not expected in {where}")
+
+
+# The headings of the sections a list cannot stand in, as the README writes them.
+_HEADINGS = {"strategies": "Strategies", "quotes": "Quotes", "faq": "FAQ", "callouts": "Callouts"}
 
 
 def _quote(tokens, i, b, section, append, line_of) -> int:

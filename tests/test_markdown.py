@@ -75,6 +75,8 @@ def test_columns_count_the_markup_before_them(tmp_path, line):
         ("---\nid: x\ntitle: [unclosed\n---\n", 3, "front matter is not valid YAML"),
         ("# T\n\n## Takeaways\n\n### Oops\n", 5, "level-3 heading “Oops” is only allowed"),
         ("# T\n\n- a list in the intro\n", 3, "a list is not expected in the intro"),
+        ("# T\n\n## Steps\n\n1. a\n", 5, "a list under ## Steps before its first ### heading"),
+        ("# T\n\n## FAQ\n\n- a\n", 5, "a list is not expected in ## FAQ"),
         ("# T\n\n## Takeaways\n\n- a\n  - b\n- c\n", 6, "a list inside a list item"),
         ("# T\n\n## Takeaways\n\n- a\n\n  b\n- c\n", 7, "a list item of several paragraphs"),
         ("# T\n\n## Takeaways\n\n1. a\n\n   ```\n   x\n   ```\n", 7, "a code block inside a list"),
