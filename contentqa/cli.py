@@ -364,6 +364,12 @@ def check_stdin(args: argparse.Namespace, config: Config):
 
     name = args.stdin_filename
     raw = read_stream(sys.stdin.buffer, config.max_file_size)
+    if not name.lower().endswith(".md") and raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"-", b"#"):
+        print(
+            "contentqa: note: standard input is read as JSON; for a Markdown guide, name it: "
+            "--stdin-filename draft.md",
+            file=sys.stderr,
+        )
     if len(raw) > config.max_file_size:
         loaded = too_large(name, config.max_file_size)
     else:
@@ -611,6 +617,9 @@ def command_hash(texts: Sequence[str]) -> int:
     spacing, quotes and punctuation do not change it."""
     from contentqa.normalize import normalized_tokens, text_hash
 
+    for text in texts:
+        if not normalized_tokens(text):
+            raise UsageError(f"{text!r} has no words to hash")
     for text in texts:
         sys.stdout.write(f"{text_hash(normalized_tokens(text))}  {text}\n")
     return EXIT_OK

@@ -126,6 +126,18 @@ def test_guide_from_standard_input():
     assert {f["code"] for f in report["findings"]} >= {"D001", "D005", "D006"}
 
 
+def test_markdown_on_standard_input_without_its_name_gets_a_hint():
+    result = subprocess.run(
+        [sys.executable, "-m", "contentqa", "check", "-", "--no-report"],
+        input=MARKDOWN_SEED.read_bytes(),
+        capture_output=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert b"S002" in result.stdout
+    assert b"for a Markdown guide, name it: --stdin-filename draft.md" in result.stderr
+
+
 def test_import_writes_valid_guide_json(tmp_path, capsys):
     target = tmp_path / "seed.json"
     assert main(["import", str(MARKDOWN_SEED), "-o", str(target)]) == 0

@@ -64,6 +64,12 @@ def test_an_approved_hash_that_no_text_can_have_is_a_configuration_error(digest)
         parse_config({"approved-boilerplate": [{"hash": digest, "reason": "r"}]})
 
 
+@pytest.mark.parametrize("text", ["", " ... "])
+def test_a_text_without_words_has_no_hash(capsys, text):
+    assert main(["hash", text]) == 2
+    assert "has no words to hash" in capsys.readouterr().err
+
+
 def test_an_approved_hash_may_be_written_in_capitals(capsys):
     main(["hash", "Always wear safety glasses."])
     digest = capsys.readouterr().out.split()[0].upper()
