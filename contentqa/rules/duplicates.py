@@ -4,6 +4,7 @@ library. All of them read one shared :func:`contentqa.duplicates.engine.analyze`
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -130,8 +131,14 @@ def place(file: str, pointer: str, home: str) -> str:
     return describe(pointer) if file == home else f"{file} ({describe(pointer)})"
 
 
-def places(units: Sequence[TextUnit], home: str, limit: int = 8) -> str:
-    return shown(dict.fromkeys(place(unit.file, unit.pointer, home) for unit in units), limit)
+def places(units: Sequence[TextUnit], home: str, limit: int = 8, counted: bool = False) -> str:
+    """Where ``units`` are, each place once; ``counted``: with how often, where more than
+    once ("step 2 › paragraph 1 (3 times)")."""
+    times = Counter(place(unit.file, unit.pointer, home) for unit in units)
+    return shown(
+        (name if n == 1 or not counted else f"{name} ({n} times)" for name, n in times.items()),
+        limit,
+    )
 
 
 def shown(names: Iterable[str], limit: int = 8) -> str:
@@ -162,7 +169,7 @@ def cluster_diagnostic(cluster: Cluster, what: str) -> Diagnostic:
         file=first.file,
         message=(
             f"{what} {quote(first.text)} appears {count} times, word for word: "
-            f"{places(cluster.occurrences, first.file)}; {advice}"
+            f"{places(cluster.occurrences, first.file, counted=True)}; {advice}"
         ),
         related=tuple(location(c) for c in cluster.copies),
         key=cluster.key,

@@ -150,3 +150,15 @@ def test_a_paragraph_inside_another_guide_is_rewritten_or_linked_not_removed(tmp
     [contained] = [f for f in report.findings if f.code == "D004"]
     assert contained.file.endswith("b.json") and contained.related[0].file.endswith("a.json")
     assert contained.message.endswith("rewrite it, or link to the other guide")
+
+
+def test_copies_within_one_place_say_how_many_times(tmp_path):
+    guide = load_json(CLEAN_GUIDES[0])
+    sentence = "Turn the pot a quarter turn every week."
+    guide["steps"][0]["body"][0] += f" {sentence} {sentence} {sentence}"
+    path = tmp_path / "g.json"
+    path.write_text(json.dumps(guide), encoding="utf-8")
+    [copies] = [f for f in run([path], Config()).findings if f.code == "D002"]
+    assert copies.message.endswith(
+        "appears 3 times, word for word: step 1 › paragraph 1 (3 times); keep one"
+    )
