@@ -36,7 +36,11 @@ def fails(report: Report, finding: Finding) -> bool:
 
 
 def finding_line(finding: Finding) -> str:
-    return f"{finding.file}:{finding.line}:{finding.column} {finding.code} {finding.message}"
+    # As the terminal writes it: file:line:column: CODE [severity] message.
+    return (
+        f"{finding.file}:{finding.line}:{finding.column}: {finding.code} "
+        f"[{finding.severity.value}] {finding.message}"
+    )
 
 
 def to_element(report: Report) -> ET.Element:

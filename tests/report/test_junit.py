@@ -106,7 +106,7 @@ def test_bad_files_each_fail_and_are_listed(tmp_path):
     assert len(cases) == len(list((FIXTURES / "load").glob("*.json")))
     failed = {name for name, case in cases.items() if case.find("failure") is not None}
     assert failed == {f["file"] for f in report["findings"] if f["severity"] == "error"}
-    assert "tests/fixtures/load/empty.json:1:1 S002 the file is empty" in (
+    assert "tests/fixtures/load/empty.json:1:1: S002 [error] the file is empty" in (
         cases["tests/fixtures/load/empty.json"].find("failure").text
     )
 
