@@ -77,13 +77,10 @@ def test_one_test_case_per_guide_and_only_the_seed_fails(tmp_path):
     total = len(report["findings"])
     assert failure.get("message") == f"{len(errors)} finding(s) at or above error ({total} in all)"
     assert 0 < len(errors) < total
-    assert failure.text.splitlines() == [
-        f"{f['file']}:{f['line']}:{f['column']} {f['code']} {f['message']}" for f in errors
-    ]
+    line = "{file}:{line}:{column}: {code} [{severity}] {message}"
+    assert failure.text.splitlines() == [line.format(**f) for f in errors]
     assert cases[SEED].find("system-out").text.splitlines() == [
-        f"{f['file']}:{f['line']}:{f['column']} {f['code']} {f['message']}"
-        for f in report["findings"]
-        if f["severity"] != "error"
+        line.format(**f) for f in report["findings"] if f["severity"] != "error"
     ]
 
 
