@@ -458,7 +458,12 @@ _NUMBERS_DIFFER = """\
 **Numbers.** Texts whose numbers differ are different instructions, however alike, and are
 not reported: "Remove the two 6.5 mm screws" and "Remove the two 7.5 mm screws". The
 numbering of a title or FAQ question ("Step 3:", "3.") does not count: two copies of a step
-numbered apart are still copies."""
+numbered apart are still copies. Nor are texts that take opposite sides: opposite actions
+("Open the brake release" / "Close the brake release", remove / install, loosen / tighten,
+connect / disconnect) or opposite places ("the top cover" / "the bottom cover", left /
+right, front / rear), as guides pair taking apart with putting back. Only texts of up to
+25 words are read so, and of a step its title and action items (a longer text names
+opposites by the way)."""
 
 _WITHIN_GUIDE = """\
 **Within one guide.** A guide's texts are compared with one another and with other guides'.

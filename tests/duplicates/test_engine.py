@@ -280,6 +280,46 @@ def test_texts_agree_on_numbers_as_the_tokenizer_reads_them(
 
 
 @pytest.mark.parametrize(
+    ("text", "other", "opposed"),
+    [
+        ("Open the brake release", "Close the brake release", True),
+        ("Remove the two screws from the top", "Remove the two screws from the bottom", True),
+        ("Unscrew the oil cap", "Screw the oil cap back in", True),
+        ("Remove the battery", "Take out the battery", False),  # one side only
+        ("Open and close the lid", "Close the lid", False),  # both sides: no side taken
+        ("Remove the left cover", "Remove the cover", False),
+    ],
+)
+def test_texts_taking_opposite_sides_are_opposed(text, other, opposed):
+    sides = [engine._sides(normalized_tokens(t)) for t in (text, other)]
+    assert engine._opposed(*sides) is opposed
+
+
+def test_reverse_steps_of_a_repair_are_not_near_duplicates(tmp_path):
+    def step(title, action):
+        body = "Shift to the smallest cog so the chain runs free, then hold the frame steady."
+        items = [action, "Keep the quick-release lever clear of the spokes", "Check the brakes"]
+        return {"title": title, "body": [body], "action_items": items}
+
+    guide = {
+        "schema_version": 1,
+        "id": "bike-wheel",
+        "title": "Take a bike wheel off and put it back",
+        "steps": [
+            step("Take the wheel off the bike", "Open the brake release"),
+            step("Fit the wheel to the bike", "Close the brake release"),
+        ],
+    }
+    path = tmp_path / "g.json"
+    path.write_text(json.dumps(guide), encoding="utf-8")
+    codes = {f.code for f in run([path], Config()).findings}
+    assert not codes & {"D006", "D010"}
+    guide["steps"][1]["action_items"][0] = "Open the brake release fully"
+    path.write_text(json.dumps(guide), encoding="utf-8")
+    assert "D006" in {f.code for f in run([path], Config()).findings}
+
+
+@pytest.mark.parametrize(
     ("title", "numbered"),
     [
         ("Step 2: Check the parts", True),
