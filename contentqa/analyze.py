@@ -220,8 +220,8 @@ def _resolve(location: Location, documents: Mapping[str, Document]) -> Location:
 def _fingerprint(code: str, file: str, diagnostic: Diagnostic) -> str:
     # List indices are left out so that a finding keeps its fingerprint when its paragraph
     # moves within its list; the rule's key says what the problem is about. The file is
-    # named from the configuration file's folder, the project's root, so that a baseline
-    # made there matches from any folder of the project.
+    # named from the configuration file's folder (where it sits, usually the project's
+    # root), so that a baseline matches from any working directory.
     material = "\0".join(
         (code, file, wildcard(diagnostic.pointer), diagnostic.key or diagnostic.message)
     )

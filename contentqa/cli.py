@@ -300,14 +300,10 @@ def command_check(args: argparse.Namespace) -> int:
 def check_paths(args: argparse.Namespace, config: Config, paths: list[Path]):
     from contentqa.baseline import BaselineError, load
     from contentqa.changes import GitError, changed_files
-    from contentqa.load import PathError, discover, display_name
+    from contentqa.load import display_name
     from contentqa.pipeline import run
 
-    try:
-        files = discover(paths, skip=_report_files(args, config), on_report=_note_report)
-    except PathError as exc:
-        raise UsageError(str(exc)) from exc
-    files = [path for path in files if not config.excludes(display_name(path))]
+    files = guide_files(paths, config, _report_files(args, config), quiet=args.quiet)
     only = None
     if args.changed_since:
         try:
@@ -348,14 +344,27 @@ def _report_files(args: argparse.Namespace | None, config: Config) -> list[Path]
     return reports
 
 
-def _note_report(path: Path) -> None:
-    from contentqa.load import display_name
+def guide_files(
+    paths: list[Path], config: Config, reports: list[Path], quiet: bool = False
+) -> list[Path]:
+    """The guide files under ``paths`` that the configuration does not exclude. The tool's
+    own reports found among them (not those the run writes, ``reports``) are left out with
+    a note each, unless excluded anyway."""
+    from contentqa.load import PathError, discover, display_name
 
-    print(
-        f"contentqa: note: {display_name(path)} left out: a contentqa report or baseline, "
-        "not a guide",
-        file=sys.stderr,
-    )
+    found_reports: list[Path] = []
+    try:
+        files = discover(paths, skip=reports, on_report=found_reports.append)
+    except PathError as exc:
+        raise UsageError(str(exc)) from exc
+    left_out = sorted({display_name(p) for p in found_reports})
+    for name in left_out if not quiet else ():
+        if not config.excludes(name):
+            print(
+                f"contentqa: note: {name} left out: a contentqa report or baseline, not a guide",
+                file=sys.stderr,
+            )
+    return [path for path in files if not config.excludes(display_name(path))]
 
 
 def check_stdin(args: argparse.Namespace, config: Config):
@@ -473,17 +482,11 @@ def _notes(report) -> list[str]:
 def command_baseline(args: argparse.Namespace) -> int:
     from contentqa.baseline import DEFAULT_PATH as DEFAULT_BASELINE
     from contentqa.baseline import render
-    from contentqa.load import PathError, discover
     from contentqa.pipeline import run
 
     config = load_config(args.config)
     paths = [Path(p) for p in args.paths] if args.paths else config_paths(config)
-    try:
-        report = run(
-            discover(paths, skip=_report_files(None, config), on_report=_note_report), config
-        )
-    except PathError as exc:
-        raise UsageError(str(exc)) from exc
+    report = run(guide_files(paths, config, _report_files(None, config)), config)
     output = args.output or config.baseline or DEFAULT_BASELINE
     write_file(Path(output), render(report, config))
     use = (

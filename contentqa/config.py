@@ -107,7 +107,9 @@ class Config:
         file name anywhere, ``docs/**/x.md`` at any depth."""
         if not self.exclude:
             return False
-        return exclude_spec(self.exclude).match_file(config_relative(file, self.source))
+        file = config_relative(file, self.source)
+        # Outside the configuration's folder, as outside a repository, no pattern applies.
+        return not file.startswith("../") and exclude_spec(self.exclude).match_file(file)
 
 
 _TOP_KEYS = {
@@ -221,10 +223,15 @@ def _check_exclude(patterns: tuple[str, ...], where: str) -> None:
                 f"{where}`exclude`: {pattern!r} is not a valid pattern: {exc}"
             ) from None
     for pattern in patterns:
-        if pattern.strip(" /") in (".", ""):
+        if pattern.strip(" /") in (".", "", "*", "**"):
             raise ConfigError(
                 f"{where}`exclude`: {pattern!r} would leave out every file; name the files or "
                 "folders to leave out"
+            )
+        if pattern.startswith("#"):
+            raise ConfigError(
+                f"{where}`exclude`: {pattern!r} is a comment in .gitignore syntax and leaves "
+                "out nothing; write \\# for a name that starts with #"
             )
 
 

@@ -37,6 +37,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import frontmatter
 import yaml
@@ -138,12 +139,14 @@ class _Builder:
                     line + 1, "an image has no place in a guide; describe what it shows in words"
                 )
             if child.type == "link_open":
-                link = (str(child.attrs.get("href", "")), length)
+                # As written: the parser percent-encodes it ("café" -> "caf%C3%A9").
+                link = (unquote(str(child.attrs.get("href", ""))), length)
             elif child.type == "link_close" and link and addresses:
-                # The address stays, after the link's words: "see the chart (https://...)".
+                # A web address stays, after the link's words: "see the chart (https://...)";
+                # a place on the site ("#steps", "other.md") means nothing in the guide's text.
                 href, start = link
                 shown = "".join(parts)[start:]
-                if href and href not in (shown, f"mailto:{shown}"):
+                if _web_address(href) and href not in (shown, f"mailto:{shown}"):
                     at = self._line(line).find(href, cursor)
                     segments.append((line + 1, at - 1 if at >= 2 else cursor + 1, length))
                     if at >= 0:
@@ -176,6 +179,14 @@ class _Builder:
         source = self._line(line)
         found = source.find(first_piece[:20]) if first_piece else -1
         return found + 1 if found >= 0 else 1
+
+
+def _web_address(href: str) -> bool:
+    """Whether a link's destination names its scheme (``https:``, ``mailto:``)."""
+    try:
+        return bool(urlsplit(href).scheme)
+    except ValueError:  # "http://[::1": an address, if a broken one
+        return True
 
 
 def _aligned(piece: str, source: str, cursor: int) -> tuple[list[tuple[int, int]], int]:
@@ -296,8 +307,10 @@ def parse(source: str) -> tuple[dict[str, Any], MarkdownSourceMap]:
 
 def _dates_as_text(value: Any) -> Any:
     """``value`` with the dates YAML read from unquoted text (``updated: 2024-03-18``) given
-    back as that text, as guides hold them."""
-    if isinstance(value, dt.date):  # and datetimes, written back as YYYY-MM-DDTHH:MM:SS
+    back as text, as guides hold them: a date as written, a date and time in ISO form
+    (``2024-03-18 10:00`` becomes ``2024-03-18T10:00:00``, which the schema then rejects
+    for a date field)."""
+    if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, list):
         return [_dates_as_text(item) for item in value]

@@ -117,7 +117,7 @@ def test_globs_see_paths_from_the_configuration_file_whatever_the_working_folder
         ("guides/**/old.json", "guides/a/b/old.json", True),
         ("./README.md", "README.md", True),  # "./": the configuration's folder only
         ("./README.md", "guides/README.md", False),
-        ("*.md", "../elsewhere/a.md", True),
+        ("*.md", "../elsewhere/a.md", False),  # outside the configuration's folder
     ],
 )
 def test_exclude_globs_name_files_and_folders(in_tmp_cwd, glob, file, excluded):
@@ -128,6 +128,8 @@ def test_exclude_globs_name_files_and_folders(in_tmp_cwd, glob, file, excluded):
     ("pattern", "message"),
     [
         (".", "'.' would leave out every file"),
+        ("**", "'**' would leave out every file"),
+        ("#drafts", "is a comment in .gitignore syntax"),
         ("./", "'./' would leave out every file"),
         ("\\", "'\\\\' is not a valid pattern"),
     ],

@@ -129,6 +129,14 @@ def test_a_link_keeps_its_address_after_its_words():
     )
 
 
+def test_a_link_keeps_its_web_address_as_written_and_no_place_on_the_site():
+    guide, _ = parse(
+        "See [p](https://x.org/café), [q](<https://x.org/a b>), [the steps](#steps) "
+        "and [r](other.md).\n"
+    )
+    assert guide["intro"] == ["See p (https://x.org/café), q (https://x.org/a b), the steps and r."]
+
+
 def test_unquoted_dates_in_front_matter_are_read_as_the_text_written():
     guide, _ = parse("---\nid: x\nupdated: 2024-03-18\nsources: [{accessed: 2024-01-02}]\n---\n")
     assert guide["updated"] == "2024-03-18"

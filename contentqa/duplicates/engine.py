@@ -1141,6 +1141,7 @@ class _Context:
                 for field, texts in composites[ids[i]].items()
                 if field in ("title", "question", "action_items")
                 for x in texts
+                if len(x) <= _SIDED
                 for t in x
             )
         )
@@ -1992,7 +1993,7 @@ _OPPOSITES = (
         "remove removes removed removing unscrew unscrews unscrewed unscrewing",
         "install installs installed installing reinstall reinstalls reinstalled reinstalling "
         "replace replaces replaced replacing reattach reattaches reattached reattaching "
-        "reassemble reassembling refit screw",
+        "reassemble reassembling refit",
     ),
     ("loosen loosens loosened loosening", "tighten tightens tightened tightening"),
     (

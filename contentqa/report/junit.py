@@ -12,6 +12,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from contentqa.model import Finding, Report, Severity
+from contentqa.report.terminal import finding_line
 
 SUITE_NAME = "contentqa"
 
@@ -33,14 +34,6 @@ def xml_text(text: str) -> str:
 
 def fails(report: Report, finding: Finding) -> bool:
     return report.fail_on != "never" and finding.severity.rank >= Severity(report.fail_on).rank
-
-
-def finding_line(finding: Finding) -> str:
-    # As the terminal writes it: file:line:column: CODE [severity] message.
-    return (
-        f"{finding.file}:{finding.line}:{finding.column}: {finding.code} "
-        f"[{finding.severity.value}] {finding.message}"
-    )
 
 
 def to_element(report: Report) -> ET.Element:

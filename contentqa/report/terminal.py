@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TextIO
 
 from contentqa.model import Finding, Report, Severity
@@ -77,11 +77,17 @@ def render_findings(report: Report, color: bool = False) -> list[str]:
     for file, group in _grouped(report).items():
         lines.append(_style(safe(file), BOLD, color))
         for f in group:
-            where = safe(f"{f.file}:{f.line}:{f.column}")
             tag = _style(f"[{f.severity.value}]", SEVERITY_STYLE[f.severity], color)
-            lines.append(f"  {where}: {safe(f.code)} {tag} {safe(f.message)}")
+            lines.append(f"  {finding_line(f, tag, safe)}")
         lines.append("")
     return lines
+
+
+def finding_line(f: Finding, tag: str | None = None, text: Callable[[str], str] = str) -> str:
+    """``file:line:column: CODE [severity] message``, a finding as the terminal and JUnit
+    write it; ``text`` makes the guide's parts safe to show, ``tag`` is the severity's."""
+    tag = tag if tag is not None else f"[{f.severity.value}]"
+    return f"{text(f'{f.file}:{f.line}:{f.column}')}: {text(f.code)} {tag} {text(f.message)}"
 
 
 def statistics(report: Report) -> list[tuple[int, str, str, Severity]]:

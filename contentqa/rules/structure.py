@@ -24,8 +24,10 @@ _NUMBER_WORDS = {
 _NUMBER = r"(\d{1,3}|" + "|".join(_NUMBER_WORDS) + ")"
 _PROMISE = re.compile(
     _NUMBER
-    + r"(?:\s+|-)(?:[a-z]+[ -]){0,2}?"  # "7 Ways", "7 Easy Ways", "a 4-Step Plan"
-    + r"(steps?|ways?|tips?|things|strategies|methods|habits|ideas|rules)\b",
+    + r"(?:\s+(?:[a-z]+[ -]){0,2}?"  # "7 Ways", "7 Easy Ways"
+    + r"(steps?|ways?|tips?|things|strategies|methods|habits|ideas|rules)\b"
+    # "a 4-Step Plan"; not "2-Step Verification", "a 12-Step Program", "a 3-Way Switch"
+    + r"|-(step)s?(?=\s+(?:plan|guide|process|method|routine|approach|checklist|system)\b))",
     re.IGNORECASE,
 )
 DEFAULT_EVIDENCE_BADGES = [
@@ -86,7 +88,7 @@ class PromisedCountMismatch(_StructureRule):
             for match in _PROMISE.finditer(text):
                 promised = _number(match.group(1))
                 if promised not in counts:
-                    noun = match.group(2).lower()
+                    noun = (match.group(2) or match.group(3)).lower()
                     noun += "" if promised == 1 or noun.endswith("s") else "s"  # "4-Step"
                     yield Diagnostic(
                         pointer=f"/{field}",

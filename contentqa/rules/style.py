@@ -63,8 +63,9 @@ class LeftoverPlaceholder(_StyleRule):
     comments.", "Read more »", "Read more here.", "Read more about our services »");
     "Show all 3 drawings to your teacher" and "Read more about glue in the sources below"
     are not reported. A title or item that ends with one ("Show all 3 drawings") still is.
-    A phrase standing alone in quotation marks is talked about, not left over, and is not
-    reported (write "Read the contributing guide" instead of "click here"). The list is
+    A phrase standing alone in quotation marks within a sentence is talked about, not left
+    over, and is not reported (write "Read the contributing guide" instead of "click
+    here"); a writer's mark in capitals (``"TK"``) is, quoted or not. The list is
     configurable (``phrases``).
 
     **Why it matters.** Readers see it published as it is, and it shows the page was never
@@ -125,13 +126,17 @@ _CLOSING_QUOTES = "\"'”’»"
 
 
 def _mentioned(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` stands alone in quotation marks: a phrase talked about
-    (use descriptive link text instead of "click here"), not one left over."""
+    """Whether ``text[start:end]`` stands alone in quotation marks inside a longer text: a
+    phrase talked about (use descriptive link text instead of "click here"), not one left
+    over. A writer's mark in capitals (``"TK"``) and a text that is only the quoted phrase
+    are still left over."""
     after = end + (text[end : end + 1] in (".", ",", "!", "?"))
     return (
         start > 0
         and text[start - 1] in _OPENING_QUOTES
         and text[after : after + 1] in tuple(_CLOSING_QUOTES)
+        and not text[start:end].isupper()
+        and bool(text[: start - 1].strip() or text[after + 1 :].strip())
     )
 
 

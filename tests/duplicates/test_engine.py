@@ -284,7 +284,8 @@ def test_texts_agree_on_numbers_as_the_tokenizer_reads_them(
     [
         ("Open the brake release", "Close the brake release", True),
         ("Remove the two screws from the top", "Remove the two screws from the bottom", True),
-        ("Unscrew the oil cap", "Screw the oil cap back in", True),
+        ("Unscrew the oil cap", "Reinstall the oil cap", True),
+        ("Remove the screw that holds the battery", "Remove the screws that hold it", False),
         ("Remove the battery", "Take out the battery", False),  # one side only
         ("Open and close the lid", "Close the lid", False),  # both sides: no side taken
         ("Remove the left cover", "Remove the cover", False),
