@@ -1985,8 +1985,8 @@ def _numbers(tokens: Sequence[str]) -> list[str]:
 # brake release", "the top bezel" / "the bottom bezel"), as repair guides pair taking apart
 # with putting back. Of the labeled MyFixit pairs (benchmarks/labels: 120 steps, 60
 # sentences), 1 "not" pair and no "dup" pair take opposite sides as read here; on the whole
-# MyFixit report 32 step and 25 sentence pairs do, and the 18 read by hand were all a
-# different part or the opposite action.
+# MyFixit report, 28 step and 23 sentence findings fewer, and the 17 dropped pairs read by
+# hand were all a different part or the opposite action.
 _OPPOSITES = (
     ("open opens opened opening", "close closes closed closing"),
     (
