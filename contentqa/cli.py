@@ -620,11 +620,12 @@ def command_hash(texts: Sequence[str]) -> int:
     spacing, quotes and punctuation do not change it."""
     from contentqa.normalize import normalized_tokens, text_hash
 
-    for text in texts:
-        if not normalized_tokens(text):
+    words = [normalized_tokens(text) for text in texts]
+    for text, tokens in zip(texts, words, strict=True):
+        if not tokens:
             raise UsageError(f"{text!r} has no words to hash")
-    for text in texts:
-        sys.stdout.write(f"{text_hash(normalized_tokens(text))}  {text}\n")
+    for text, tokens in zip(texts, words, strict=True):
+        sys.stdout.write(f"{text_hash(tokens)}  {text}\n")
     return EXIT_OK
 
 

@@ -222,7 +222,6 @@ def _check_exclude(patterns: tuple[str, ...], where: str) -> None:
             raise ConfigError(
                 f"{where}`exclude`: {pattern!r} is not a valid pattern: {exc}"
             ) from None
-    for pattern in patterns:
         if pattern.strip(" /") in (".", "", "*", "**"):
             raise ConfigError(
                 f"{where}`exclude`: {pattern!r} would leave out every file; name the files or "
