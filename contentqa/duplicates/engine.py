@@ -1007,7 +1007,9 @@ class _Context:
             paired_level=paired_level,
         )
         apart = frozenset(file for file, _ in crowded)
-        sides = functools.cache(lambda i: _sides(texts[i]) if len(texts[i]) <= _SIDED else ())
+        sides = functools.cache(
+            lambda i: _sides(texts[i]) if len(texts[i]) <= _SIDED else frozenset()
+        )
         for i, j, score in zip(left.tolist(), right.tolist(), scores.tolist(), strict=True):
             if _numbers(texts[i]) != _numbers(texts[j]) or _opposed(sides(i), sides(j)):
                 continue
