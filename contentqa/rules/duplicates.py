@@ -324,6 +324,10 @@ class Boilerplate(_DuplicateRule):
     near-duplicate comparisons, so two steps are not "similar" merely because both carry the
     same filler. Passages that legitimately recur (a safety notice) can be approved in the
     configuration (``approved-boilerplate``); their hits are reported by D012, not here.
+    Sentences are those D002 compares, of at least its ``min-words`` (4): a short
+    instruction a procedure repeats on purpose ("Let it dry overnight.") and a safety notice
+    stuffed into each step ("Always wear safety glasses.") look alike, so the first is
+    approved, or D002's ``min-words`` raised past it.
 
     **Why it matters.** Filler pasted into every section inflates the reading time, buries
     the instructions, and is exactly what readers and search engines call thin content.
