@@ -137,18 +137,30 @@ def syllables(word: str) -> int:
     return count
 
 
-def _token_figures(token: str) -> tuple[int, int, int, int, int, int, int]:
-    """(is a word, letters, chars, syllables, polysyllable, fog difficult, DC difficult)."""
+# A web address, bracketed or not ("(https://x.org/a)", a Markdown link's kept address):
+# readers skip it, so it is not counted at all, where textstat would count
+# "https://github.com/jekyll/jekyll" as one word of 9 syllables. The counts of a text are
+# textstat's for the text without its addresses.
+ADDRESS = re.compile(r"[(\[<\"'“]*(?:https?://|ftp://|mailto:|www\.)\S*", re.IGNORECASE)
+_NOTHING = (0, 0, 0, 0, 0, 0, 0, 0)
+
+
+def _token_figures(token: str) -> tuple[int, int, int, int, int, int, int, int]:
+    """(is a token, is a word, letters, chars, syllables, polysyllable, fog difficult, DC
+    difficult)."""
+    if ADDRESS.fullmatch(token):
+        return _NOTHING
     letters = len(_NOT_LETTER.sub("", token))
     word = _PUNCTUATION_BUT_APOSTROPHE.sub("", _NON_CONTRACTION_APOSTROPHE.sub("", token))
     if not word:
-        return (0, letters, len(token), 0, 0, 0, 0)
+        return (1, 0, letters, len(token), 0, 0, 0, 0)
     # textstat lowercases after removing punctuation, so "DON'T" loses its apostrophe
     # (the contraction test is case-sensitive) and becomes "dont".
     lowered = word.lower()
     count = syllables(lowered)
     hard = lowered not in easy_words()  # hyphenated easy words ("bow-wow") never match
     return (
+        1,
         1,
         letters,
         len(token),
@@ -183,7 +195,7 @@ def count_text(text: str, sentences: int) -> Counts:
     if not figures:
         return Counts(0, sentences, 0, 0, 0, 0, 0, 0, 0)
     columns = zip(*figures, strict=True)
-    words, letters, chars, syllable_total, poly, fog, dale_chall = map(sum, columns)
+    tokens, words, letters, chars, syllable_total, poly, fog, dale_chall = map(sum, columns)
     return Counts(
         words=words,
         sentences=sentences,
@@ -193,7 +205,7 @@ def count_text(text: str, sentences: int) -> Counts:
         polysyllables=poly,
         fog_difficult=fog,
         dale_chall_difficult=dale_chall,
-        tokens=len(figures),
+        tokens=tokens,
     )
 
 
