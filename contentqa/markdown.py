@@ -219,10 +219,10 @@ def _align_from(piece: str, source: str, j: int) -> tuple[int, list[tuple[int, i
     i = 0
     runs = [(0, j)]
     while i < len(piece) and j < len(source):
-        entity = _entity_at(source, j)
-        if entity and piece.startswith(html.unescape(entity), i):
+        entity, meaning = _entity_at(source, j)
+        if entity and piece.startswith(meaning, i):
             runs.append((i, j))
-            i, j = i + len(html.unescape(entity)), j + len(entity)
+            i, j = i + len(meaning), j + len(entity)
         elif piece[i] == source[j]:
             i, j = i + 1, j + 1
             continue
@@ -237,19 +237,23 @@ def _align_from(piece: str, source: str, j: int) -> tuple[int, list[tuple[int, i
 def _starts_at(piece: str, source: str, at: int) -> bool:
     """Whether ``piece`` may start at ``at``: its first character written as it is, as a
     character reference, or escaped."""
-    entity = _entity_at(source, at)
+    entity, meaning = _entity_at(source, at)
     if entity:
-        return piece.startswith(html.unescape(entity))
+        return piece.startswith(meaning)
     return source[at] == piece[0] or (source[at] == "\\" and source[at + 1 : at + 2] == piece[0])
 
 
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
 
-def _entity_at(source: str, at: int) -> str:
-    """The character reference (``&amp;``, ``&#38;``) starting at ``at``, if any."""
+def _entity_at(source: str, at: int) -> tuple[str, str]:
+    """The character reference (``&amp;``, ``&#38;``) starting at ``at`` and the text it
+    stands for; two empty texts if there is none."""
     match = _ENTITY.match(source, at)
-    return match.group() if match and html.unescape(match.group()) != match.group() else ""
+    if match is None:
+        return "", ""
+    meaning = html.unescape(match.group())
+    return ("", "") if meaning == match.group() else (match.group(), meaning)
 
 
 def _simplest(segments: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
