@@ -426,8 +426,7 @@ def _publish(args: argparse.Namespace, config: Config, report) -> int:
 
     to_stdout = args.output == "-"
     human = sys.stderr if to_stdout else sys.stdout
-    if github_auto_selected(args, config):
-        # In GitHub Actions with no format asked for: annotations, as well as the JSON report.
+    if github_printed(args, config):
         human.write(FORMATS["github"].renderer()(report))
     color = use_color(human, args.color)
     human.write(render_terminal(report, color, show_statistics=args.statistics, quiet=args.quiet))
@@ -546,12 +545,19 @@ def _schema_reference(source: Path, output: str | None) -> dict[str, str]:
     return {"$schema": Path(os.path.relpath(schema, folder)).as_posix()}
 
 
-def github_auto_selected(args: argparse.Namespace, config: Config) -> bool:
-    """GitHub annotations are printed by themselves in GitHub Actions, when neither the
-    command line nor the configuration file names a format."""
+def github_printed(args: argparse.Namespace, config: Config) -> bool:
+    """Whether GitHub annotations are printed with the summary: in GitHub Actions, whose
+    runner reads them from the job's output only, when neither the command line nor the
+    configuration file names a format (the JSON report is written as well), or when
+    ``github`` is one of the formats named (its file is written as well, unless
+    ``--no-report``), unless the reports go to standard output, where it is printed anyway."""
     from contentqa.report.github import in_github_actions
 
-    return in_github_actions() and args.format is None and not config.formats_configured
+    if not in_github_actions():
+        return False
+    if args.format is None and not config.formats_configured:
+        return True
+    return "github" in config.formats and args.output != "-"
 
 
 class ProgressBar:

@@ -160,3 +160,26 @@ def test_with_the_report_on_stdout_annotations_go_to_stderr(odd_copy, capsys, mo
     assert count > 0
     assert sum(line.startswith("::") for line in captured.err.splitlines()) == count
     assert "::" not in captured.out
+
+
+@pytest.mark.parametrize(
+    ("args", "config"),
+    [
+        (["--format", "json,sarif,github"], None),
+        ([], 'format = ["github"]\n'),
+        (["--format", "github", "--no-report"], None),
+    ],
+)
+def test_printed_in_github_actions_when_named(odd_copy, capsys, monkeypatch, args, config):
+    # The runner reads annotations from the job's output only, never from a file.
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    if config is not None:
+        (odd_copy / "contentqa.toml").write_text(config)
+    assert main(["check", "guides", *args]) == 1
+    printed = [line for line in capsys.readouterr().out.splitlines() if line.startswith("::")]
+    written = odd_copy / "reports" / "contentqa.github.txt"
+    assert printed
+    if "--no-report" in args:
+        assert not written.exists()
+    else:
+        assert printed == written.read_text(encoding="utf-8").splitlines()
