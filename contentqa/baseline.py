@@ -11,13 +11,14 @@ survive edits elsewhere in the file and a paragraph moving within its list.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from contentqa import __version__
 from contentqa.config import Config, config_relative
+from contentqa.load import GUIDE_SUFFIXES
 from contentqa.model import Finding, Report
 from contentqa.report import json_text
 
@@ -36,6 +37,11 @@ class Baseline:
     # The files its findings are in, named as the fingerprints name them: from the
     # configuration file's folder, or, without one, from the folder it was made in.
     files: frozenset[str] = frozenset()
+    # (fingerprint, rule code, file) of each finding that names them.
+    entries: tuple[tuple[str, str, str], ...] = ()
+    # Every guide the baseline's run checked, named as ``files``; None in a baseline
+    # written before they were recorded.
+    guides: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,7 @@ def render(report: Report, config: Config) -> str:
         "version": FORMAT_VERSION,
         "tool": {"name": "contentqa", "version": __version__},
         "library_duplication_ratio": report.library_metrics.get("duplication_ratio"),
+        "guides": sorted({config_relative(g.file, config.source) for g in report.guides}),
         "findings": entries,
     }
     return json_text(payload)
@@ -82,18 +89,52 @@ def load(path: Path) -> Baseline:
     ):
         raise BaselineError(f"{path}: `findings` must be a list of objects with a fingerprint")
     ratio = payload.get("library_duplication_ratio")
+    guides = payload.get("guides")
     return Baseline(
         frozenset(f["fingerprint"] for f in findings),
         float(ratio) if isinstance(ratio, int | float) else None,
         frozenset(f["file"] for f in findings if isinstance(f.get("file"), str)),
+        tuple(
+            (f["fingerprint"], f["code"], f["file"])
+            for f in findings
+            if isinstance(f.get("code"), str) and isinstance(f.get("file"), str)
+        ),
+        frozenset(g for g in guides if isinstance(g, str)) if isinstance(guides, list) else None,
     )
 
 
-def apply(findings: Sequence[Finding], baseline: Baseline) -> Applied:
+def apply(
+    findings: Sequence[Finding],
+    baseline: Baseline,
+    config: Config | None = None,
+    reported: Iterable[str] | None = None,
+) -> Applied:
+    """Drop the baselined findings, and count the baselined ones gone: only those this run
+    could have found, whose rule is enabled (``config``) and, for a guide, whose file is
+    one it reports on (``reported``, named as reports name files): a run of some rules
+    or of the changed files only does not make the others' findings look fixed."""
     kept = [f for f in findings if f.fingerprint not in baseline.fingerprints]
     present = {f.fingerprint for f in findings}
+    unseen: set[str] = set()
+    if config is not None:
+        files = None if reported is None else {config_relative(f, config.source) for f in reported}
+        unseen = {
+            fingerprint
+            for fingerprint, code, file in baseline.entries
+            if not config.enabled(code)
+            or (files is not None and file.endswith(GUIDE_SUFFIXES) and file not in files)
+        }
     return Applied(
         kept=kept,
         baselined=len(findings) - len(kept),
-        gone=len(baseline.fingerprints - present),
+        gone=len(baseline.fingerprints - present - unseen),
     )
+
+
+def missing_guides(baseline: Baseline, config: Config, checked: Iterable[str]) -> int:
+    """How many of the guides the baseline's run checked this run does not (``checked``:
+    its files, named as reports name files): a library's duplication ratio is comparable
+    with the baseline's only over the same guides or more."""
+    if baseline.guides is None:
+        return 0
+    return len(baseline.guides - {config_relative(f, config.source) for f in checked})

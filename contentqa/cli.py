@@ -473,6 +473,8 @@ def _notes(report) -> list[str]:
         )
     if report.ratchet_failed:
         notes.append(f"duplication ratchet FAILED: {report.ratchet['message']}")
+    if report.ratchet.get("note"):
+        notes.append(f"duplication ratchet: {report.ratchet['note']}")
     if report.suppressed:
         notes.append(f"{report.suppressed} finding(s) suppressed")
     return notes

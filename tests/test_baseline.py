@@ -6,7 +6,7 @@ import dataclasses
 import json
 
 import pytest
-from conftest import SEED_GUIDE, load_json
+from conftest import GUIDES, SEED_GUIDE, load_json
 
 from contentqa import baseline
 from contentqa.config import Config, parse_config
@@ -98,3 +98,41 @@ def test_unreadable_baseline_is_a_clear_error(tmp_path):
         baseline.load(path)
     with pytest.raises(baseline.BaselineError, match="not found"):
         baseline.load(tmp_path / "missing.json")
+
+
+def test_findings_a_run_does_not_look_for_are_not_gone(library):
+    # Checking some rules, or reporting on the changed files only, fixes nothing.
+    folder, guide, base = library
+    (folder / "other.json").write_text((GUIDES / "repot-a-houseplant.json").read_text("utf-8"))
+    config = Config()
+    results = [check_file(p, config) for p in discover([folder])]
+    [seed] = [r.file for r in results if r.file.endswith("seed.json")]
+    no_duplicates = parse_config({"ignore": ["D"]})
+    assert any(code.startswith("D") for _, code, _ in base.entries)
+    assert build_report(results, no_duplicates, None, base).baseline_gone == 0
+    others = {r.file for r in results} - {seed}
+    assert build_report(results, config, None, base, only=others).baseline_gone == 0
+    assert build_report(results, config, None, base, only={seed}).baseline_gone == 0
+    # A finding fixed in a file reported on is gone still.
+    guide["related_guides"] = ["repot-a-houseplant"]
+    write(folder, guide)
+    results = [check_file(p, config) for p in discover([folder])]
+    assert build_report(results, no_duplicates, None, base, only={seed}).baseline_gone == 1
+
+
+def test_ratchet_compares_only_over_the_guides_of_the_baseline(library):
+    # One guide of a library repeats more of its words than the library does: checked
+    # alone, it would look like duplication that rose.
+    folder, _, _ = library
+    (folder / "other.json").write_text((GUIDES / "repot-a-houseplant.json").read_text("utf-8"))
+    path = folder / ".contentqa-baseline.json"
+    path.write_text(baseline.render(report_of(folder), Config()), encoding="utf-8")
+    base = baseline.load(path)
+    assert base.guides is not None and len(base.guides) == 2
+    config = Config()
+    [seed] = [check_file(p, config) for p in discover([folder / "seed.json"])]
+    alone = build_report([seed], config, None, base)
+    assert alone.library_metrics["duplication_ratio"] > base.duplication_ratio
+    assert alone.ratchet["passed"] is True and alone.exit_status == 0
+    assert "leaves out 1 of the 2 guides" in alone.ratchet["note"]
+    assert "note" not in report_of(folder, base=base).ratchet
