@@ -45,6 +45,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from contentqa.model import Position, Span
+from contentqa.rules.wording import quote
 
 _TAKEAWAYS = {"takeaways", "key takeaways", "quick takeaways"}
 _FAQ = {"faq", "faqs", "frequently asked questions", "common questions"}
@@ -435,7 +436,7 @@ def _walk(tokens: list[Token], b: _Builder) -> None:
             else:
                 raise MarkdownError(
                     line_of(token),
-                    f"a level-{level} heading “{title_text}” is only allowed under ## Steps, "
+                    f"a level-{level} heading {quote(title_text)} is only allowed under ## Steps, "
                     "## Strategies or ## FAQ",
                 )
             i += 3

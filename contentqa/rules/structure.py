@@ -147,7 +147,7 @@ class NumberedStepTitle(_StructureRule):
                     span=span,
                     severity=Severity.ERROR,
                     message=(
-                        f"step {index + 1} is titled “{title}”: its number says {number}; "
+                        f"step {index + 1} is titled {quoted(title)}: its number says {number}; "
                         "remove the number, the position numbers the steps"
                     ),
                     key=f"wrong:{title}",
@@ -157,7 +157,7 @@ class NumberedStepTitle(_StructureRule):
                     pointer=pointer,
                     span=span,
                     message=(
-                        f"step title “{title}” repeats its number; "
+                        f"step title {quoted(title)} repeats its number; "
                         f"remove “{title[: numbering.end]}”"
                     ),
                     key=f"prefix:{title}",
@@ -213,7 +213,7 @@ class RepeatsHeading(_StructureRule):
                     pointer=unit.pointer,
                     message=(
                         f"{describe(unit.pointer)} only repeats {describe(other)} {how} "
-                        f"(“{unit.text}”); say something the heading does not"
+                        f"({quoted(unit.text, 120)}); say something the heading does not"
                     ),
                     key=key,
                 )

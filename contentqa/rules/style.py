@@ -15,6 +15,7 @@ from contentqa.analyze import GuideContext
 from contentqa.model import Category, Diagnostic, Severity, Span
 from contentqa.pointers import describe
 from contentqa.registry import Rule, option, register
+from contentqa.rules.wording import quote
 
 DEFAULT_PLACEHOLDERS = [
     "Show all",
@@ -43,10 +44,21 @@ class _StyleRule(Rule):
     severity = Severity.WARNING
 
 
+# A match longer than this (a word repeated 40,000 times, a tag of 100 kB) is shown by its
+# start and end: a message is one line a reader takes in at a glance.
+_LONGEST_SHOWN = 60
+
+
 def _excerpt(text: str, start: int, end: int, context: int = 20) -> str:
+    """The text from ``start`` to ``end`` with ``context`` characters either side."""
     left = max(0, start - context)
     right = min(len(text), end + context)
-    snippet = text[left:right].replace("\n", " ")
+    if end - start > _LONGEST_SHOWN:
+        head, tail = text[start : start + _LONGEST_SHOWN - 20], text[end - 15 : end]
+        shown = f"{head.rstrip()} … {tail.lstrip()}"
+    else:
+        shown = text[start:end]
+    snippet = (text[left:start] + shown + text[end:right]).replace("\n", " ")
     return ("…" if left else "") + snippet + ("…" if right < len(text) else "")
 
 
@@ -274,7 +286,7 @@ class DoubledSpace(_StyleRule):
                     pointer=unit.pointer,
                     span=Span(match.start(), match.end()),
                     message=(
-                        f"{len(match.group())} spaces in a row in {describe(unit.pointer)}: "
+                        f"{len(match.group()):,} spaces in a row in {describe(unit.pointer)}: "
                         f"“{_excerpt(unit.text, *match.span())}”"
                     ),
                     key=_excerpt(unit.text, *match.span(), 12),
@@ -369,7 +381,7 @@ class RepeatedWord(_StyleRule):
                     pointer=unit.pointer,
                     span=Span(match.start(), match.end()),
                     message=(
-                        f"“{word}” {times} in a row in {describe(unit.pointer)}: "
+                        f"{quote(word, 40)} {times} in a row in {describe(unit.pointer)}: "
                         f"“{_excerpt(unit.text, *match.span())}”"
                     ),
                     key=f"{word.lower()}:{_excerpt(unit.text, *match.span(), 12)}",

@@ -91,6 +91,20 @@ def test_a_run_of_one_word_is_one_repeated_word_finding(tmp_path):
     assert hits[1].span.end - hits[1].span.start == len("word " * 5000) - 1
 
 
+def test_messages_show_a_long_match_by_its_ends(tmp_path):
+    guide = load_json(RULES / "look-alikes.json")
+    tag = '<a href="https://example.org/' + "x" * 5000 + '">'
+    guide["steps"][0]["body"] = ["Loosen " + "word " * 5000 + "end.", f"See {tag}here</a>."]
+    guide["steps"][1]["body"] = ["Wait" + " " * 5000 + "a minute."]
+    path = tmp_path / "g.json"
+    path.write_text(json.dumps(guide), encoding="utf-8")
+    hits = {f.code: f for f in findings(path) if f.code in ("W003", "W005", "W006")}
+    assert set(hits) == {"W003", "W005", "W006"}
+    assert all(len(f.message) < 250 for f in hits.values())
+    assert "“Loosen word word" in hits["W005"].message
+    assert "word word end.”" in hits["W005"].message
+
+
 def test_active_markup_is_an_error_and_a_closed_element_one_finding():
     hits = [f for f in findings(RULES / "style-slips.json") if f.code == "W006"]
     by_severity = {
