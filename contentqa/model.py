@@ -260,6 +260,9 @@ class Report:
     baselined: int = 0
     baseline_gone: int = 0
     ratchet: dict[str, Any] = field(default_factory=dict)
+    # The project's folder (the configuration file's), relative to the working directory
+    # reports name files from; "" without a configuration file or when it is that folder.
+    project_folder: str = ""
 
     @property
     def ratchet_failed(self) -> bool:

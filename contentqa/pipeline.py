@@ -7,6 +7,7 @@ can be checked in any order or process; library rules then run over all guides a
 from __future__ import annotations
 
 import gc
+import os
 import pickle
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -324,7 +325,20 @@ def build_report(
         baselined=baselined,
         baseline_gone=gone,
         ratchet=ratchet,
+        project_folder=_project_folder(config),
     )
+
+
+def _project_folder(config: Config) -> str:
+    """The configuration file's folder, relative to the working directory ("" for that
+    folder itself, or without a configuration file)."""
+    if config.source is None:
+        return ""
+    try:
+        folder = os.path.relpath(config.source.absolute().parent)
+    except ValueError:  # another drive (Windows)
+        return ""
+    return "" if folder == "." else Path(folder).as_posix()
 
 
 def _unpacked(

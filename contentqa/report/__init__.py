@@ -5,6 +5,8 @@ Reporters only format; they never analyze.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import importlib
 import os
 import tempfile
@@ -12,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from contentqa.model import Position, Report, Span
+from contentqa.model import Finding, Position, Report, Span
 
 
 def json_bytes(value: object) -> bytes:
@@ -37,6 +39,33 @@ def range_end(line: int, column: int, span: Span | None, end: Position | None) -
     if span is not None:
         return Position(line, column + max(0, span.end - span.start))
     return None
+
+
+def findings_from_project(report: Report) -> list[Finding]:
+    """The report's findings in order, their files named from the project's folder (the
+    configuration file's) instead of the working directory: as CI systems name a
+    repository's files, whichever folder the run was started in, when the configuration
+    file is at the repository's root."""
+    ordered = sorted(report.findings, key=Finding.sort_key)
+    folder = report.project_folder
+    if not folder:
+        return ordered
+
+    @functools.cache
+    def named(file: str) -> str:
+        try:
+            return Path(os.path.relpath(file, folder)).as_posix() if file else file
+        except ValueError:  # another drive (Windows)
+            return file
+
+    return [
+        dataclasses.replace(
+            f,
+            file=named(f.file),
+            related=tuple(dataclasses.replace(r, file=named(r.file)) for r in f.related),
+        )
+        for f in ordered
+    ]
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import os
 from collections.abc import Mapping
 
 from contentqa.model import Finding, Report, Severity
-from contentqa.report import range_end
+from contentqa.report import findings_from_project, range_end
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -49,7 +49,7 @@ def command(finding: Finding) -> str:
 
 
 def render(report: Report) -> str:
-    lines = [command(f) + "\n" for f in sorted(report.findings, key=Finding.sort_key)]
+    lines = [command(f) + "\n" for f in findings_from_project(report)]
     if report.ratchet_failed:
         # The library's, not a file's: an annotation of the run, which can fail it alone.
         title = escape_property("duplication ratchet")

@@ -11,7 +11,7 @@ import hashlib
 from typing import Any
 
 from contentqa.model import Category, Finding, Report, Severity
-from contentqa.report import json_text
+from contentqa.report import findings_from_project, json_text
 
 SEVERITIES = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
 
@@ -46,5 +46,5 @@ def issue(finding: Finding) -> dict[str, Any]:
 
 
 def render(report: Report) -> str:
-    issues = [issue(f) for f in sorted(report.findings, key=Finding.sort_key)]
+    issues = [issue(f) for f in findings_from_project(report)]
     return json_text(issues)

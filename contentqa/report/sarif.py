@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from contentqa.model import Finding, Location, Position, Report, Severity, Span
 from contentqa.registry import Rule, all_rules, explain, option_name, related_in_pairs
-from contentqa.report import json_text, range_end
+from contentqa.report import findings_from_project, json_text, range_end
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = (
@@ -172,9 +172,7 @@ def to_sarif(report: Report) -> dict[str, Any]:
                     }
                 },
                 "columnKind": "unicodeCodePoints",
-                "results": [
-                    result(f, index[f.code]) for f in sorted(report.findings, key=Finding.sort_key)
-                ],
+                "results": [result(f, index[f.code]) for f in findings_from_project(report)],
             }
         ],
     }

@@ -249,3 +249,25 @@ def test_places_listed_in_pairs_say_which_guide_each_is_in():
         1,
     )
     assert _related_message(copy, Location("a.json", "/intro/2")) == "other occurrence: /intro/2"
+
+
+def test_ci_formats_name_files_from_the_project_folder(tmp_path):
+    # Run from a subfolder of a project whose configuration file is at its root (a CI job
+    # with a working-directory): CI systems name files from the repository's root.
+    (tmp_path / "guides").mkdir()
+    shutil.copy(SEED_GUIDE, tmp_path / "guides" / "seed.json")
+    (tmp_path / "contentqa.toml").write_text('paths = ["guides/"]\n', encoding="utf-8")
+    out = tmp_path / "out"
+    check_to(out, "sarif,gitlab,github,json", ".", cwd=tmp_path / "guides")
+    sarif = load_json(out / "contentqa.sarif")
+    uris = {
+        location["physicalLocation"]["artifactLocation"]["uri"]
+        for r in sarif["runs"][0]["results"]
+        for location in r["locations"] + r.get("relatedLocations", [])
+    }
+    assert uris == {"guides/seed.json"}
+    assert {i["location"]["path"] for i in load_json(out / "contentqa.gitlab.json")} == uris
+    annotations = (out / "contentqa.github.txt").read_text(encoding="utf-8").splitlines()
+    assert all(line.split(",")[0].endswith("file=guides/seed.json") for line in annotations)
+    # The JSON report and the terminal name files as the user typed them.
+    assert {f["file"] for f in load_json(out / "contentqa.json")["findings"]} == {"seed.json"}
