@@ -263,6 +263,9 @@ class Report:
     # The project's folder (the configuration file's), relative to the working directory
     # reports name files from; "" without a configuration file or when it is that folder.
     project_folder: str = ""
+    # The files reported on (``--changed-since``); None: every file checked. The others
+    # took part in cross-guide checks only.
+    reported: frozenset[str] | None = None
 
     @property
     def ratchet_failed(self) -> bool:

@@ -326,6 +326,7 @@ def build_report(
         baseline_gone=gone,
         ratchet=ratchet,
         project_folder=_project_folder(config),
+        reported=None if only is None else frozenset(only),
     )
 
 

@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import time
+import xml.etree.ElementTree as ET
 
 import pytest
 import yaml
@@ -98,6 +99,11 @@ def test_changed_since_reports_changed_files_against_the_whole_library(library, 
     assert CLEAN_GUIDES[0].name in files | related
     # The seed's own findings are not reported: it did not change.
     assert not [f for f in report["findings"] if f["code"] == "T006"]
+    # In JUnit the changed guide is a test case, and the unchanged guides whose findings
+    # were not looked at are none, but the seed, which holds a copy it shares.
+    main(["check", ".", "--changed-since", "HEAD", "--format", "junit", "--output-dir", "j"])
+    cases = ET.parse(library / "j" / "contentqa.junit.xml").getroot().iter("testcase")
+    assert {c.get("name") for c in cases} == {CLEAN_GUIDES[0].name, SEED_GUIDE.name}
     assert main(["check", ".", "--changed-since", "no-such-ref"]) == 2
     assert "git" in capsys.readouterr().err
 
