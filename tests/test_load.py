@@ -29,6 +29,16 @@ def test_bad_input_gives_one_located_finding_per_problem(name):
     assert result.report.valid is False
 
 
+def test_a_missing_comma_is_placed_where_it_goes():
+    # The parser stops at the next field, on the line after: the comma goes at the end of
+    # the line before, which the message quotes.
+    [finding] = check_file(LOAD_FIXTURES / "missing-comma.json", Config()).findings
+    assert finding.message == (
+        'invalid JSON: expected a comma after “…bigger pot without hurting its roots."” '
+        "(is one missing?)"
+    )
+
+
 def test_every_fixture_has_expectations():
     files = {p.name for p in LOAD_FIXTURES.glob("*.json") if p.name != "expected.json"}
     assert files == set(EXPECTED)
