@@ -79,6 +79,25 @@
   if (window.location.hash) {
     reveal();
   }
+  // A tooltip starts at its mark's left edge: near the right edge of a narrow screen it
+  // would be cut off (a guide's section clips what overflows it), so it moves left by as
+  // much as its widest form would overflow.
+  function placeTip(event) {
+    var mark = event.target.closest ? event.target.closest("[data-tip]") : null;
+    if (!mark) {
+      return;
+    }
+    var rem = parseFloat(window.getComputedStyle(doc.documentElement).fontSize) || 16;
+    var width = Math.min(34 * rem, window.innerWidth * 0.86);
+    var box = (mark.closest(".guide") || doc.documentElement).getBoundingClientRect();
+    var first = Math.max(box.left, 0) + 4;
+    var last = Math.min(box.right, window.innerWidth) - 4;
+    var left = mark.getBoundingClientRect().left;
+    var shift = Math.max(Math.min(0, last - (left + width)), first - left);
+    mark.style.setProperty("--tip-shift", Math.round(shift) + "px");
+  }
+  doc.addEventListener("mouseover", placeTip);
+  doc.addEventListener("focusin", placeTip);
   window.addEventListener("beforeprint", function () {
     each(doc.querySelectorAll("details"), function (d) {
       d.open = true;
