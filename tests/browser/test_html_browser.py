@@ -209,6 +209,58 @@ def test_near_duplicate_steps_3_and_8_side_by_side(open_browser, seed, seed_url)
     _no_trouble(session)
 
 
+def test_on_a_phone_tooltips_stay_inside_and_the_side_by_side_links_both_steps(
+    open_browser, seed, seed_url
+):
+    session = open_browser(*PHONE)
+    page = session.page
+    page.goto(seed_url)
+    # The mark that starts furthest right: its tooltip, as wide as the screen allows, would
+    # run past the guide's section, which clips what overflows it.
+    rightmost = page.evaluate(
+        """() => { const marks = [...document.querySelectorAll('mark.m[data-tip]')];
+        const lefts = marks.map(m => m.getBoundingClientRect().left);
+        return marks[lefts.indexOf(Math.max(...lefts))].id; }"""
+    )
+    mark = page.locator(f"[id='{rightmost}']")
+    mark.focus()
+    edges = mark.evaluate(
+        """m => { const r = m.getBoundingClientRect(), tip = getComputedStyle(m, '::after');
+        const left = r.left + parseFloat(tip.left);
+        const guide = m.closest('.guide').getBoundingClientRect();
+        return [left, left + parseFloat(tip.width), guide.left, guide.right]; }"""
+    )
+    tip_left, tip_right, guide_left, guide_right = edges
+    assert guide_left <= tip_left and tip_right <= guide_right, edges
+    view = page.locator(f"#g0-cmp{_finding(seed, 'D006', '/steps/7')}")
+    assert view.get_by_role("link", name="step 3").is_visible()
+    assert view.get_by_role("link", name="step 8").is_visible()
+    _no_trouble(session)
+
+
+def test_side_by_side_texts_take_the_width_and_long_words_wrap(open_browser, tmp_path):
+    guide = json.loads(SEED_GUIDE.read_text(encoding="utf-8"))
+    long_word = "https://example.org/" + "a" * 400
+    guide["steps"][7]["body"][0] += " " + long_word
+    path = tmp_path / "guide.json"
+    path.write_text(json.dumps(guide), encoding="utf-8")
+    url = _write(tmp_path / "out", [("contentqa.html", html.render(_check(path)))]).as_uri()
+    session = open_browser(*DESKTOP)
+    page = session.page
+    page.goto(url)
+    widths = page.evaluate(
+        "() => [...document.querySelector('.cmp-table tbody tr').cells]"
+        ".map(c => c.getBoundingClientRect().width)"
+    )
+    assert widths[0] < 0.2 * sum(widths)
+    overflowing = page.evaluate(
+        """() => [...document.querySelectorAll('.reader p, .reader li, .cmp-table td')]
+        .filter(e => e.scrollWidth > e.clientWidth + 1).length"""
+    )
+    assert overflowing == 0
+    _no_trouble(session)
+
+
 @pytest.mark.parametrize("name, size", [("desktop", DESKTOP), ("phone", PHONE)])
 def test_screenshots_at_desktop_and_phone_widths(open_browser, seed_url, artifacts, name, size):
     session = open_browser(*size)
