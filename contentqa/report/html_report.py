@@ -382,6 +382,7 @@ class _Context:
         self._views: OrderedDict[int, GuideView] = OrderedDict()  # the latest used last
         self._anchors: dict[int, dict[tuple[int, int], str]] = {}
         self._rows: dict[int, dict[str, Any]] = {}
+        self._titles = Counter(map(_guide_title, report.guides))
         self._same_text: dict[tuple[int, int], bool] = {}  # asked by flags, rows and views
         self.counts: dict[str, Counter] = defaultdict(Counter)
         for finding in report.findings:
@@ -572,6 +573,9 @@ class _Context:
                 "guide": guide,
                 "href": self.guide_href(gi),
                 "title": _guide_title(guide),
+                # Guides of one title (copies, drafts) are told apart in lists by file.
+                "listed_as": _guide_title(guide)
+                + (f" ({guide.file})" if self._titles[_guide_title(guide)] > 1 else ""),
                 "counts": self.counts.get(guide.file, Counter()),
                 "figures": _figures(guide),
                 "chart": _chart(guide, f"g{gi}", small=True),

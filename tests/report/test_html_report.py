@@ -610,3 +610,18 @@ def test_names_in_backticks_are_shown_as_code_and_text_stays_escaped():
         "<code>summary</code> &lt;b&gt;&amp; <code>&lt;i&gt;</code> “a ` b” "
         "<code>nothing-*.json</code>"
     )
+
+
+def test_unreadable_files_and_guides_of_one_title(tmp_path):
+    # A file that is not JSON has no text to mark and no figures; two guides of one title
+    # are told apart by file in the contents.
+    for name in ("a.json", "b.json"):
+        (tmp_path / name).write_bytes(SEED_GUIDE.read_bytes())
+    (tmp_path / "broken.json").write_text('{"title": "Broken"', encoding="utf-8")
+    page = html.render(_check(tmp_path))
+    contents = page[page.index('<nav class="toc"') : page.index("</nav>")]
+    title = "How to Heal Anxious Attachment: A Step-by-Step Guide"
+    assert contents.count(f"{title} (") == 2
+    assert page.count("How problems are marked") == 2  # the two readable guides'
+    assert page.count("No figures: the file could not be read as a guide.") == 1
+    assert "not scored" in page and "no target" not in page
