@@ -261,6 +261,38 @@ def test_side_by_side_texts_take_the_width_and_long_words_wrap(open_browser, tmp
     _no_trouble(session)
 
 
+def test_the_guides_table_sorts_by_a_column_worst_first(open_browser, tmp_path):
+    report = _check(GUIDES)
+    url = _write(tmp_path, [("contentqa.html", html.render(report))]).as_uri()
+    session = open_browser(*DESKTOP)
+    page = session.page
+    page.goto(url)
+    table = page.locator("table.guides")
+
+    def files() -> list[str]:
+        return table.locator("tbody tr .file").all_inner_texts()
+
+    errors = {
+        g.file: sum(f.file == g.file and f.severity.value == "error" for f in report.findings)
+        for g in report.guides
+    }
+    assert max(errors.values()) > 0
+    table.get_by_role("button", name="Findings").click()
+    assert errors[files()[0]] == max(errors.values())
+    assert table.locator("th[aria-sort]").get_attribute("aria-sort") == "descending"
+    table.get_by_role("button", name="Findings").click()
+    assert errors[files()[-1]] == max(errors.values())
+    table.get_by_role("button", name="Reading ease").click()
+    ease = [
+        float(v)
+        for v in table.locator("tbody tr td[data-label='Reading ease']").evaluate_all(
+            "cells => cells.map(c => c.dataset.value)"
+        )
+    ]
+    assert ease == sorted(ease)
+    _no_trouble(session)
+
+
 @pytest.mark.parametrize("name, size", [("desktop", DESKTOP), ("phone", PHONE)])
 def test_screenshots_at_desktop_and_phone_widths(open_browser, seed_url, artifacts, name, size):
     session = open_browser(*size)

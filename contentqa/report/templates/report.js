@@ -79,6 +79,55 @@
   if (window.location.hash) {
     reveal();
   }
+  // A table's columns marked data-sort get a button that sorts the rows by the cells'
+  // data-value: first in the column's data-sort direction (the worst guides first), then
+  // the other way. Cells without a value go last either way.
+  function sortable(table) {
+    var body = table.tBodies[0];
+    var original = Array.prototype.slice.call(body.rows);
+    each(table.tHead.rows[0].cells, function (th, column) {
+      var first = th.getAttribute("data-sort");
+      if (!first) {
+        return;
+      }
+      var button = doc.createElement("button");
+      button.type = "button";
+      button.className = "sort";
+      button.textContent = th.textContent;
+      th.textContent = "";
+      th.appendChild(button);
+      button.addEventListener("click", function () {
+        var now = th.getAttribute("aria-sort");
+        var order = now === first ? (first === "ascending" ? "descending" : "ascending") : first;
+        each(table.tHead.rows[0].cells, function (cell) {
+          cell.removeAttribute("aria-sort");
+        });
+        th.setAttribute("aria-sort", order);
+        var sign = order === "ascending" ? 1 : -1;
+        var keyed = original.map(function (row, index) {
+          var raw = row.cells[column].getAttribute("data-value");
+          var number = raw === "" || raw === null ? NaN : Number(raw);
+          return { row: row, index: index, raw: raw || "", number: number };
+        });
+        keyed.sort(function (a, b) {
+          var aMissing = a.raw === "", bMissing = b.raw === "";
+          if (aMissing !== bMissing) {
+            return aMissing ? 1 : -1;
+          }
+          var byValue = isNaN(a.number) || isNaN(b.number)
+            ? a.raw.localeCompare(b.raw)
+            : a.number - b.number;
+          return byValue * sign || a.index - b.index;
+        });
+        keyed.forEach(function (entry) {
+          body.appendChild(entry.row);
+        });
+      });
+    });
+  }
+
+  each(doc.querySelectorAll("table.sortable"), sortable);
+
   // A tooltip starts at its mark's left edge: near the right edge of a narrow screen it
   // would be cut off (a guide's section clips what overflows it), so it moves left by as
   // much as its widest form would overflow.
