@@ -767,7 +767,22 @@ class GuideView:
         self.root = self._node("")
         self.doc = self._build(self.data)
         self.own = list(ctx.by_file.get(self.guide.file, ()))
+        # Each cluster's look (colour, underline style), in the order this page first shows
+        # them: clusters are numbered across the library, and numbers 24 apart looked the same.
+        self._looks: dict[int, tuple[int, int]] = {}
         self._place()
+
+    def look(self, cluster: int) -> tuple[int, int]:
+        """A cluster's colour (``c``, ``bc``) and underline style (``bs``) on this page: the
+        first 24 clusters a page shows all look different."""
+        if cluster not in self._looks:
+            n = len(self._looks)
+            self._looks[cluster] = (n % PALETTE_SIZE, n // PALETTE_SIZE % BORDER_STYLES)
+        return self._looks[cluster]
+
+    def look_classes(self, cluster: int) -> str:
+        colour, style = self.look(cluster)
+        return f"c{colour} bc{colour} bs{style}"
 
     # -- ids ----------------------------------------------------------------------------------
 
@@ -985,8 +1000,8 @@ class GuideView:
         if clusters:
             inner, outer = clusters[0].cluster, clusters[-1].cluster
             assert inner is not None and outer is not None
-            classes.append(f"c{inner % PALETTE_SIZE}")
-            classes.append(f"bc{outer % PALETTE_SIZE} bs{outer % BORDER_STYLES}")
+            (colour, _), (border, style) = self.look(inner), self.look(outer)
+            classes.append(f"c{colour} bc{border} bs{style}")
         seg.classes = " ".join(classes)
         seg.fis = " ".join(str(fi) for fi in fis)
         seg.tip = "\n".join(_tip(findings[fi], self.ctx.cluster.get(fi)) for fi in fis)
@@ -1019,7 +1034,7 @@ class GuideView:
             href=self.ctx.row_href(fi),
             title=f"duplicate cluster C{n} ({finding.code} {finding.rule}): every copy",
             links=links,
-            classes=f"c{n % PALETTE_SIZE} bc{n % PALETTE_SIZE} bs{n % BORDER_STYLES}",
+            classes=self.look_classes(n),
         )
 
     # -- lists for the templates ----------------------------------------------------------------
@@ -1058,6 +1073,9 @@ class GuideView:
                     "places": places,
                     "pairs": pairs,
                     "cluster": self.ctx.cluster.get(fi),
+                    "looks": self.look_classes(self.ctx.cluster[fi])
+                    if fi in self.ctx.cluster
+                    else "",
                     "compare": self.compare_id(fi) if finding.code in NEAR_CODES else None,
                 }
             )

@@ -625,3 +625,13 @@ def test_unreadable_files_and_guides_of_one_title(tmp_path):
     assert page.count("How problems are marked") == 2  # the two readable guides'
     assert page.count("No figures: the file could not be read as a guide.") == 1
     assert "not scored" in page and "no target" not in page
+
+
+def test_a_page_gives_each_of_its_first_24_clusters_its_own_look(seed):
+    # Clusters are numbered across the library: C17 and C41 on one page once looked alike.
+    view = html._Context(seed, split=False).view(0)
+    looks = [view.look(n) for n in range(17, 17 + 24 * 2, 24)] + [
+        view.look(n) for n in range(1000, 1022)
+    ]
+    assert len(set(looks)) == len(looks) == 24
+    assert view.look(17) == looks[0]  # the same cluster, the same look
