@@ -433,11 +433,13 @@ class ReadingTimeMismatch(_ReadabilityRule):
 
 @register
 class ThinContent(_ReadabilityRule):
-    """A step or strategy with almost nothing of its own to say.
+    """A step or strategy with almost nothing of its own to say under its filler.
 
     **What it finds.** Steps and strategies whose body holds fewer than ``min-words`` words
     (12) once boilerplate, approved passages and repeated filler are masked out by the
-    duplicate engine.
+    duplicate engine, and at least as many words of filler as of its own. A short step
+    without filler ("Pull the brush up to remove it.") is concise, not thin: repair and
+    recipe steps are often one sentence.
 
     **Why it matters.** A step that is mostly filler looks substantial but tells the reader
     one short thing; either say more or merge it into a neighbour.
@@ -475,8 +477,8 @@ class ThinContent(_ReadabilityRule):
                 own[part] = own.get(part, 0) + own_words
                 raw[part] = raw.get(part, 0) + words
             for part, count in own.items():
-                if count < self.options.min_words and raw[part] > 0:
-                    filler = raw[part] - count
+                filler = raw[part] - count
+                if count < self.options.min_words and filler >= max(count, 1):
                     more = "word is" if filler == 1 else "words are"
                     extra = f" ({filler} more {more} boilerplate or copies)" if filler else ""
                     noun = "word" if count == 1 else "words"

@@ -107,6 +107,9 @@ def test_seed_per_step_readability_and_thin_steps():
     thin = {f.pointer for f in report.findings if f.code == "R009"}
     assert {"/steps/5", "/steps/6", "/steps/7"} <= thin
     assert "/steps/0" not in thin
+    # A one-sentence strategy has no filler: it is concise, not thin.
+    assert not any(p.startswith("/strategies/") for p in thin)
+    assert len(load_json(SEED_GUIDE)["strategies"][4]["body"][0].split()) < 12
 
 
 def test_clean_guides_meet_the_general_audience():
