@@ -223,6 +223,8 @@ class DuplicateSentence(_DuplicateRule):
     (items and sentences are one pool, so a takeaway that repeats a sentence of a section is
     found too). Copies inside paragraphs already reported as duplicate paragraphs are not
     counted again, and a sentence spread over many parts is reported as boilerplate (D005).
+    A step, strategy or section whose body opens by restating its own title, and nothing
+    else repeating it, is a note (info), not an error: a heading and its first line.
 
     **Why it matters.** A repeated sentence reads as padding and hides the points that are
     new. In a summary or takeaway it says the text was copied, not summarized.
@@ -242,7 +244,41 @@ class DuplicateSentence(_DuplicateRule):
 
     def check_library(self, library: LibraryContext) -> Iterator[Diagnostic]:
         for cluster in duplicate_analysis(library).sentence_clusters:
-            yield cluster_diagnostic(cluster, "sentence")
+            if _restates_its_title(cluster):
+                first, copy = cluster.occurrences
+                part = first.part
+                yield Diagnostic(
+                    pointer=first.pointer,
+                    span=first.span,
+                    file=first.file,
+                    severity=Severity.INFO,
+                    message=(
+                        f"{describe(part)}'s body repeats its title {quote(first.text)} word "
+                        "for word; start it with what the title does not say"
+                    ),
+                    related=(location(copy),),
+                    key=cluster.key,
+                )
+            else:
+                yield cluster_diagnostic(cluster, "sentence")
+
+
+def _restates_its_title(cluster: Cluster) -> bool:
+    """Two copies: a step's (strategy's, section's) title and a sentence of its own body. A
+    body that opens by restating its heading, as wikiHow writes steps, reads as a heading
+    and its first line, not as pasted text: the note is for a writer, not a failure."""
+    if len(cluster.occurrences) != 2:
+        return False
+    first, copy = cluster.occurrences
+    if (first.file, first.part) != (copy.file, copy.part):
+        return False
+    title, body = f"{first.part}/title", f"{first.part}/body/"
+    pointers = {first.pointer, copy.pointer} - {title}
+    return (
+        len(pointers) == 1
+        and title in (first.pointer, copy.pointer)
+        and (pointers.pop().startswith(body))
+    )
 
 
 @register

@@ -162,3 +162,23 @@ def test_copies_within_one_place_say_how_many_times(tmp_path):
     assert copies.message.endswith(
         "appears 3 times, word for word: step 1 › paragraph 1 (3 times); keep one"
     )
+
+
+@pytest.mark.parametrize(
+    ("where", "severity"),
+    [
+        ("own", "info"),  # a heading and its first line
+        ("other", "error"),  # another step's body: pasted
+    ],
+)
+def test_a_body_restating_its_own_title_is_a_note(tmp_path, where, severity):
+    guide = load_json(CLEAN_GUIDES[0])
+    title = guide["steps"][1]["title"] = "Read about the company and its people"
+    step = guide["steps"][1 if where == "own" else 2]
+    step["body"][0] = f"{title}. {step['body'][0]}"
+    path = tmp_path / "g.json"
+    path.write_text(json.dumps(guide), encoding="utf-8")
+    [copies] = [f for f in run([path], Config()).findings if f.code == "D002"]
+    assert copies.severity.value == severity
+    if where == "own":
+        assert copies.message.startswith("step 2's body repeats its title")
