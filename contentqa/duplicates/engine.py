@@ -2011,6 +2011,15 @@ _OPPOSITES = (
     ("inner", "outer"),
     ("increase increases increased", "decrease decreases decreased"),
     ("enable enables enabled", "disable disables disabled"),
+    (
+        "push pushes pushed pushing press presses pressed pressing insert inserts inserted "
+        "inserting",
+        "pull pulls pulled pulling",
+    ),
+    ("into onto", "out"),
+    ("on", "off"),
+    # "counter-clockwise" is read as "counter clockwise": both sides, so no side taken.
+    ("clockwise", "counterclockwise anticlockwise counter anti"),
 )
 _SIDE_OF = {
     word: (group, side)

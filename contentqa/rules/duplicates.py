@@ -500,8 +500,9 @@ not reported: "Remove the two 6.5 mm screws" and "Remove the two 7.5 mm screws".
 numbering of a title or FAQ question ("Step 3:", "3.") does not count: two copies of a step
 numbered apart are still copies. Nor are texts that take opposite sides: opposite actions
 ("Open the brake release" / "Close the brake release", remove / install, loosen / tighten,
-connect / disconnect) or opposite places ("the top cover" / "the bottom cover", left /
-right, front / rear), as guides pair taking apart with putting back. Only texts of up to
+connect / disconnect, push / pull, on / off, clockwise / counterclockwise) or opposite
+places ("the top cover" / "the bottom cover", left / right, front / rear, into / out), as
+guides pair taking apart with putting back. Only texts of up to
 25 words are read so, and of a step its title and action items (a longer text names
 opposites by the way)."""
 

@@ -289,6 +289,10 @@ def test_texts_agree_on_numbers_as_the_tokenizer_reads_them(
         ("Remove the battery", "Take out the battery", False),  # one side only
         ("Open and close the lid", "Close the lid", False),  # both sides: no side taken
         ("Remove the left cover", "Remove the cover", False),
+        ("Press the fuel filter into the gas tank", "Pull the fuel filter out of the tank", True),
+        ("Place the caliper back on the rotor", "Pull the caliper off of the rotor", True),
+        ("Turn the valve clockwise", "Turn the valve counterclockwise", True),
+        ("Twist the cap counterclockwise", "Twist the cap counter-clockwise", False),
     ],
 )
 def test_texts_taking_opposite_sides_are_opposed(text, other, opposed):
