@@ -32,6 +32,7 @@ from contentqa.config import (
 from contentqa.memory import cycle_collector
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
 # A progress bar (on standard error, when it is a terminal) from this many files.
 PROGRESS_MIN_FILES = 20
 
@@ -157,6 +158,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with cycle_collector(enabled=False):
             return _main(argv)
+    except KeyboardInterrupt:
+        # Ctrl-C: no report was replaced (they are written whole or not at all).
+        print("\ncontentqa: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader went away (`contentqa rules | head -1`): nothing more to say to it.
         # Standard output is pointed at devnull so that Python's exit does not fail again.
@@ -303,6 +308,8 @@ def check_paths(args: argparse.Namespace, config: Config, paths: list[Path]):
     from contentqa.load import display_name
     from contentqa.pipeline import run
 
+    if not args.no_report and args.output != "-":
+        refuse_replacing_guides(_targets(args, config))
     files = guide_files(paths, config, _report_files(args, config), quiet=args.quiet)
     only = None
     if args.changed_since:
@@ -331,6 +338,38 @@ def check_paths(args: argparse.Namespace, config: Config, paths: list[Path]):
     finally:
         if bar:
             bar.close()
+
+
+def refuse_replacing_guides(targets: Iterable[Path]) -> None:
+    """Stop before a report, baseline or imported guide would replace a guide: input files
+    are only ever read. A file this tool wrote, or an empty JSON list (a GitLab report
+    without findings), may be replaced."""
+    from contentqa.load import GUIDE_SUFFIXES, is_own_output
+
+    for target in targets:
+        if target.suffix.lower() not in GUIDE_SUFFIXES or not target.is_file():
+            continue
+        if is_own_output(target) or _empty_list(target):
+            continue
+        raise UsageError(
+            f"cannot write {target}: it is a guide, not a contentqa report; name another file"
+        )
+
+
+def _empty_list(path: Path) -> bool:
+    try:
+        return path.stat().st_size < 64 and path.read_bytes().strip() == b"[]"
+    except OSError:
+        return False
+
+
+def _targets(args: argparse.Namespace, config: Config) -> list[Path]:
+    """The report files this check writes."""
+    from contentqa.report import default_path
+
+    if args.output:
+        return [Path(args.output)]
+    return [default_path(fmt, config.output_dir) for fmt in config.formats]
 
 
 def _report_files(args: argparse.Namespace | None, config: Config) -> list[Path]:
@@ -364,7 +403,18 @@ def guide_files(
                 f"contentqa: note: {name} left out: a contentqa report or baseline, not a guide",
                 file=sys.stderr,
             )
-    return [path for path in files if not config.excludes(display_name(path))]
+    kept = [path for path in files if not config.excludes(display_name(path))]
+    if not kept and all(path.is_dir() for path in paths):
+        # A run of folders that checks nothing must not pass: a CI job whose exclude is too
+        # broad would go green without reading a guide. Files named one by one (a
+        # pre-commit hook's changed files) may all be excluded.
+        why = (
+            "the configuration's `exclude` leaves out every guide file found"
+            if files
+            else "the only JSON files found are contentqa reports or baselines"
+        )
+        raise UsageError(f"no guide to check in {', '.join(map(str, paths))}: {why}")
+    return kept
 
 
 def check_stdin(args: argparse.Namespace, config: Config):
@@ -489,6 +539,7 @@ def command_baseline(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.paths] if args.paths else config_paths(config)
     report = run(guide_files(paths, config, _report_files(None, config)), config)
     output = args.output or config.baseline or DEFAULT_BASELINE
+    refuse_replacing_guides([Path(output)])
     write_file(Path(output), render(report, config))
     use = (
         "`contentqa check`"
@@ -526,6 +577,8 @@ def command_import(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
         return EXIT_OK
     target = Path(args.output) if args.output else source.with_suffix(".json")
+    if target.exists() and target.resolve() == source.resolve():
+        raise UsageError(f"cannot write {target}: it is the Markdown guide imported")
     if target.exists() and not args.force:
         raise UsageError(f"{target} exists; use --force to overwrite it")
     write_file(target, text)

@@ -251,6 +251,53 @@ def test_excluded_files_are_not_checked_even_when_named(in_tmp_cwd, capsys):
     assert "0 file(s) checked" in capsys.readouterr().out
 
 
+def test_a_folder_with_nothing_to_check_is_a_usage_error(in_tmp_cwd, capsys):
+    (in_tmp_cwd / "g").mkdir()
+    (in_tmp_cwd / "g" / "a.json").write_text(CLEAN_GUIDES[0].read_text(encoding="utf-8"))
+    (in_tmp_cwd / "contentqa.toml").write_text('exclude = ["g/"]\n')
+    assert main(["check", "g", "--no-report"]) == 2
+    assert "`exclude` leaves out every guide file found" in capsys.readouterr().err
+    assert main(["check", "g/a.json", "--no-report"]) == 0  # named: a hook's changed files
+    (in_tmp_cwd / "contentqa.toml").unlink()
+    assert main(["check", "g", "-q", "--output", "r/report.json"]) == 0
+    shutil.move("r/report.json", "g/a.json")
+    assert main(["check", "g", "--no-report"]) == 2
+    assert "the only JSON files found are contentqa reports" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "check g/a.json --output g/a.json",
+        "check g --output g/a.json",
+        "check g/a.json --format sarif,json --output-dir g",  # g/contentqa.json: a guide
+        "baseline g --output g/a.json",
+        "import g/b.md --output g/b.md --force",
+    ],
+)
+def test_a_report_never_replaces_a_guide(in_tmp_cwd, capsys, command):
+    (in_tmp_cwd / "g").mkdir()
+    guide = CLEAN_GUIDES[0].read_bytes()
+    (in_tmp_cwd / "g" / "a.json").write_bytes(guide)
+    (in_tmp_cwd / "g" / "contentqa.json").write_bytes(guide)
+    (in_tmp_cwd / "g" / "b.md").write_bytes(MARKDOWN_SEED.read_bytes())
+    assert main(command.split()) == 2
+    assert "cannot write g/" in capsys.readouterr().err
+    assert (in_tmp_cwd / "g" / "a.json").read_bytes() == guide
+    assert (in_tmp_cwd / "g" / "contentqa.json").read_bytes() == guide
+    assert not (in_tmp_cwd / "g" / "contentqa.sarif").exists()  # nothing written
+    assert (in_tmp_cwd / "g" / "b.md").read_bytes() == MARKDOWN_SEED.read_bytes()
+
+
+def test_ctrl_c_is_one_line_and_exit_status_130(monkeypatch, capsys):
+    def interrupted(argv):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("contentqa.cli._main", interrupted)
+    assert main(["check"]) == 130
+    assert capsys.readouterr().err.strip() == "contentqa: interrupted"
+
+
 def test_reports_and_baselines_written_among_guides_are_not_read_as_guides(in_tmp_cwd, capsys):
     shutil.copytree(ROOT / "guides", "lib")
     written = {

@@ -174,10 +174,13 @@ def test_a_paragraph_of_a_million_characters_is_checked(tmp_path):
     assert "D002" in codes  # the first long paragraph stands inside the second
 
 
-def test_automatic_job_count_uses_one_process_for_small_runs():
+def test_automatic_job_count_uses_one_process_for_small_runs(monkeypatch):
+    monkeypatch.setattr("contentqa.parallel.cores", lambda: 2)
     assert effective_jobs(0, 3) == 1
     assert effective_jobs(4, 2) == 2
     assert effective_jobs(1, 1000) == 1
+    assert effective_jobs(0, 1000) == 2
+    assert effective_jobs(100, 1000) == 2  # more processes than cores only take turns
 
 
 def test_results_do_not_depend_on_the_candidate_method(tmp_path):
