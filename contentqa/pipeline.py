@@ -27,7 +27,7 @@ from contentqa.analyze import (
     to_findings,
 )
 from contentqa.baseline import Baseline
-from contentqa.config import Config, unknown_rule
+from contentqa.config import Config
 from contentqa.load import Loaded, display_name, load_file
 from contentqa.memory import cycle_collector
 from contentqa.model import (
@@ -43,7 +43,7 @@ from contentqa.parallel import effective_jobs
 from contentqa.readability.profile import reading_minutes
 from contentqa.registry import GUIDE_METRICS, LIBRARY_PREPARERS, METRICS, all_rules, get_rule
 from contentqa.segment import segment
-from contentqa.validate import validate
+from contentqa.validate import validate, validate_settings
 
 # Below this many files, pools are usually small enough to compare every pair of texts, so
 # per-guide sketches would go unused (any missing one is made in the library stage).
@@ -111,6 +111,8 @@ def check_loaded(loaded: Loaded, config: Config, prepare: bool = True) -> FileRe
     try:
         schema_problems = validate(document)
         pairs += [(get_rule("S006"), d) for d in schema_problems]
+        settings = validate_settings(document.data, config.audiences)
+        pairs += [(get_rule("S011"), d) for d in settings]
         segmented = segment(document.file, document.data)
         guide = GuideContext(document, segmented.units, segmented.sentences, config)
         pairs += run_guide_rules(guide, config, stats)
@@ -439,12 +441,9 @@ def _apply_suppressions(
         code = "S009" if state == "expired" else "S008"
         detail = f" (expired {entry.expires.isoformat()})" if state == "expired" else ""
         reason = f"; reason given: {entry.reason}" if entry.reason else ""
-        # A guide's codes are not checked when it is read (the configuration's are): a
-        # misspelt one is said here.
-        unknown = "".join(f"; {p}" for p in map(unknown_rule, entry.codes) if p)
         message = (
             f"{state} suppression of {', '.join(entry.codes)} in {entry.origin}{detail}"
-            f"{reason}{unknown}; remove it" + ("" if state == "unused" else " or renew it")
+            f"{reason}; remove it" + ("" if state == "unused" else " or renew it")
         )
         diagnostic = Diagnostic(
             entry.origin_pointer,

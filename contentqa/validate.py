@@ -6,17 +6,19 @@ worded for an editor rather than a programmer.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from contentqa.config import rule_patterns, unknown_rule
 from contentqa.model import Diagnostic, Document
-from contentqa.pointers import describe, join
+from contentqa.pointers import describe, escape_token, join
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
@@ -217,3 +219,83 @@ def _kind(value: Any) -> str:
     if isinstance(value, dict):
         return "an object"
     return f"a number ({value})"
+
+
+# The settings a guide may give itself in ``x-contentqa`` objects, at any level of it.
+SETTINGS = ("ignore", "reason", "expires", "audience")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+
+
+def validate_settings(
+    data: Any, audiences: Collection[str], pointer: str = ""
+) -> Iterator[Diagnostic]:
+    """Problems of the guide's own ``x-contentqa`` settings, which the schema leaves open
+    (``x-`` fields are the writer's): a setting misspelt or of the wrong kind would
+    otherwise be dropped without a word, a suppression never expire."""
+    if isinstance(data, dict):
+        if "x-contentqa" in data:
+            yield from _setting_problems(data["x-contentqa"], audiences, pointer)
+        for key, value in data.items():
+            if key != "x-contentqa":
+                yield from validate_settings(value, audiences, f"{pointer}/{escape_token(key)}")
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from validate_settings(value, audiences, f"{pointer}/{index}")
+
+
+def _setting_problems(
+    settings: Any, audiences: Collection[str], pointer: str
+) -> Iterator[Diagnostic]:
+    at = f"{pointer}/x-contentqa"
+    if not isinstance(settings, dict):
+        yield Diagnostic(at, f"`x-contentqa` must be an object of settings: {', '.join(SETTINGS)}")
+        return
+    for key, value in settings.items():
+        where = f"{at}/{escape_token(str(key))}"
+        if key not in SETTINGS:
+            close = difflib.get_close_matches(key, SETTINGS, n=1)
+            hint = (
+                f"; did you mean `{close[0]}`?"
+                if close
+                else f"; the settings are {', '.join(SETTINGS)}"
+            )
+            yield Diagnostic(where, f"unknown setting `{key}` in `x-contentqa`{hint}")
+        elif key == "ignore" and isinstance(value, list) and all(isinstance(c, str) for c in value):
+            for problem in filter(None, map(unknown_rule, rule_patterns(tuple(value)))):
+                yield Diagnostic(where, f"`ignore`: {problem}")
+        elif key == "ignore":
+            yield Diagnostic(
+                where, '`ignore` must be a list of rule codes or names, such as ["D005"]'
+            )
+        elif key == "reason" and not isinstance(value, str):
+            yield Diagnostic(where, "`reason` must be text")
+        elif key == "expires" and not _is_date(value):
+            yield Diagnostic(
+                where,
+                '`expires` must be a date written YYYY-MM-DD, such as "2027-01-31"; as '
+                "written, the suppression would never expire",
+            )
+        elif key == "audience":
+            if not isinstance(value, str) or value not in audiences:
+                yield Diagnostic(
+                    where,
+                    f"unknown audience {json.dumps(value, ensure_ascii=False)}; the audiences "
+                    f"are {', '.join(sorted(audiences))} (others are defined under "
+                    "`audiences` in the configuration); the guide was scored for the run's",
+                )
+            elif pointer:
+                yield Diagnostic(
+                    where,
+                    "`audience` is read from the guide's top-level `x-contentqa` only; "
+                    "move it there",
+                )
+
+
+def _is_date(value: Any) -> bool:
+    if not isinstance(value, str) or not _DATE.match(value):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True

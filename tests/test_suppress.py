@@ -133,5 +133,7 @@ def test_a_misspelt_rule_in_a_guide_ignore_is_named_with_a_suggestion(tmp_path):
         guide["steps"][0]["x-contentqa"] = {"ignore": ["leftover-placeholdr"]}
 
     report = run_at([seed_copy(tmp_path, misspelt)], parse_config({}))
-    [unused] = [f for f in report.findings if f.code == "S008"]
-    assert "did you mean `leftover-placeholder`?" in unused.message
+    assert [f.pointer for f in report.findings if f.code == "S008"] == ["/steps/0/x-contentqa"]
+    [misspelt_rule] = [f for f in report.findings if f.code == "S011"]
+    assert misspelt_rule.pointer == "/steps/0/x-contentqa/ignore"
+    assert "did you mean `leftover-placeholder`?" in misspelt_rule.message

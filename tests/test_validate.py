@@ -7,8 +7,9 @@ from conftest import CLEAN_GUIDES, FIXTURES, GUIDES, load_json
 
 from contentqa.load import load_text
 from contentqa.model import Document
+from contentqa.readability.audience import BUILTIN_AUDIENCES
 from contentqa.sourcemap import SourceMap
-from contentqa.validate import _validator, is_valid, load_schema, validate
+from contentqa.validate import _validator, is_valid, load_schema, validate, validate_settings
 
 
 def _validate(data: dict) -> list[str]:
@@ -156,3 +157,33 @@ def _document(data: dict) -> Document:
 def test_one_reason_gives_one_message_when_two_keywords_fail():
     messages = _validate(_minimal(title=""))
     assert messages.count("`title` must not be empty") == 1, messages
+
+
+@pytest.mark.parametrize(
+    ("settings", "pointer", "message"),
+    [
+        ({"ignroe": ["R"]}, "/x-contentqa/ignroe", "did you mean `ignore`?"),
+        ({"ignore": "R001"}, "/x-contentqa/ignore", "must be a list of rule codes"),
+        ({"ignore": ["R9"]}, "/x-contentqa/ignore", "no rule code starts with `R9`"),
+        ({"ignore": ["R"], "expires": "soon"}, "/x-contentqa/expires", "YYYY-MM-DD"),
+        ({"ignore": ["R"], "expires": "2027-02-30"}, "/x-contentqa/expires", "YYYY-MM-DD"),
+        ({"ignore": ["R"], "reason": 5}, "/x-contentqa/reason", "must be text"),
+        ({"audience": "kids"}, "/x-contentqa/audience", 'unknown audience "kids"'),
+        ("R", "/x-contentqa", "must be an object of settings"),
+    ],
+)
+def test_a_guides_own_settings_are_checked(settings, pointer, message):
+    data = load_json(CLEAN_GUIDES[0])
+    data["x-contentqa"] = settings
+    [problem] = validate_settings(data, BUILTIN_AUDIENCES)
+    assert problem.pointer == pointer and message in problem.message
+
+
+def test_settings_that_can_be_used_are_not_reported():
+    data = load_json(CLEAN_GUIDES[0])
+    data["x-contentqa"] = {"audience": "expert", "ignore": ["R", "leftover-placeholder"]}
+    data["steps"][0]["x-contentqa"] = {"ignore": ["D0"], "reason": "x", "expires": "2027-01-31"}
+    assert list(validate_settings(data, BUILTIN_AUDIENCES)) == []
+    data["steps"][0]["x-contentqa"]["audience"] = "expert"
+    [below] = validate_settings(data, BUILTIN_AUDIENCES)
+    assert below.pointer == "/steps/0/x-contentqa/audience" and "top-level" in below.message

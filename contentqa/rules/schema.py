@@ -198,6 +198,27 @@ class ExpiredSuppression(_LoaderRule):
 
 
 @register
+class InvalidGuideSetting(_LoaderRule):
+    """A guide's own ``x-contentqa`` setting that cannot be used as written.
+
+    **What it finds.** In a guide's ``"x-contentqa"`` objects: a setting that does not exist
+    (``"ignroe"``), an ``ignore`` that is not a list of rule codes, an ``expires`` that is
+    not a date written YYYY-MM-DD, an ``audience`` the run does not know, or one set below
+    the guide's top level, where it is not read.
+
+    **Why it matters.** The schema leaves ``x-`` fields to the writer, so nothing else
+    checks them, and a setting that cannot be read is dropped without a word: a
+    suppression meant to end would never expire, a guide for children would be scored
+    for adults.
+
+    **Example.** ``"x-contentqa": {"ignore": ["R001"], "expires": "soon"}``.
+    """
+
+    code = "S011"
+    name = "invalid-guide-setting"
+
+
+@register
 class InternalError(_LoaderRule):
     """contentqa itself failed while checking this file.
 
