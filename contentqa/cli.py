@@ -28,6 +28,7 @@ from contentqa.config import (
     format_list,
     load_config,
     rule_patterns,
+    unknown_rule,
 )
 from contentqa.memory import cycle_collector
 
@@ -68,7 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--select", help="only these rules: codes, code prefixes or names, comma-separated"
     )
     check.add_argument(
-        "--ignore", help="skip these rules: codes, code prefixes or names, comma-separated"
+        "--ignore",
+        help="skip these rules too (added to the configuration's ignore): codes, code "
+        "prefixes or names, comma-separated",
     )
     check.add_argument("--fail-on", choices=FAIL_ON_CHOICES, help="lowest severity that fails")
     check.add_argument("--max-file-size", type=int, help="largest guide file in bytes")
@@ -258,6 +261,12 @@ def resolve_config(args: argparse.Namespace) -> Config:
     for key in ("select", "ignore"):
         if overrides[key] is not None:
             overrides[key] = rule_patterns(overrides[key])
+            for problem in filter(None, map(unknown_rule, overrides[key])):
+                raise UsageError(f"--{key}: {problem}")
+    if overrides["ignore"] is not None:
+        # Added to the configuration's (a file that leaves out R and T still does with
+        # --ignore W); --select replaces the configuration's selection.
+        overrides["ignore"] = tuple(dict.fromkeys(config.ignore + overrides["ignore"]))
     if getattr(args, "output", None) == "":
         raise UsageError("--output names no file (use - for standard output)")
     config = dataclasses.replace(config, **{k: v for k, v in overrides.items() if v is not None})

@@ -347,3 +347,13 @@ def test_html_report_of_a_large_library_is_split_into_pages(tmp_path, monkeypatc
     index = (out / "contentqa.html").read_text(encoding="utf-8")
     assert all(f"contentqa-guides/{name}" in index for name in pages)
     assert (out / "contentqa.html").stat().st_mode & 0o777 == 0o644
+
+
+def test_ignore_on_the_command_line_adds_to_the_configurations(in_tmp_cwd, capsys):
+    shutil.copy(SEED_GUIDE, in_tmp_cwd / "g.json")
+    (in_tmp_cwd / "contentqa.toml").write_text('ignore = ["R", "T"]\n', encoding="utf-8")
+    main(["check", "g.json", "--ignore", "W", "--no-report", "--fail-on", "never"])
+    codes = set(re.findall(r" ([A-Z]\d{3}) \[", capsys.readouterr().out))
+    assert codes and not any(code[0] in "RTW" for code in codes)
+    assert main(["check", "g.json", "--select", "XYZ", "--no-report"]) == 2
+    assert capsys.readouterr().err.startswith("contentqa: error: --select: no rule code")
