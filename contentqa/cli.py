@@ -308,7 +308,16 @@ def command_check(args: argparse.Namespace) -> int:
     status = publish(args, config, check_paths(args, config, paths))
     if not args.watch:
         return status
-    return watch(paths, lambda: publish(args, config, check_paths(args, config, paths)))
+
+    def check_again() -> None:
+        # The configuration is read again: editing it is part of a writing session.
+        try:
+            fresh = resolve_config(args)
+            publish(args, fresh, check_paths(args, fresh, paths))
+        except (UsageError, ConfigError) as exc:
+            print(f"contentqa: error: {exc}; still watching", file=sys.stderr)
+
+    return watch([*paths, *([config.source] if config.source else [])], check_again)
 
 
 def check_paths(args: argparse.Namespace, config: Config, paths: list[Path]):
@@ -446,7 +455,8 @@ def check_stdin(args: argparse.Namespace, config: Config):
 
 
 def watch(paths: list[Path], check_again) -> int:
-    """Check again after every change under ``paths``, until interrupted."""
+    """Check again after every change of a guide, or of a file named in ``paths`` (the
+    configuration file), until interrupted."""
     from watchfiles import watch as watch_changes
 
     from contentqa.load import GUIDE_SUFFIXES
@@ -455,7 +465,11 @@ def watch(paths: list[Path], check_again) -> int:
     gc.enable()  # a session may last hours; each run turns it off while it checks
     try:
         for changes in watch_changes(*paths, step=200):
-            if any(Path(name).suffix.lower() in GUIDE_SUFFIXES for _, name in changes):
+            named = {Path(p).resolve() for p in paths if not Path(p).is_dir()}
+            if any(
+                Path(name).suffix.lower() in GUIDE_SUFFIXES or Path(name).resolve() in named
+                for _, name in changes
+            ):
                 check_again()
     except KeyboardInterrupt:
         pass

@@ -181,6 +181,8 @@ def test_import_errors_point_at_markdown_lines(tmp_path, capsys):
 def test_watch_rewrites_the_report_on_change(tmp_path):
     guide = tmp_path / "g.json"
     shutil.copy(CLEAN_GUIDES[0], guide)
+    settings = tmp_path / "contentqa.toml"
+    settings.write_text('fail-on = "error"\n', encoding="utf-8")
     report = tmp_path / "reports" / "contentqa.json"
     process = subprocess.Popen(
         [
@@ -213,6 +215,13 @@ def test_watch_rewrites_the_report_on_change(tmp_path):
             time.sleep(0.2)
         codes = {f["code"] for f in json.loads(report.read_text())["findings"]}
         assert "W001" in codes
+        # An edit of the configuration file is a change too, and it is read again.
+        settings.write_text('ignore = ["W001"]\n', encoding="utf-8")
+        while time.time() < deadline:
+            if not json.loads(report.read_text())["summary"]["findings"]:
+                break
+            time.sleep(0.2)
+        assert json.loads(report.read_text())["findings"] == []
     finally:
         process.terminate()
         process.wait(timeout=30)
