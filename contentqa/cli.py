@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+import difflib
 import gc
 import json
 import os
@@ -33,6 +34,7 @@ from contentqa.config import (
 from contentqa.memory import cycle_collector
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+STDIN_NAME = "<stdin>"
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
 # A progress bar (on standard error, when it is a terminal) from this many files.
 PROGRESS_MIN_FILES = 20
@@ -105,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
         "against the whole library)",
     )
     check.add_argument(
-        "--stdin-filename", default="<stdin>", help="file name for a guide read from -"
+        "--stdin-filename", default=STDIN_NAME, help="file name for a guide read from -"
     )
     check.add_argument("--watch", action="store_true", help="check again whenever a file changes")
     check.add_argument(
@@ -300,7 +302,17 @@ def command_check(args: argparse.Namespace) -> int:
         raise UsageError("--output names one file; use --output-dir with several formats")
     if args.output and args.no_report:
         raise UsageError("--no-report writes no report, so --output cannot name one")
+    if args.stdin_filename != STDIN_NAME and args.paths != ["-"]:
+        raise UsageError("--stdin-filename names the guide read from -; give - as the path")
     if args.paths == ["-"]:
+        if args.watch:
+            raise UsageError("--watch checks files again as they change; not standard input")
+        if config.excludes(args.stdin_filename):
+            # As a file of that name would be (editors pipe the buffer of an excluded file).
+            print(
+                f"contentqa: note: {args.stdin_filename} is excluded: not checked", file=sys.stderr
+            )
+            return EXIT_OK
         return publish(args, config, check_stdin(args, config))
     paths = [Path(p) for p in args.paths] if args.paths else config_paths(config)
     if "-" in args.paths:
@@ -714,10 +726,13 @@ def command_hash(texts: Sequence[str]) -> int:
 
 
 def command_explain(ident: str) -> int:
-    from contentqa.registry import explain, find_rule
+    from contentqa.registry import all_rules, explain, find_rule
 
     rule = find_rule(ident)
     if rule is None:
-        raise UsageError(f"no rule `{ident}`; `contentqa rules` lists them")
+        names = [r.name for r in all_rules()] + [r.code for r in all_rules()]
+        close = difflib.get_close_matches(ident, names, n=1, cutoff=0.6)
+        hint = f"did you mean `{close[0]}`? " if close else ""
+        raise UsageError(f"no rule `{ident}`; {hint}`contentqa rules` lists them")
     sys.stdout.write(explain(rule))
     return EXIT_OK

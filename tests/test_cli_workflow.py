@@ -3,6 +3,7 @@ watch, and the pre-commit hook definition."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -366,3 +367,20 @@ def test_ignore_on_the_command_line_adds_to_the_configurations(in_tmp_cwd, capsy
     assert codes and not any(code[0] in "RTW" for code in codes)
     assert main(["check", "g.json", "--select", "XYZ", "--no-report"]) == 2
     assert capsys.readouterr().err.startswith("contentqa: error: --select: no rule code")
+
+
+@pytest.mark.parametrize(
+    ("args", "status", "said"),
+    [
+        (["check", "-", "--stdin-filename", "drafts/x.json"], 0, "is excluded: not checked"),
+        (["check", "g.json", "--stdin-filename", "x.json"], 2, "give - as the path"),
+        (["check", "-", "--watch"], 2, "not standard input"),
+        (["explain", "dupliate-paragraph"], 2, "did you mean `duplicate-paragraph`?"),
+    ],
+)
+def test_standard_input_and_explain_edges(in_tmp_cwd, capsys, monkeypatch, args, status, said):
+    shutil.copy(SEED_GUIDE, in_tmp_cwd / "g.json")
+    (in_tmp_cwd / "contentqa.toml").write_text('exclude = ["drafts/"]\n', encoding="utf-8")
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(SEED_GUIDE.read_bytes())))
+    assert main(args) == status
+    assert said in capsys.readouterr().err
