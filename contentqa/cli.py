@@ -589,7 +589,10 @@ def command_baseline(args: argparse.Namespace) -> int:
 
 
 def command_import(args: argparse.Namespace) -> int:
+    from contentqa.analyze import to_findings
     from contentqa.load import load_file
+    from contentqa.registry import get_rule
+    from contentqa.report.terminal import finding_line, safe
     from contentqa.validate import validate
 
     source: Path = args.markdown
@@ -598,13 +601,15 @@ def command_import(args: argparse.Namespace) -> int:
     if not source.is_file():
         raise UsageError(f"{source}: no such file")
     loaded = load_file(source, Config().max_file_size)
-    problems = [d for _, d in loaded.problems]
+    pairs = [(get_rule(code), d) for code, d in loaded.problems]
+    documents = {}
     if loaded.document is not None:
-        problems += validate(loaded.document)
-    if problems:
-        for problem in problems:
-            line = problem.position.line if problem.position else 1
-            print(f"{source}:{line}: {problem.message}", file=sys.stderr)
+        pairs += [(get_rule("S006"), d) for d in validate(loaded.document)]
+        documents[loaded.document.file] = loaded.document
+    if pairs:
+        # As `check` writes them: file, line and column, code and severity.
+        for finding in to_findings(pairs, loaded.file, documents, Config()):
+            print(finding_line(finding, text=safe), file=sys.stderr)
         return EXIT_FINDINGS
     data = {**_schema_reference(source, args.output), **loaded.document.data}
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -175,7 +175,7 @@ def test_import_errors_point_at_markdown_lines(tmp_path, capsys):
     )
     assert main(["import", str(draft)]) == 1
     err = capsys.readouterr().err
-    assert f"{draft}:2: missing required field `id`" in err  # the front matter
+    assert "draft.md:2:8: S006 [error] missing required field `id`" in err  # front matter
     assert not draft.with_suffix(".json").exists()
 
 
