@@ -24,6 +24,7 @@ import dataclasses
 import datetime as dt
 import difflib
 import functools
+import json
 import os
 import re
 import tomllib
@@ -161,8 +162,58 @@ def load_config(path: Path | None = None, start: Path | None = None) -> Config:
         for key in ("tool", "contentqa"):
             table = table.get(key, {})
             if not isinstance(table, Mapping):
-                raise ConfigError(f"{path}: `{key}` must be a table, not {table!r}")
-    return parse_config(table, path)
+                raise ConfigError(f"{path}: `{key}` must be a table, not {_written(table)}")
+    try:
+        return parse_config(table, path)
+    except ConfigError as exc:
+        raise ConfigError(_located(str(exc), path)) from None
+
+
+def _located(message: str, path: Path) -> str:
+    """``message`` (``PATH: `key.sub` ...``) with the line and column where the key is
+    written: tomllib keeps no positions, so the key is looked for in the file's text."""
+    prefix = f"{path}: "
+    key = re.search(r"`([^`]+)`", message[len(prefix) :]) if message.startswith(prefix) else None
+    if key is None:
+        return message
+    try:
+        lines = path.read_text(encoding="utf-8").split("\n")
+    except (OSError, UnicodeDecodeError):
+        return message
+    found = _key_position(lines, key.group(1))
+    if found is None:
+        return message
+    return f"{path}:{found[0]}:{found[1]}: {message[len(prefix) :]}"
+
+
+def _key_position(lines: list[str], dotted: str) -> tuple[int, int] | None:
+    """Where the last part of a key (``rules.D006.threshold``: ``threshold``) is written
+    as a key, preferring the table or inline table of the part before it (``D006``)."""
+    glob = re.fullmatch(r'per-file-ignores "(.*)"', dotted)
+    if glob:
+        last, parent = glob.group(1), "per-file-ignores"
+    else:
+        parts = [re.sub(r"\[\d+\]$", "", part) for part in dotted.split(".")]
+        last, parent = parts[-1], (parts[-2] if len(parts) > 1 else None)
+    written = re.compile(rf"""(?:^\s*|[{{,]\s*)(["']?){re.escape(last)}\1\s*=""")
+    header = re.compile(r"\s*\[")
+    first = None
+    inside_parent = parent is None
+    for number, line in enumerate(lines, start=1):
+        if header.match(line):
+            inside_parent = parent is None or parent in line
+            table = re.sub(r"\s", "", line.split("#")[0]).strip("[]")
+            if table == dotted or table.endswith(f".{dotted}"):  # the key is this table
+                return number, len(line) - len(line.lstrip()) + 1
+            continue
+        match = written.search(line)
+        if match is None:
+            continue
+        place = (number, match.start() + len(match.group()) - len(match.group().lstrip(" {,")) + 1)
+        if inside_parent or (parent is not None and parent in line):
+            return place
+        first = first or place
+    return first
 
 
 # The largest `max-file-size` (1 TB): a guide is read into memory whole.
@@ -220,17 +271,17 @@ def _check_exclude(patterns: tuple[str, ...], where: str) -> None:
             exclude_spec((pattern,))
         except ValueError as exc:
             raise ConfigError(
-                f"{where}`exclude`: {pattern!r} is not a valid pattern: {exc}"
+                f"{where}`exclude`: {_written(pattern)} is not a valid pattern: {exc}"
             ) from None
         if pattern.strip(" /") in (".", "", "*", "**"):
             raise ConfigError(
-                f"{where}`exclude`: {pattern!r} would leave out every file; name the files or "
-                "folders to leave out"
+                f"{where}`exclude`: {_written(pattern)} would leave out every file; name the "
+                "files or folders to leave out"
             )
         if pattern.startswith("#"):
             raise ConfigError(
-                f"{where}`exclude`: {pattern!r} is a comment in .gitignore syntax and leaves "
-                "out nothing; write \\# for a name that starts with #"
+                f"{where}`exclude`: {_written(pattern)} is a comment in .gitignore syntax and "
+                "leaves out nothing; write \\# for a name that starts with #"
             )
 
 
@@ -319,17 +370,21 @@ def parse_config(table: Mapping[str, Any], source: Path | None = None) -> Config
             values[attr] = tuple(value.items())
         elif attr == "jobs":
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise ConfigError(f"{where}`jobs` must be 0 (one per core) or more, not {value!r}")
+                raise ConfigError(
+                    f"{where}`jobs` must be 0 (one per core) or more, not {_written(value)}"
+                )
             values[attr] = value
         elif attr in ("max_file_size", "all_pairs_limit"):
             if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-                raise ConfigError(f"{where}`{key}` must be a positive whole number, not {value!r}")
+                raise ConfigError(
+                    f"{where}`{key}` must be a positive whole number, not {_written(value)}"
+                )
             if attr == "max_file_size" and value > MAX_FILE_SIZE_LIMIT:
                 raise ConfigError(f"{where}`{key}` must be at most {MAX_FILE_SIZE_LIMIT:,}")
             values[attr] = value
         else:
             if not isinstance(value, str):
-                raise ConfigError(f"{where}`{key}` must be text, not {value!r}")
+                raise ConfigError(f"{where}`{key}` must be text, not {_written(value)}")
             values[attr] = (
                 _beside(source, value) if source and attr in ("output_dir", "baseline") else value
             )
@@ -341,7 +396,8 @@ def parse_config(table: Mapping[str, Any], source: Path | None = None) -> Config
 def check_values(config: Config, where: str = "") -> None:
     if config.fail_on not in FAIL_ON_CHOICES:
         raise ConfigError(
-            f"{where}`fail-on` must be one of {', '.join(FAIL_ON_CHOICES)}, not {config.fail_on!r}"
+            f"{where}`fail-on` must be one of {', '.join(FAIL_ON_CHOICES)}, "
+            f"not {_written(config.fail_on)}"
         )
     for fmt in config.formats:
         if fmt not in FORMATS:
@@ -372,17 +428,17 @@ def _suppressions(value: Any, where: str) -> tuple[Mapping[str, Any], ...]:
         )
     out = []
     for i, entry in enumerate(value):
-        name = f"{where}`suppress[{i}]`"
+        name = f"{where}`suppress[{i}]"
         if not isinstance(entry, Mapping):
-            raise ConfigError(f"{name} must be a table")
+            raise ConfigError(f"{name}` must be a table")
         unknown = set(entry) - {"files", "codes", "pointer", "reason", "expires"}
         if unknown:
             raise ConfigError(
-                f"{name}: unknown key `{sorted(unknown)[0]}` "
+                f"{name}`: unknown key `{sorted(unknown)[0]}` "
                 "(files, codes, pointer, reason, expires)"
             )
         if "codes" not in entry:
-            raise ConfigError(f"{name} needs `codes`")
+            raise ConfigError(f"{name}` needs `codes`")
         parsed = dict(entry)
         parsed["codes"] = rule_patterns(_string_list(f"suppress[{i}].codes", entry["codes"], where))
         expires = entry.get("expires")
@@ -417,6 +473,12 @@ def _audiences(value: Any, where: str) -> dict[str, Audience]:
         grade = table.get("max-grade", base.max_grade)
         if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (ease, grade)):
             raise ConfigError(f"{key}: min-reading-ease and max-grade must be numbers")
+        if not (0 <= ease <= 100 and 0 <= grade <= 30):
+            raise ConfigError(
+                f"{key}: min-reading-ease must be from 0 to 100 (Flesch Reading Ease) and "
+                f"max-grade from 0 to 30 (a school grade), not {_written(ease)} and "
+                f"{_written(grade)}"
+            )
         out[name] = Audience(name, float(ease), float(grade), str(table.get("description", "")))
     return out
 
@@ -445,7 +507,7 @@ def _approved(value: Any, where: str) -> tuple[Mapping[str, str], ...]:
             if not _TEXT_HASH.fullmatch(entry["hash"]):
                 raise ConfigError(
                     f"{name}: `hash` must be the 16 hexadecimal digits that "
-                    f"`contentqa hash TEXT` prints, not {entry['hash']!r}"
+                    f"`contentqa hash TEXT` prints, not {_written(entry['hash'])}"
                 )
         out.append(entry)
     return tuple(out)
@@ -474,7 +536,7 @@ def _parse_rule_setting(rule: type[Rule], table: Mapping[str, Any], where: str) 
         if key == "severity":
             if value not in {s.value for s in Severity}:
                 raise ConfigError(
-                    f"{where}.severity` must be error, warning or info, not {value!r}"
+                    f"{where}.severity` must be error, warning or info, not {_written(value)}"
                 )
             severity = Severity(value)
             continue
@@ -485,7 +547,7 @@ def _parse_rule_setting(rule: type[Rule], table: Mapping[str, Any], where: str) 
         default = f.default_factory() if callable(f.default_factory) else f.default
         value = _coerce(value, default, f"{where}.{key}`")
         if not value_allowed(f, value):
-            raise ConfigError(f"{where}.{key}` must be {allowed_values(f)}, not {value!r}")
+            raise ConfigError(f"{where}.{key}` must be {allowed_values(f)}, not {_written(value)}")
         overrides[f.name] = value
     options = dataclasses.replace(rule.Options(), **overrides) if overrides else None
     return RuleSetting(severity, options)
@@ -506,7 +568,7 @@ def _coerce(value: Any, default: Any, where: str) -> Any:
     else:
         ok = isinstance(value, expected)
     if not ok:
-        raise ConfigError(f"{where} must be {_type_word(default)}, not {value!r}")
+        raise ConfigError(f"{where} must be {_type_word(default)}, not {_written(value)}")
     return value
 
 
@@ -528,8 +590,14 @@ def _string_list(key: str, value: Any, where: str) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{where}`{key}` must be a list of text values, not {value!r}")
+        raise ConfigError(f"{where}`{key}` must be a list of text values, not {_written(value)}")
     return tuple(value)
+
+
+def _written(value: Any) -> str:
+    """A value as the configuration file writes it (``"eror"``, ``true``), not as Python
+    does (``'eror'``, ``True``)."""
+    return json.dumps(value, ensure_ascii=False, default=str)
 
 
 def _did_you_mean(key: str, known) -> str:
@@ -542,6 +610,10 @@ def _read_toml(path: Path) -> dict[str, Any]:
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+        at = re.search(r" \(at line (\d+), column (\d+)\)$", str(exc))
+        if at is None:
+            raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+        what = str(exc)[: at.start()]
+        raise ConfigError(f"{path}:{at.group(1)}:{at.group(2)}: not valid TOML: {what}") from exc
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from exc

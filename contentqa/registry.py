@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import json
 import re
 import textwrap
 from collections.abc import Callable, Iterator
@@ -198,7 +199,7 @@ def explain(rule: type[Rule]) -> str:
         for f in fields:
             default = f.default_factory() if callable(f.default_factory) else f.default
             allowed = allowed_values(f)
-            shown = str(default).lower() if isinstance(default, bool) else repr(default)  # TOML
+            shown = json.dumps(default, default=list)  # as TOML writes it: "ratio", true
             lines.append(
                 f"  {option_name(f)} (default: {shown}{'; ' + allowed if allowed else ''})"
             )

@@ -52,7 +52,7 @@ def test_pyproject_without_our_table_is_skipped(tmp_path):
         (
             {"rules": {"near-duplicate-step": {"scorer": "foo"}}},
             "`rules.near-duplicate-step.scorer` must be one of ratio, token-sort, token-set, "
-            "set-and-sort, not 'foo'",
+            'set-and-sort, not "foo"',
         ),
         (
             {"rules": {"D009": {"threshold": 7}}},
@@ -127,13 +127,34 @@ def test_exclude_globs_name_files_and_folders(in_tmp_cwd, glob, file, excluded):
 @pytest.mark.parametrize(
     ("pattern", "message"),
     [
-        (".", "'.' would leave out every file"),
-        ("**", "'**' would leave out every file"),
+        (".", '"." would leave out every file'),
+        ("**", '"**" would leave out every file'),
         ("#drafts", "is a comment in .gitignore syntax"),
-        ("./", "'./' would leave out every file"),
-        ("\\", "'\\\\' is not a valid pattern"),
+        ("./", '"./" would leave out every file'),
+        ("\\", '"\\\\" is not a valid pattern'),
     ],
 )
 def test_exclude_patterns_that_cannot_be_meant_are_errors(pattern, message):
     with pytest.raises(ConfigError, match=re.escape(message)):
         parse_config({"exclude": [pattern]})
+
+
+@pytest.mark.parametrize(
+    ("written", "where", "message"),
+    [
+        ("jobs = 2\n[rules.D006]\n  threshold = 1.5\n", "3:3", "`rules.D006.threshold`"),
+        ("[rules]\nD006 = { threshold = 1.5 }\n", "2:10", "must be from 0 to 1, not 1.5"),
+        ('fail-on = "eror"\n', "1:1", 'not "eror"'),
+        ("\nfoo = 1\n", "2:1", "unknown key `foo`"),
+        ("[audiences.kids]\nmin-reading-ease = 500\n", "1:1", "from 0 to 100"),
+        ('fail-on = "error\n', "1:17", "not valid TOML: Illegal character"),
+    ],
+)
+def test_configuration_errors_say_where_in_the_file(tmp_path, written, where, message):
+    path = tmp_path / "contentqa.toml"
+    path.write_text(f"# contentqa\n{written}", encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_config(path)
+    line, column = where.split(":")
+    assert str(raised.value).startswith(f"{path}:{int(line) + 1}:{column}: ")
+    assert message in str(raised.value)
