@@ -439,6 +439,12 @@ def _suppressions(value: Any, where: str) -> tuple[Mapping[str, Any], ...]:
             )
         if "codes" not in entry:
             raise ConfigError(f"{name}` needs `codes`")
+        pointer = entry.get("pointer", "")
+        if not isinstance(pointer, str) or (pointer and not pointer.startswith("/")):
+            raise ConfigError(
+                f'{name}.pointer` must be a JSON pointer starting with / ("/steps", '
+                f'"/steps/2"), not {_written(pointer)}'
+            )
         parsed = dict(entry)
         parsed["codes"] = rule_patterns(_string_list(f"suppress[{i}].codes", entry["codes"], where))
         expires = entry.get("expires")
@@ -517,11 +523,18 @@ def _parse_rules(value: Any, where: str) -> dict[str, RuleSetting]:
     if not isinstance(value, Mapping):
         raise ConfigError(f"{where}`rules` must be a table of rule settings")
     settings: dict[str, RuleSetting] = {}
+    named: dict[str, str] = {}
     for ident, table in value.items():
         rule = find_rule(ident)
         if rule is None:
             names = [r.name for r in all_rules()]
             raise ConfigError(f"{where}`rules.{ident}`: no such rule{_did_you_mean(ident, names)}")
+        if rule.code in named:
+            raise ConfigError(
+                f"{where}`rules.{ident}` and `rules.{named[rule.code]}` both set rule "
+                f"{rule.code}; keep one"
+            )
+        named[rule.code] = ident
         if not isinstance(table, Mapping):
             raise ConfigError(f"{where}`rules.{ident}` must be a table")
         settings[rule.code] = _parse_rule_setting(rule, table, f"{where}`rules.{ident}")

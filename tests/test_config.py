@@ -45,6 +45,14 @@ def test_pyproject_without_our_table_is_skipped(tmp_path):
         ({"fail-on": "sometimes"}, "`fail-on` must be one of error, warning, info, never"),
         ({"max-file-size": "big"}, "`max-file-size` must be a positive whole number"),
         ({"select": "Q"}, "`select`: no rule code starts with `Q`"),
+        (
+            {"rules": {"D006": {}, "near-duplicate-step": {}}},
+            "`rules.near-duplicate-step` and `rules.D006` both set rule D006",
+        ),
+        (
+            {"suppress": [{"codes": ["D001"], "pointer": "steps"}]},
+            "`suppress[0].pointer` must be a JSON pointer starting with /",
+        ),
         ({"rules": {"nope": {}}}, "`rules.nope`: no such rule"),
         ({"rules": {"S006": {"severity": "fatal"}}}, "`rules.S006.severity` must be error"),
         ({"rules": {"S006": {"colour": 1}}}, "`rules.S006.colour`: unknown option"),
