@@ -47,6 +47,12 @@ STATE_ADJECTIVES = _word_set(
     """
 )
 _NOT_PARTICIPLES = frozenset({"indeed", "proceed", "succeed", "exceed", "breed", "speed", "bleed"})
+# Participles that, with what follows them, say what something is, not what someone did to
+# it: "you are done!", "done with it", "it is made of steel", "a habit you are stuck with"
+# ("" stands for the end of a clause). With "by" and the doer after them they are passives
+# again ("the work is done by a plumber"), as "done" is in "work to be done there".
+_STATES = {"done": frozenset({"", "with"}), "made": frozenset({"of", "from"}), "stuck": None}
+_CLAUSE_END = re.compile(r"\s*(?:[.,;:!?)]|$)")
 _WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
 
 
@@ -73,7 +79,17 @@ def passive_spans(sentence: str) -> Iterator[Span]:
         while j < len(words) and j <= i + 2 and _is_adverb(words[j].group().lower()):
             j += 1
         if j < len(words) and _is_participle(words[j].group()):
-            yield Span(match.start(), words[j].end())
+            ends = _CLAUSE_END.match(sentence, words[j].end()) is not None
+            after = "" if ends or j + 1 == len(words) else words[j + 1].group().lower()
+            if not _is_state(words[j].group().lower(), after):
+                yield Span(match.start(), words[j].end())
+
+
+def _is_state(participle: str, after: str) -> bool:
+    if participle not in _STATES or after == "by":
+        return False
+    followers = _STATES[participle]
+    return followers is None or after in followers
 
 
 def is_passive(sentence: str) -> bool:
