@@ -4,7 +4,7 @@ long sentences, long paragraphs, passive voice, reading time and thin content.""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from jsonpointer import JsonPointerException, resolve_pointer
@@ -14,7 +14,7 @@ from contentqa.config import config_relative
 from contentqa.model import Category, Diagnostic, Severity, Span
 from contentqa.pointers import describe
 from contentqa.readability.audience import choose_audience
-from contentqa.readability.metrics import scores
+from contentqa.readability.metrics import Counts, scores
 from contentqa.readability.passive import passive_spans
 from contentqa.readability.profile import (
     WORDS_PER_MINUTE,
@@ -198,17 +198,38 @@ class LongSentence(_ReadabilityRule):
         max_words: int = option(25, "longest sentence, in words, that is not reported", minimum=1)
 
     def check(self, guide: GuideContext) -> Iterator[Diagnostic]:
+        hard = _hard_grade(guide)
         for sentence, counts in _sentences(guide):
             if counts.words > self.options.max_words:
+                # One finding per sentence: a long sentence R004 finds very hard too is
+                # reported here, with its grade.
+                grade = hard(counts)
+                also = "" if grade is None else f", grade {grade:.1f}: very hard"
+                advice = "split it" if grade is None else "split it and use shorter words"
                 yield Diagnostic(
                     pointer=sentence.pointer,
                     span=sentence.span,
                     message=(
-                        f"sentence of {counts.words} words (over {self.options.max_words}) in "
-                        f"{describe(sentence.pointer)}: {quote(sentence.text, 60)}; split it"
+                        f"sentence of {counts.words} words (over {self.options.max_words}"
+                        f"{also}) in {describe(sentence.pointer)}: {quote(sentence.text, 60)}; "
+                        f"{advice}"
                     ),
                     key=sentence.text,
                 )
+
+
+def _hard_grade(guide: GuideContext) -> Callable[[Counts], float | None]:
+    """A sentence's grade where R004 would report it as very hard, else None."""
+    if not guide.config.enabled(HardSentence.code):
+        return lambda counts: None
+    options = guide.config.rule_instance(HardSentence).options
+    ceiling = profile(guide).audience.max_grade + options.grade_margin
+
+    def grade(counts: Counts) -> float | None:
+        found = scores(counts)["flesch_kincaid_grade"]
+        return found if counts.words >= options.min_words and found >= ceiling else None
+
+    return grade
 
 
 @register
@@ -217,7 +238,8 @@ class HardSentence(_ReadabilityRule):
 
     **What it finds.** Sentences of at least ``min-words`` words whose own Flesch-Kincaid
     grade is at least ``grade-margin`` grades above the audience's ceiling (grade 14 and
-    up for the general audience).
+    up for the general audience). A sentence long enough for R003 is reported there, with
+    its grade, not twice.
 
     **Why it matters.** Long words in a long sentence are where readers stop reading.
 
@@ -237,9 +259,16 @@ class HardSentence(_ReadabilityRule):
 
     def check(self, guide: GuideContext) -> Iterator[Diagnostic]:
         ceiling = profile(guide).audience.max_grade + self.options.grade_margin
+        longest = (
+            guide.config.rule_instance(LongSentence).options.max_words
+            if guide.config.enabled(LongSentence.code)
+            else None
+        )
         for sentence, counts in _sentences(guide):
             if counts.words < self.options.min_words:
                 continue
+            if longest is not None and counts.words > longest:
+                continue  # R003 reports it, with its grade
             grade = scores(counts)["flesch_kincaid_grade"]
             if grade >= ceiling:
                 yield Diagnostic(
@@ -259,7 +288,8 @@ class LongParagraph(_ReadabilityRule):
     """A paragraph too long to read comfortably on a screen.
 
     **What it finds.** Paragraphs of running text over ``max-words`` words (120) or over
-    ``max-sentences`` sentences (6).
+    ``max-sentences`` sentences (6). A paragraph that is a step's whole body, when R006
+    reports that body as a wall of text, is left to R006.
 
     **Why it matters.** On a phone a 150-word paragraph fills the screen: readers skim it
     and miss the instruction inside.
@@ -276,7 +306,10 @@ class LongParagraph(_ReadabilityRule):
         max_sentences: int = option(6, "most sentences in one paragraph", minimum=1)
 
     def check(self, guide: GuideContext) -> Iterator[Diagnostic]:
+        walls = _walls_of_one_paragraph(guide)
         for pointer, counts in profile(guide).unit_counts.items():
+            if pointer in walls:
+                continue  # R006 reports the step, whose whole body this paragraph is
             if (
                 counts.words > self.options.max_words
                 or counts.sentences > self.options.max_sentences
@@ -290,6 +323,29 @@ class LongParagraph(_ReadabilityRule):
                     ),
                     key=_unit_text(guide, pointer),
                 )
+
+
+def _step_bodies(guide: GuideContext) -> dict[str, tuple[int, list[str]]]:
+    """Each step's body: its words and its paragraphs' pointers."""
+    counts = profile(guide).unit_counts
+    bodies: dict[str, tuple[int, list[str]]] = {}
+    for unit in guide.units:
+        if unit.part.startswith("/steps/") and unit.pointer.startswith(f"{unit.part}/body/"):
+            words, paragraphs = bodies.get(unit.part, (0, []))
+            bodies[unit.part] = (words + counts[unit.pointer].words, [*paragraphs, unit.pointer])
+    return bodies
+
+
+def _walls_of_one_paragraph(guide: GuideContext) -> set[str]:
+    """The paragraphs that are the whole body of a step R006 reports."""
+    if not guide.config.enabled(WallOfText.code):
+        return set()
+    limit = guide.config.rule_instance(WallOfText).options.max_words
+    return {
+        paragraphs[0]
+        for words, paragraphs in _step_bodies(guide).values()
+        if words > limit and len(paragraphs) == 1
+    }
 
 
 @register
@@ -314,12 +370,7 @@ class WallOfText(_ReadabilityRule):
         max_words: int = option(150, "most words in one step body", minimum=1)
 
     def check(self, guide: GuideContext) -> Iterator[Diagnostic]:
-        counts = profile(guide).unit_counts
-        totals: dict[str, int] = {}
-        for unit in guide.units:
-            if unit.part.startswith("/steps/") and unit.pointer.startswith(f"{unit.part}/body/"):
-                totals[unit.part] = totals.get(unit.part, 0) + counts[unit.pointer].words
-        for part, words in totals.items():
+        for part, (words, _) in _step_bodies(guide).items():
             if words > self.options.max_words:
                 yield Diagnostic(
                     pointer=f"{part}/body",

@@ -160,3 +160,35 @@ def test_a_reading_time_that_is_no_time_is_the_schemas_finding_only(tmp_path, de
     path.write_text(json.dumps(guide), encoding="utf-8")
     found = [f.code for f in report_for(path).findings if f.pointer == "/reading_time_minutes"]
     assert found == ["S006"]
+
+
+def test_a_long_and_very_hard_sentence_is_one_finding(tmp_path):
+    guide = load_json(CLEAN_GUIDES[0])
+    hard = (
+        "Comprehensive organizational preparation necessitates systematically investigating "
+        "institutional characteristics, philosophical commitments, administrative "
+        "hierarchies, interdisciplinary collaborations, technological infrastructure, "
+        "professional development opportunities, and anticipated departmental "
+        "responsibilities before the conversation begins in earnest."
+    )
+    guide["intro"][0] = hard
+    path = tmp_path / "g.json"
+    path.write_text(json.dumps(guide), encoding="utf-8")
+    found = [f for f in report_for(path).findings if f.pointer == "/intro/0"]
+    [long] = [f for f in found if f.code in ("R003", "R004")]
+    assert long.code == "R003"
+    assert "very hard" in long.message and "shorter words" in long.message
+    alone = report_for(path, config=parse_config({"ignore": ["R003"]})).findings
+    assert [f.code for f in alone if f.pointer == "/intro/0" and f.code[0] == "R"] == ["R004"]
+
+
+@pytest.mark.parametrize(("paragraphs", "codes"), [(1, ["R006"]), (2, ["R005", "R006"])])
+def test_a_step_body_of_one_long_paragraph_is_one_finding(tmp_path, paragraphs, codes):
+    guide = load_json(CLEAN_GUIDES[0])
+    sentence = "Write down what you know about the team and the work they do each week. "
+    body = [sentence * 12] + [sentence * 3] * (paragraphs - 1)  # 168 words, then 42
+    guide["steps"][0]["body"] = [text.strip() for text in body]
+    path = tmp_path / "g.json"
+    path.write_text(json.dumps(guide), encoding="utf-8")
+    found = report_for(path).findings
+    assert sorted(f.code for f in found if f.code in ("R005", "R006")) == codes
