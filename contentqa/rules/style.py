@@ -415,7 +415,7 @@ _ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f
 
 @register
 class MarkupInText(_StyleRule):
-    """HTML tags, comments or character entities in guide text.
+    """HTML tags, comments or character entities, or other markup, in guide text.
 
     **What it finds.** HTML markup in any text of the guide: a tag with an attribute
     (``<a href="...">``), an element opened and closed (``<b>...</b>``), a closing tag of an
@@ -425,7 +425,11 @@ class MarkupInText(_StyleRule):
     ``javascript:`` address) are errors; the rest are warnings. Each kind of tag or entity
     is one finding per text, with its count. Key names and placeholders in angle brackets
     ("press <Ctrl>+<S>", "the <source> folder"), comparisons ("< 5 litres") and words
-    that only start like an entity ("&section;") are not reported.
+    that only start like an entity ("&section;") are not reported. Marks of other formats
+    left in as text are warnings too: Markdown heading marks at the start or end of a text
+    (``"######Discard the vinegar"``), MediaWiki bold (three apostrophes each side of a
+    word) and wiki links with a pipe, as iFixit writes them
+    (``[guide|20198|prepare an iOpener]``).
 
     **Why it matters.** Guide text is plain text. Markup pasted from a web page or a CMS
     export shows up as literal tags and entities ("Salt &amp; pepper") wherever the text
@@ -442,13 +446,13 @@ class MarkupInText(_StyleRule):
     def check(self, guide: GuideContext) -> Iterator[Diagnostic]:
         for unit in guide.units:
             text = unit.text
-            if "<" not in text and "&" not in text:
+            if not any(mark in text for mark in _MARKS):
                 continue
             # One finding per kind of tag or entity: the first, with the count of all.
             first: dict[str, _Markup] = {}
             counts: Counter[str] = Counter()
             active: set[str] = set()
-            for markup in (*_markup(text), *_entities(text)):
+            for markup in (*_markup(text), *_entities(text), *_source_marks(text)):
                 first.setdefault(markup.key, markup)
                 counts[markup.key] += 1
                 if markup.active:
@@ -507,6 +511,30 @@ def _markup(text: str) -> Iterator[_Markup]:
             break
         yield _Markup(start, end + 3, "an HTML comment", "remove it", False, "tag:!--")
         start = text.find("<!--", end + 3)
+
+
+# Marks of the formats guides are copied from, left in as text: Markdown heading marks at
+# the start or end of a text ("######Discard the vinegar", "Bridge Pose######"), MediaWiki
+# bold (three apostrophes each side), and wiki links with a pipe, as iFixit writes them
+# ("[guide|20198|prepare an iOpener]", "[https://...|the guide|new_window=true]").
+_SOURCE_MARKS = (
+    (re.compile(r"\A#{2,6}(?=[^#\s])|#{3,}\Z"), "Markdown heading marks", "md:heading"),
+    (re.compile(r"'{3}[^'\n]{1,200}'{3}"), "wiki bold marks", "wiki:bold"),
+    (
+        re.compile(r"\[(?:guide|product|wiki|https?://[^\s|\]]+)\|[^\]\n]{1,300}\]"),
+        "a wiki link",
+        "wiki:link",
+    ),
+)
+# What a text holds if it holds any markup at all: most texts are skipped at once.
+_MARKS = ("<", "&", "##", "'" * 3, "|")
+
+
+def _source_marks(text: str) -> Iterator[_Markup]:
+    for pattern, label, key in _SOURCE_MARKS:
+        for match in pattern.finditer(text):
+            marks = _short(match)
+            yield _Markup(*match.span(), f"{label} “{marks}”", "remove the marks", False, key)
 
 
 def _entities(text: str) -> Iterator[_Markup]:

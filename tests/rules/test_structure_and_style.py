@@ -149,6 +149,12 @@ def test_markup_comments_closed_and_unclosed(tmp_path):
         ("Name the file <title>.txt in the <source> folder.", []),
         ("Keep the gap <a finger's width, and never >2 mm.", []),
         ("See &section; 4, and use 30 &degrees; &c.", []),
+        # Marks of Markdown and wiki pages, and their look-alikes.
+        ("######Discard the vinegar.", [("warning", "######")]),
+        ("Get in the Bridge Pose############", [("warning", "############")]),
+        ("Use '''two''' screws.", [("warning", "'''two'''")]),
+        ("See [guide|201|an iOpener].", [("warning", "[guide|201|an iOpener]")]),
+        ("Item #1, then ## rows, a | b, and 12'' boards.", []),
     ],
 )
 def test_markup_in_text_and_its_look_alikes(tmp_path, text, expected):
