@@ -156,6 +156,13 @@ def _mentioned(text: str, start: int, end: int) -> bool:
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"(?<=\S)[ \t]+([.,;:!?](?![\d.])|[)\]}])")
 # An ellipsis set with spaces (". . ."), as some style guides write it, space before it.
 _SPACED_ELLIPSIS = re.compile(r"\.(?:[ \t]\.){2,}")
+# An emoticon standing as a word (":)", ";-)", ":("): its marks are a face, not
+# punctuation after a space or a bracket left open or closed.
+_EMOTICON = re.compile(r"(?<!\S)[:;]-?[()DPp](?!\S)")
+
+
+def _emoticons(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _EMOTICON.finditer(text)] if ":" in text or ";" in text else []
 
 
 @register
@@ -163,8 +170,9 @@ class SpaceBeforePunctuation(_StyleRule):
     """A space before closing punctuation or before a closing quote.
 
     **What it finds.** ``word .``, ``word ,``, ``word )`` and a closing quotation mark
-    preceded by a space (``connection. "``). Decimal numbers (``a .5 mm gap``) and
-    ellipses, spaced ones too (``Wait . . . then try again``), are left alone.
+    preceded by a space (``connection. "``). Decimal numbers (``a .5 mm gap``),
+    ellipses, spaced ones too (``Wait . . . then try again``), and emoticons (``done :)``)
+    are left alone.
 
     **Why it matters.** Browsers may wrap the line between the word and its punctuation,
     leaving a lone full stop or quote at the start of a line.
@@ -179,10 +187,11 @@ class SpaceBeforePunctuation(_StyleRule):
         for unit in guide.units:
             text = unit.text
             ellipses = [m.span() for m in _SPACED_ELLIPSIS.finditer(text)] if ". ." in text else []
+            left_alone = ellipses + _emoticons(text)
             hits = [
                 (m.start(), m.end(), m.group(1))
                 for m in _SPACE_BEFORE_PUNCTUATION.finditer(text)
-                if not any(start <= m.start(1) < end for start, end in ellipses)
+                if not any(start <= m.start(1) < end for start, end in left_alone)
             ]
             hits += [(start, end, mark) for start, end, mark in _closing_quotes_after_space(text)]
             for start, end, mark in sorted(hits):
@@ -326,8 +335,10 @@ class UnbalancedDelimiters(_StyleRule):
             if len(quotes) % 2:
                 problems.append(('"', quotes[-1]))
             markers = _list_markers(text)
+            faces = "".join(text[start:end] for start, end in _emoticons(text))
             for opening, closing in _PAIRS:
-                opened, closed = text.count(opening), text.count(closing)
+                opened = text.count(opening) - faces.count(opening)
+                closed = text.count(closing) - faces.count(closing)
                 if closing == ")":
                     closed -= markers
                 if opened > closed:
@@ -346,6 +357,16 @@ class UnbalancedDelimiters(_StyleRule):
                 )
 
 
+def _is_name(text: str, match: re.Match[str]) -> bool:
+    """Whether a doubled word is a name ("Nutri Ninja Ninja Blender", "Walla Walla"):
+    every copy capitalized, and the first not opening a sentence."""
+    words = _WORDS.findall(match.group(0))
+    if not all(w[:1].isupper() and not w.isupper() for w in words):
+        return False
+    before = text[: match.start()].rstrip()
+    return bool(before) and before[-1] not in '.!?:;"“'
+
+
 # A word and its repeats, as one run: "the the the" is one slip, not three.
 _REPEATED_WORD = re.compile(r"\b(\w+)(?:\s+\1\b)+", re.IGNORECASE)
 _WORDS = re.compile(r"\w+")
@@ -359,7 +380,8 @@ class RepeatedWord(_StyleRule):
 
     **What it finds.** ``the the``, ``to to``, across a line break too, ignoring case. A
     word repeated many times is one finding, with the count. Grammatical doubles ("that
-    that", "had had") and emphasis ("very very", "so so") are not reported.
+    that", "had had"), emphasis ("very very", "so so") and names doubled mid-sentence
+    ("the Nutri Ninja Ninja Blender", "Walla Walla") are not reported.
 
     **Why it matters.** The classic slip that spell checkers miss and readers stumble over.
 
@@ -374,6 +396,8 @@ class RepeatedWord(_StyleRule):
             for match in _REPEATED_WORD.finditer(unit.text):
                 word = match.group(1)
                 if word.lower() in _LEGITIMATE_DOUBLES or word.isdigit():
+                    continue
+                if _is_name(unit.text, match):
                     continue
                 count = len(_WORDS.findall(match.group(0)))
                 times = "twice" if count == 2 else f"{count:,} times"

@@ -225,6 +225,8 @@ def test_page_phrases_are_placeholders_only_where_a_page_puts_them(tmp_path, tex
         ("Then 2) the red pot and 3) the blue one.", {"W004"}),  # not counted from 1
         ("Wait . . . then try again.", set()),
         ("Wait . . . then try again .", {"W002"}),
+        ("And you are done :) Enjoy the new fan ;-)", set()),
+        ("Keep the lid on (see step 2 :) until it cools.", {"W004"}),
     ],
 )
 def test_list_markers_and_spaced_ellipses_are_not_slips(tmp_path, text, codes):
@@ -260,3 +262,20 @@ def test_promised_counts_name_what_the_guide_has(tmp_path, title, strategies, me
     steps = len(guide["steps"])
     has = f"{steps} steps" + (f" and {strategies} strategies" if strategies else "")
     assert found == ([f"the title {message}{has}"] if message else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "reported"),
+    [
+        ("Clean the jar of the Nutri Ninja Ninja Blender.", False),  # a name
+        ("Then visit Walla Walla in May.", False),
+        ("The The bowl is clean.", True),  # opens the sentence: a slip
+        ("Rinse the the bowl.", True),
+    ],
+)
+def test_a_doubled_name_is_not_a_repeated_word(tmp_path, text, reported):
+    guide = load_json(RULES / "look-alikes.json")
+    guide["steps"][0]["body"] = [text]
+    path = tmp_path / "g.json"
+    path.write_text(json.dumps(guide), encoding="utf-8")
+    assert any(f.code == "W005" for f in findings(path)) is reported
