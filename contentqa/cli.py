@@ -475,9 +475,9 @@ def watch(paths: list[Path], check_again) -> int:
 
     print("watching for changes (Ctrl-C to stop)", file=sys.stderr)
     gc.enable()  # a session may last hours; each run turns it off while it checks
+    named = {Path(p).resolve() for p in paths if not Path(p).is_dir()}
     try:
         for changes in watch_changes(*paths, step=200):
-            named = {Path(p).resolve() for p in paths if not Path(p).is_dir()}
             if any(
                 Path(name).suffix.lower() in GUIDE_SUFFIXES or Path(name).resolve() in named
                 for _, name in changes

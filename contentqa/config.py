@@ -28,7 +28,7 @@ import json
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -180,22 +180,24 @@ def _located(message: str, path: Path) -> str:
         lines = path.read_text(encoding="utf-8").split("\n")
     except (OSError, UnicodeDecodeError):
         return message
-    found = _key_position(lines, key.group(1))
+    found = key_position(lines, key.group(1))
     if found is None:
         return message
     return f"{path}:{found[0]}:{found[1]}: {message[len(prefix) :]}"
 
 
-def _key_position(lines: list[str], dotted: str) -> tuple[int, int] | None:
-    """Where the last part of a key (``rules.D006.threshold``: ``threshold``) is written
-    as a key, preferring the table or inline table of the part before it (``D006``)."""
+def key_position(lines: Sequence[str], dotted: str) -> tuple[int, int] | None:
+    """Where the last part of a key (``rules.D006.threshold``: ``threshold``; a glob of
+    ``per-file-ignores "guides/*.json"``) is written as a key, in the configuration file's
+    ``lines``, preferring the table or inline table of the part before it (``D006``)."""
     glob = re.fullmatch(r'per-file-ignores "(.*)"', dotted)
     if glob:
         last, parent = glob.group(1), "per-file-ignores"
     else:
         parts = [re.sub(r"\[\d+\]$", "", part) for part in dotted.split(".")]
         last, parent = parts[-1], (parts[-2] if len(parts) > 1 else None)
-    written = re.compile(rf"""(?:^\s*|[{{,]\s*)(["']?){re.escape(last)}\1\s*=""")
+    # At a line's start, in an inline table ({ a = 1, b = 2 }), or dotted (a."b" = 1).
+    written = re.compile(rf"""(?:^\s*|[{{,.]\s*)(["']?){re.escape(last)}\1\s*=""")
     header = re.compile(r"\s*\[")
     first = None
     inside_parent = parent is None
@@ -209,7 +211,7 @@ def _key_position(lines: list[str], dotted: str) -> tuple[int, int] | None:
         match = written.search(line)
         if match is None:
             continue
-        place = (number, match.start() + len(match.group()) - len(match.group().lstrip(" {,")) + 1)
+        place = (number, match.start() + len(match.group()) - len(match.group().lstrip(" {,.")) + 1)
         if inside_parent or (parent is not None and parent in line):
             return place
         first = first or place

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from contentqa.config import config_folder, relative_to, rule_patterns
+from contentqa.config import config_folder, key_position, relative_to, rule_patterns
 from contentqa.model import Finding, GuideReport, Position
 from contentqa.pointers import escape_token
 
@@ -76,7 +76,7 @@ def from_config(
             origin=f"{origin} per-file-ignores `{glob}`",
             origin_file=origin,
             config_folder=folder,
-            origin_position=_key_position(lines, glob),
+            origin_position=_position(key_position(lines, f'per-file-ignores "{glob}"')),
         )
         for glob, codes in per_file.items()
     ]
@@ -115,31 +115,8 @@ def _config_lines(config_file: Path | None) -> list[str]:
         return []
 
 
-# ``[per-file-ignores]``, or ``[tool.contentqa.per-file-ignores]``; any table header.
-_PER_FILE_TABLE = re.compile(rf"\s*\[\s*{_IN_PYPROJECT}per-file-ignores\s*\]")
-_TABLE = re.compile(r"\s*\[")
-
-
-def _key_position(lines: Sequence[str], key: str) -> Position | None:
-    """Where ``key`` (a per-file-ignores glob) is written as a key, quoted or not, in the
-    per-file-ignores table (another table may have a key of the same text)."""
-    pattern = re.compile(rf"""\s*(["']?){re.escape(key)}\1\s*=""")
-    inside = False
-    for n, line in enumerate(lines, start=1):
-        if _TABLE.match(line):
-            inside = _PER_FILE_TABLE.match(line) is not None
-        elif inside and pattern.match(line):
-            return Position(n, len(line) - len(line.lstrip()) + 1)
-    # Written as an inline table (`per-file-ignores = { "a/*" = [...] }`) or as dotted keys
-    # (`per-file-ignores."a/*" = [...]`): the key after the name.
-    anywhere = re.compile(rf"""(?:(["']){re.escape(key)}\1|(?<![\w-]){re.escape(key)})\s*=""")
-    named = False
-    for n, line in enumerate(lines, start=1):
-        named = named or "per-file-ignores" in line
-        match = anywhere.search(line, line.find("per-file-ignores") + 1) if named else None
-        if match:
-            return Position(n, match.start() + 1)
-    return None
+def _position(found: tuple[int, int] | None) -> Position | None:
+    return None if found is None else Position(*found)
 
 
 def from_guide(file: str, data: Any, pointer: str = "") -> Iterator[Suppression]:
