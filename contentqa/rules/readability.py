@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from jsonpointer import JsonPointerException, resolve_pointer
 
@@ -198,7 +199,8 @@ class LongSentence(_ReadabilityRule):
         max_words: int = option(25, "longest sentence, in words, that is not reported", minimum=1)
 
     def check(self, guide: GuideContext) -> Iterator[Diagnostic]:
-        hard = _hard_grade(guide)
+        enabled = guide.config.enabled(HardSentence.code)
+        hard = _very_hard(guide) if enabled else lambda counts: None
         for sentence, counts in _sentences(guide):
             if counts.words > self.options.max_words:
                 # One finding per sentence: a long sentence R004 finds very hard too is
@@ -218,11 +220,10 @@ class LongSentence(_ReadabilityRule):
                 )
 
 
-def _hard_grade(guide: GuideContext) -> Callable[[Counts], float | None]:
-    """A sentence's grade where R004 would report it as very hard, else None."""
-    if not guide.config.enabled(HardSentence.code):
-        return lambda counts: None
-    options = guide.config.rule_instance(HardSentence).options
+def _very_hard(guide: GuideContext, options: Any = None) -> Callable[[Counts], float | None]:
+    """A sentence's grade where R004 (with ``options``, else the run's) finds it very
+    hard, else None."""
+    options = options or guide.config.rule_instance(HardSentence).options
     ceiling = profile(guide).audience.max_grade + options.grade_margin
 
     def grade(counts: Counts) -> float | None:
@@ -258,19 +259,17 @@ class HardSentence(_ReadabilityRule):
         min_words: int = option(10, "shorter sentences are not judged", minimum=0)
 
     def check(self, guide: GuideContext) -> Iterator[Diagnostic]:
-        ceiling = profile(guide).audience.max_grade + self.options.grade_margin
+        very_hard = _very_hard(guide, self.options)
         longest = (
             guide.config.rule_instance(LongSentence).options.max_words
             if guide.config.enabled(LongSentence.code)
             else None
         )
         for sentence, counts in _sentences(guide):
-            if counts.words < self.options.min_words:
-                continue
             if longest is not None and counts.words > longest:
                 continue  # R003 reports it, with its grade
-            grade = scores(counts)["flesch_kincaid_grade"]
-            if grade >= ceiling:
+            grade = very_hard(counts)
+            if grade is not None:
                 yield Diagnostic(
                     pointer=sentence.pointer,
                     span=sentence.span,
@@ -326,14 +325,21 @@ class LongParagraph(_ReadabilityRule):
 
 
 def _step_bodies(guide: GuideContext) -> dict[str, tuple[int, list[str]]]:
-    """Each step's body: its words and its paragraphs' pointers."""
-    counts = profile(guide).unit_counts
-    bodies: dict[str, tuple[int, list[str]]] = {}
-    for unit in guide.units:
-        if unit.part.startswith("/steps/") and unit.pointer.startswith(f"{unit.part}/body/"):
-            words, paragraphs = bodies.get(unit.part, (0, []))
-            bodies[unit.part] = (words + counts[unit.pointer].words, [*paragraphs, unit.pointer])
-    return bodies
+    """Each step's body: its words and its paragraphs' pointers (R005 and R006 ask)."""
+
+    def compute() -> dict[str, tuple[int, list[str]]]:
+        counts = profile(guide).unit_counts
+        bodies: dict[str, tuple[int, list[str]]] = {}
+        for unit in guide.units:
+            if unit.part.startswith("/steps/") and unit.pointer.startswith(f"{unit.part}/body/"):
+                words, paragraphs = bodies.get(unit.part, (0, []))
+                bodies[unit.part] = (
+                    words + counts[unit.pointer].words,
+                    [*paragraphs, unit.pointer],
+                )
+        return bodies
+
+    return guide.shared("readability.step-bodies", compute)
 
 
 def _walls_of_one_paragraph(guide: GuideContext) -> set[str]:
