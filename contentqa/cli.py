@@ -304,15 +304,19 @@ def command_check(args: argparse.Namespace) -> int:
         raise UsageError("--no-report writes no report, so --output cannot name one")
     if args.stdin_filename != STDIN_NAME and args.paths != ["-"]:
         raise UsageError("--stdin-filename names the guide read from -; give - as the path")
+    refuse_replacing_guides(_targets(args, config))
     if args.paths == ["-"]:
         if args.watch:
             raise UsageError("--watch checks files again as they change; not standard input")
         if config.excludes(args.stdin_filename):
-            # As a file of that name would be (editors pipe the buffer of an excluded file).
+            # As a file of that name would be (editors pipe the buffer of an excluded file):
+            # an empty report, which a reader of standard output can still parse.
             print(
                 f"contentqa: note: {args.stdin_filename} is excluded: not checked", file=sys.stderr
             )
-            return EXIT_OK
+            from contentqa.pipeline import build_report
+
+            return publish(args, config, build_report([], config))
         return publish(args, config, check_stdin(args, config))
     paths = [Path(p) for p in args.paths] if args.paths else config_paths(config)
     if "-" in args.paths:
@@ -325,6 +329,7 @@ def command_check(args: argparse.Namespace) -> int:
         # The configuration is read again: editing it is part of a writing session.
         try:
             fresh = resolve_config(args)
+            refuse_replacing_guides(_targets(args, fresh))
             publish(args, fresh, check_paths(args, fresh, paths))
         except (UsageError, ConfigError) as exc:
             print(f"contentqa: error: {exc}; still watching", file=sys.stderr)
@@ -338,8 +343,6 @@ def check_paths(args: argparse.Namespace, config: Config, paths: list[Path]):
     from contentqa.load import display_name
     from contentqa.pipeline import run
 
-    if not args.no_report and args.output != "-":
-        refuse_replacing_guides(_targets(args, config))
     files = guide_files(paths, config, _report_files(args, config), quiet=args.quiet)
     only = None
     if args.changed_since:
@@ -397,6 +400,8 @@ def _targets(args: argparse.Namespace, config: Config) -> list[Path]:
     """The report files this check writes."""
     from contentqa.report import default_path
 
+    if args.no_report or args.output == "-":
+        return []
     if args.output:
         return [Path(args.output)]
     return [default_path(fmt, config.output_dir) for fmt in config.formats]

@@ -349,13 +349,18 @@ def _syntax_problem(file: str, source: str, exc: json.JSONDecodeError) -> Loaded
     if source[exc.pos : exc.pos + 1] in ("]", "}") and before.endswith(","):
         message = "invalid JSON: trailing comma after the last element; remove it"
         return _problem(file, "S002", message, _offset_position(source, len(before) - 1))
-    if exc.msg == "Expecting ',' delimiter" and "\n" in source[len(before) : exc.pos]:
+    cut_short = not source[exc.pos :].strip() and exc.msg != "Extra data"
+    if (
+        exc.msg == "Expecting ',' delimiter"
+        and "\n" in source[len(before) : exc.pos]
+        and not cut_short
+    ):
         # The parser stops at the next value, on a later line; the comma is missing at the
         # end of the value before, where the writer has to type it.
         after = before.rsplit("\n", 1)[-1].strip()
         message = f"invalid JSON: expected a comma after {_quote_end(after)} (is one missing?)"
         return _problem(file, "S002", message, _offset_position(source, len(before)))
-    if not source[exc.pos :].strip() and exc.msg != "Extra data":
+    if cut_short:
         message = "invalid JSON: the file ends before the guide is closed; is it cut short?"
     else:
         message = f"invalid JSON: {_json_message(exc.msg)}"

@@ -24,6 +24,7 @@ from typing import Any
 from contentqa.config import config_folder, key_position, relative_to, rule_patterns
 from contentqa.model import Finding, GuideReport, Position
 from contentqa.pointers import escape_token
+from contentqa.validate import read_date
 
 
 @dataclass
@@ -124,11 +125,7 @@ def from_guide(file: str, data: Any, pointer: str = "") -> Iterator[Suppression]
     if isinstance(data, dict):
         own = data.get("x-contentqa")
         if isinstance(own, dict) and isinstance(own.get("ignore"), list):
-            expires = own.get("expires")
-            try:
-                expiry = dt.date.fromisoformat(expires) if isinstance(expires, str) else None
-            except ValueError:
-                expiry = None
+            expiry = read_date(own.get("expires"))  # else S011 says it cannot be read
             yield Suppression(
                 codes=rule_patterns(tuple(str(code) for code in own["ignore"])),
                 files=file,

@@ -269,7 +269,7 @@ def _setting_problems(
             )
         elif key == "reason" and not isinstance(value, str):
             yield Diagnostic(where, "`reason` must be text")
-        elif key == "expires" and not _is_date(value):
+        elif key == "expires" and read_date(value) is None:
             yield Diagnostic(
                 where,
                 '`expires` must be a date written YYYY-MM-DD, such as "2027-01-31"; as '
@@ -291,11 +291,12 @@ def _setting_problems(
                 )
 
 
-def _is_date(value: Any) -> bool:
+def read_date(value: Any) -> dt.date | None:
+    """A date written YYYY-MM-DD, as a setting's ``expires`` must be; None otherwise (the
+    suppressions read it so too: "20270131" is no date here, whatever Python reads)."""
     if not isinstance(value, str) or not _DATE.match(value):
-        return False
+        return None
     try:
-        dt.date.fromisoformat(value)
+        return dt.date.fromisoformat(value)
     except ValueError:
-        return False
-    return True
+        return None

@@ -39,6 +39,13 @@ def test_a_missing_comma_is_placed_where_it_goes():
     )
 
 
+def test_a_file_cut_short_after_a_whole_line_is_cut_short(tmp_path):
+    path = tmp_path / "g.json"
+    path.write_text('{\n  "schema_version": 1,\n  "title": "Repot a houseplant"\n', "utf-8")
+    [finding] = check_file(path, Config()).findings
+    assert "cut short" in finding.message
+
+
 def test_every_fixture_has_expectations():
     files = {p.name for p in LOAD_FIXTURES.glob("*.json") if p.name != "expected.json"}
     assert files == set(EXPECTED)

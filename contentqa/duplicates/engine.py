@@ -2018,9 +2018,10 @@ _OPPOSITES = (
     ),
     ("into onto", "out"),
     ("on", "off"),
-    # "counter-clockwise" is read as "counter clockwise": both sides, so no side taken.
-    ("clockwise", "counterclockwise anticlockwise counter anti"),
+    ("clockwise", "counterclockwise anticlockwise"),
 )
+# "counter-clockwise" and "anti-clockwise" reach the engine as two words.
+_JOINED = {("counter", "clockwise"): "counterclockwise", ("anti", "clockwise"): "anticlockwise"}
 _SIDE_OF = {
     word: (group, side)
     for group, sides in enumerate(_OPPOSITES)
@@ -2032,7 +2033,11 @@ _SIDE_OF = {
 def _sides(tokens: Iterable[str]) -> frozenset[tuple[int, int]]:
     """The opposites a text takes one side of (and not both): (group, side) pairs."""
     used: dict[int, set[int]] = {}
-    for token in tokens:
+    tokens = list(tokens)
+    for index, token in enumerate(tokens):
+        if tuple(tokens[index - 1 : index + 1]) in _JOINED:
+            continue  # "clockwise" after "counter": read with it
+        token = _JOINED.get(tuple(tokens[index : index + 2]), token)
         found = _SIDE_OF.get(token)
         if found is not None:
             used.setdefault(found[0], set()).add(found[1])

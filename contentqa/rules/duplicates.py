@@ -223,8 +223,8 @@ class DuplicateSentence(_DuplicateRule):
     (items and sentences are one pool, so a takeaway that repeats a sentence of a section is
     found too). Copies inside paragraphs already reported as duplicate paragraphs are not
     counted again, and a sentence spread over many parts is reported as boilerplate (D005).
-    A step, strategy or section whose body opens by restating its own title, and nothing
-    else repeating it, is a note (info), not an error: a heading and its first line.
+    A step, strategy or section whose body restates its own title, and nothing else
+    repeating it, is a note (info), not an error: a heading and its first line, mostly.
 
     **Why it matters.** A repeated sentence reads as padding and hides the points that are
     new. In a summary or takeaway it says the text was copied, not summarized.

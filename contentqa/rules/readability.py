@@ -388,6 +388,11 @@ class WallOfText(_ReadabilityRule):
                 )
 
 
+# "by" and who does it: a name or a noun phrase ("by Nintendo", "by the manufacturer"), not
+# a manner or an amount ("by hand", "by ten percent").
+_DOER = re.compile(r"\s+by\s+(?:[A-Z]|(?:the|a|an|your|their|our|its|his|her|this|that)\s)")
+
+
 @register
 class PassiveVoice(_ReadabilityRule):
     """A sentence in the passive voice.
@@ -418,7 +423,7 @@ class PassiveVoice(_ReadabilityRule):
             span = next(passive_spans(sentence.text))
             start = sentence.span.start + span.start
             # "... is supported by Nintendo": the doer is named, so the advice is where to.
-            named = re.match(r"\s+by\b", sentence.text[span.end :]) is not None
+            named = _DOER.match(sentence.text, span.end) is not None
             advice = "make the one named after “by” the subject" if named else "say who does it"
             yield Diagnostic(
                 pointer=sentence.pointer,

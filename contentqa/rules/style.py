@@ -357,16 +357,6 @@ class UnbalancedDelimiters(_StyleRule):
                 )
 
 
-def _is_name(text: str, match: re.Match[str]) -> bool:
-    """Whether a doubled word is a name ("Nutri Ninja Ninja Blender", "Walla Walla"):
-    every copy capitalized, and the first not opening a sentence."""
-    words = _WORDS.findall(match.group(0))
-    if not all(w[:1].isupper() and not w.isupper() for w in words):
-        return False
-    before = text[: match.start()].rstrip()
-    return bool(before) and before[-1] not in '.!?:;"“'
-
-
 # A word and its repeats, as one run: "the the the" is one slip, not three.
 _REPEATED_WORD = re.compile(r"\b(\w+)(?:\s+\1\b)+", re.IGNORECASE)
 _WORDS = re.compile(r"\w+")
@@ -380,8 +370,7 @@ class RepeatedWord(_StyleRule):
 
     **What it finds.** ``the the``, ``to to``, across a line break too, ignoring case. A
     word repeated many times is one finding, with the count. Grammatical doubles ("that
-    that", "had had"), emphasis ("very very", "so so") and names doubled mid-sentence
-    ("the Nutri Ninja Ninja Blender", "Walla Walla") are not reported.
+    that", "had had") and emphasis ("very very", "so so") are not reported.
 
     **Why it matters.** The classic slip that spell checkers miss and readers stumble over.
 
@@ -396,8 +385,6 @@ class RepeatedWord(_StyleRule):
             for match in _REPEATED_WORD.finditer(unit.text):
                 word = match.group(1)
                 if word.lower() in _LEGITIMATE_DOUBLES or word.isdigit():
-                    continue
-                if _is_name(unit.text, match):
                     continue
                 count = len(_WORDS.findall(match.group(0)))
                 times = "twice" if count == 2 else f"{count:,} times"
@@ -542,7 +529,7 @@ def _markup(text: str) -> Iterator[_Markup]:
 # bold (three apostrophes each side), and wiki links with a pipe, as iFixit writes them
 # ("[guide|20198|prepare an iOpener]", "[https://...|the guide|new_window=true]").
 _SOURCE_MARKS = (
-    (re.compile(r"\A#{2,6}(?=[^#\s])|#{3,}\Z"), "Markdown heading marks", "md:heading"),
+    (re.compile(r"\A#{2,6}(?=\s*[^#\s])|#{3,}\Z"), "Markdown heading marks", "md:heading"),
     (re.compile(r"'{3}[^'\n]{1,200}'{3}"), "wiki bold marks", "wiki:bold"),
     (
         re.compile(r"\[(?:guide|product|wiki|https?://[^\s|\]]+)\|[^\]\n]{1,300}\]"),

@@ -293,6 +293,7 @@ def test_texts_agree_on_numbers_as_the_tokenizer_reads_them(
         ("Place the caliper back on the rotor", "Pull the caliper off of the rotor", True),
         ("Turn the valve clockwise", "Turn the valve counterclockwise", True),
         ("Twist the cap counterclockwise", "Twist the cap counter-clockwise", False),
+        ("Turn the valve clockwise", "Turn the valve anti-clockwise", True),
     ],
 )
 def test_texts_taking_opposite_sides_are_opposed(text, other, opposed):

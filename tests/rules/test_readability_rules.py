@@ -192,3 +192,22 @@ def test_a_step_body_of_one_long_paragraph_is_one_finding(tmp_path, paragraphs, 
     path.write_text(json.dumps(guide), encoding="utf-8")
     found = report_for(path).findings
     assert sorted(f.code for f in found if f.code in ("R005", "R006")) == codes
+
+
+@pytest.mark.parametrize(
+    ("sentence", "advice"),
+    [
+        ("The game is not supported by Nintendo.", "make the one named after “by” the subject"),
+        ("The bolts are tightened by hand.", "say who does it"),
+        ("The dose is increased by ten percent.", "say who does it"),
+    ],
+)
+def test_passive_advice_names_the_doer_only_when_by_names_one(tmp_path, sentence, advice):
+    guide = load_json(CLEAN_GUIDES[0])
+    guide["intro"][0] = sentence
+    path = tmp_path / "g.json"
+    path.write_text(json.dumps(guide), encoding="utf-8")
+    [passive] = [
+        f for f in report_for(path).findings if f.code == "R007" and f.pointer == "/intro/0"
+    ]
+    assert passive.message.endswith(advice)
