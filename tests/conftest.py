@@ -47,6 +47,13 @@ def _no_github_actions(monkeypatch):
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _processes_as_asked(monkeypatch):
+    """--jobs is capped at the cores; tests that ask for 2 or 3 processes get them on any
+    machine, so the parallel paths run (and are compared) on one core too."""
+    monkeypatch.setattr("contentqa.parallel.cores", lambda: 4)
+
+
 def check_to(out_dir: Path, formats: str, *args: str, cwd: Path = ROOT) -> int:
     """Run ``contentqa check ARGS --format FORMATS`` from ``cwd``, reports in ``out_dir``."""
     from contentqa.cli import main

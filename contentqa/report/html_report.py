@@ -383,6 +383,7 @@ class _Context:
         self._anchors: dict[int, dict[tuple[int, int], str]] = {}
         self._rows: dict[int, dict[str, Any]] = {}
         self._titles = Counter(map(_guide_title, report.guides))
+        self.looks: dict[int, tuple[int, int]] = {}  # of a one-page report's clusters
         self._same_text: dict[tuple[int, int], bool] = {}  # asked by flags, rows and views
         self.counts: dict[str, Counter] = defaultdict(Counter)
         for finding in report.findings:
@@ -769,7 +770,8 @@ class GuideView:
         self.own = list(ctx.by_file.get(self.guide.file, ()))
         # Each cluster's look (colour, underline style), in the order this page first shows
         # them: clusters are numbered across the library, and numbers 24 apart looked the same.
-        self._looks: dict[int, tuple[int, int]] = {}
+        # A one-page report's guides share the page's looks.
+        self._looks: dict[int, tuple[int, int]] = {} if ctx.split else ctx.looks
         self._place()
 
     def look(self, cluster: int) -> tuple[int, int]:
