@@ -122,7 +122,12 @@ def apply(
             fingerprint
             for fingerprint, code, file in baseline.entries
             if not config.enabled(code)
-            or (files is not None and file.endswith(GUIDE_SUFFIXES) and file not in files)
+            or (
+                files is not None
+                and file.endswith(GUIDE_SUFFIXES)
+                and file not in files
+                and _still_there(file, config)  # a deleted guide's findings are gone
+            )
         }
     return Applied(
         kept=kept,
@@ -132,9 +137,17 @@ def apply(
 
 
 def missing_guides(baseline: Baseline, config: Config, checked: Iterable[str]) -> int:
-    """How many of the guides the baseline's run checked this run does not (``checked``:
-    its files, named as reports name files): a library's duplication ratio is comparable
-    with the baseline's only over the same guides or more."""
+    """How many of the guides the baseline's run checked, and that still exist, this run
+    does not (``checked``: its files, named as reports name files): a library's duplication
+    ratio is comparable with the baseline's only over the same guides or more."""
     if baseline.guides is None:
         return 0
-    return len(baseline.guides - {config_relative(f, config.source) for f in checked})
+    left_out = baseline.guides - {config_relative(f, config.source) for f in checked}
+    return sum(1 for file in left_out if _still_there(file, config))  # not deleted ones
+
+
+def _still_there(file: str, config: Config) -> bool:
+    """Whether a guide the baseline names (from the configuration file's folder, or the
+    working directory) still exists: one deleted or renamed since is not left out."""
+    folder = config.source.absolute().parent if config.source else Path.cwd()
+    return (folder / file).is_file()

@@ -136,3 +136,16 @@ def test_ratchet_compares_only_over_the_guides_of_the_baseline(library):
     assert alone.ratchet["passed"] is True and alone.exit_status == 0
     assert "leaves out 1 of the 2 guides" in alone.ratchet["note"]
     assert "note" not in report_of(folder, base=base).ratchet
+
+
+def test_a_deleted_guide_is_not_left_out_but_gone(library):
+    folder, _, _ = library
+    (folder / "other.json").write_text((GUIDES / "repot-a-houseplant.json").read_text("utf-8"))
+    path = folder / ".contentqa-baseline.json"
+    path.write_text(baseline.render(report_of(folder), Config()), encoding="utf-8")
+    base = baseline.load(path)
+    seeds = sum(1 for _, _, file in base.entries if file.endswith("seed.json"))
+    (folder / "seed.json").unlink()
+    report = report_of(folder, base=base)
+    assert seeds > 0 and report.baseline_gone >= seeds
+    assert "note" not in report.ratchet
