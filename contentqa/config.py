@@ -180,42 +180,76 @@ def _located(message: str, path: Path) -> str:
         lines = path.read_text(encoding="utf-8").split("\n")
     except (OSError, UnicodeDecodeError):
         return message
-    found = key_position(lines, key.group(1))
+    found = key_position(lines, key.group(1), pyproject=path.name == "pyproject.toml")
     if found is None:
         return message
     return f"{path}:{found[0]}:{found[1]}: {message[len(prefix) :]}"
 
 
-def key_position(lines: Sequence[str], dotted: str) -> tuple[int, int] | None:
-    """Where the last part of a key (``rules.D006.threshold``: ``threshold``; a glob of
-    ``per-file-ignores "guides/*.json"``) is written as a key, in the configuration file's
-    ``lines``, preferring the table or inline table of the part before it (``D006``)."""
+def key_position(
+    lines: Sequence[str], dotted: str, pyproject: bool = False
+) -> tuple[int, int] | None:
+    """Where a key of the configuration is written in its file's ``lines``: ``fail-on``,
+    ``rules.D006.threshold`` (in ``[rules.D006]``, inline in ``[rules]``, or dotted),
+    ``suppress[1].pointer`` (in the second ``[[suppress]]``), ``audiences.kids`` (a table),
+    ``per-file-ignores "guides/*.json"`` (a glob). In ``pyproject.toml`` only the
+    ``[tool.contentqa]`` tables are read. None where it is not found."""
     glob = re.fullmatch(r'per-file-ignores "(.*)"', dotted)
-    if glob:
-        last, parent = glob.group(1), "per-file-ignores"
-    else:
-        parts = [re.sub(r"\[\d+\]$", "", part) for part in dotted.split(".")]
-        last, parent = parts[-1], (parts[-2] if len(parts) > 1 else None)
-    # At a line's start, in an inline table ({ a = 1, b = 2 }), or dotted (a."b" = 1).
-    written = re.compile(rf"""(?:^\s*|[{{,.]\s*)(["']?){re.escape(last)}\1\s*=""")
-    header = re.compile(r"\s*\[")
-    first = None
-    inside_parent = parent is None
+    parts = ["per-file-ignores", glob.group(1)] if glob else dotted.split(".")
+    parts = [re.sub(r"\[(\d+)\]$", r"#\1", part) for part in parts]  # suppress[1]: suppress#1
+    target, key = ".".join(parts[:-1]), parts[-1]
+    table: str | None = ""  # the table the lines are in; None: not the tool's
+    arrays: dict[str, int] = {}
     for number, line in enumerate(lines, start=1):
-        if header.match(line):
-            inside_parent = parent is None or parent in line
-            table = re.sub(r"\s", "", line.split("#")[0]).strip("[]")
-            if table == dotted or table.endswith(f".{dotted}"):  # the key is this table
+        header = _TABLE_HEADER.match(line)
+        if header:
+            name = re.sub(r"""\s|["']""", "", header.group(2))
+            if pyproject:
+                if not (name == "tool.contentqa" or name.startswith("tool.contentqa.")):
+                    table = None
+                    continue
+                name = "" if name == "tool.contentqa" else name[len("tool.contentqa.") :]
+            if header.group(1) == "[[":  # an array of tables: the n-th one
+                arrays[name] = arrays.get(name, -1) + 1
+                name = f"{name}#{arrays[name]}"
+            table = name
+            if name == ".".join(parts):  # the key is this table
                 return number, len(line) - len(line.lstrip()) + 1
             continue
-        match = written.search(line)
-        if match is None:
+        if table is None or not (target == table or target.startswith(f"{table}.") or not table):
             continue
-        place = (number, match.start() + len(match.group()) - len(match.group().lstrip(" {,.")) + 1)
-        if inside_parent or (parent is not None and parent in line):
-            return place
-        first = first or place
-    return first
+        # The rest of the path from this table: "D006" in [rules], "rules.D006" at the top.
+        rest = target[len(table) :].lstrip(".") if table else target
+        found = _key_in_line(line, rest.split(".") if rest else [], key)
+        if found is not None:
+            return number, found
+    return None
+
+
+_TABLE_HEADER = re.compile(r"\s*(\[\[?)\s*([^\]]+?)\s*\]")
+
+
+def _key_in_line(line: str, path: list[str], key: str) -> int | None:
+    """The column of ``key`` in ``line``, written after ``path`` dotted (``a.b.key =``) or
+    in an inline table (``a = { key = ...}``, ``a.b = { key = ...}``)."""
+    if "#" in key:
+        return None
+    quoted = r"""["']?"""
+    prefix = "".join(rf"{quoted}{re.escape(p)}{quoted}\s*\.\s*" for p in path)
+    dotted = re.compile(rf"""\s*{prefix}({quoted}){re.escape(key)}\1\s*=""")
+    match = dotted.match(line)
+    if match:
+        return match.start(1) + 1
+    if path:
+        head = "".join(rf"{quoted}{re.escape(p)}{quoted}\s*\.\s*" for p in path[:-1])
+        inline = re.compile(
+            rf"""\s*{head}{quoted}{re.escape(path[-1])}{quoted}\s*=\s*\{{(?:[^}}]*?,)?\s*"""
+            rf"""({quoted}){re.escape(key)}\1\s*="""
+        )
+        match = inline.match(line)
+        if match:
+            return match.start(1) + 1
+    return None
 
 
 # The largest `max-file-size` (1 TB): a guide is read into memory whole.

@@ -15,7 +15,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import fnmatch
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,6 +69,12 @@ def from_config(
 ) -> list[Suppression]:
     folder = config_folder(config_file) if config_file else None
     lines = _config_lines(config_file)
+    pyproject = config_file is not None and config_file.name == "pyproject.toml"
+
+    def written(key: str) -> Position | None:
+        found = key_position(lines, key, pyproject)
+        return None if found is None else Position(*found)
+
     out = [
         Suppression(
             tuple(codes),
@@ -77,11 +82,10 @@ def from_config(
             origin=f"{origin} per-file-ignores `{glob}`",
             origin_file=origin,
             config_folder=folder,
-            origin_position=_position(key_position(lines, f'per-file-ignores "{glob}"')),
+            origin_position=written(f'per-file-ignores "{glob}"'),
         )
         for glob, codes in per_file.items()
     ]
-    tables = [n for n, line in enumerate(lines, start=1) if _SUPPRESS_TABLE.match(line)]
     for index, entry in enumerate(entries):
         out.append(
             Suppression(
@@ -93,16 +97,10 @@ def from_config(
                 origin=f"{origin} suppress[{index}]",
                 origin_file=origin,
                 config_folder=folder,
-                # Written as tables, the entries are the suppress tables in their order.
-                origin_position=Position(tables[index], 1) if len(tables) == len(entries) else None,
+                origin_position=written(f"suppress[{index}]"),
             )
         )
     return out
-
-
-# ``[[suppress]]``, or ``[[tool.contentqa.suppress]]`` in pyproject.toml.
-_IN_PYPROJECT = r"(?:tool\s*\.\s*contentqa\s*\.\s*)?"  # the tool's tables in pyproject.toml
-_SUPPRESS_TABLE = re.compile(rf"\s*\[\[\s*{_IN_PYPROJECT}suppress\s*\]\]")
 
 
 def _config_lines(config_file: Path | None) -> list[str]:
@@ -114,10 +112,6 @@ def _config_lines(config_file: Path | None) -> list[str]:
         return config_file.read_text(encoding="utf-8").split("\n")
     except (OSError, UnicodeDecodeError):
         return []
-
-
-def _position(found: tuple[int, int] | None) -> Position | None:
-    return None if found is None else Position(*found)
 
 
 def from_guide(file: str, data: Any, pointer: str = "") -> Iterator[Suppression]:

@@ -9,6 +9,7 @@ from contentqa.config import (
     ConfigError,
     config_relative,
     find_config_file,
+    key_position,
     load_config,
     parse_config,
 )
@@ -166,3 +167,39 @@ def test_configuration_errors_say_where_in_the_file(tmp_path, written, where, me
     line, column = where.split(":")
     assert str(raised.value).startswith(f"{path}:{int(line) + 1}:{column}: ")
     assert message in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("lines", "key", "pyproject", "where"),
+    [
+        (["[rules]", "D006 = { threshold = 1.5 }"], "rules.D006.threshold", False, (2, 10)),
+        (["rules.D006.threshold = 1.5"], "rules.D006.threshold", False, (1, 12)),
+        (
+            ["[tool.ruff.lint]", 'ignore = ["E"]', "[tool.contentqa]", 'ignore = ["Z"]'],
+            "ignore",
+            True,
+            (4, 1),
+        ),
+        (
+            ["[[suppress]]", 'pointer = "/a"', "[[suppress]]", 'pointer = "b"'],
+            "suppress[1].pointer",
+            False,
+            (4, 1),
+        ),
+        (
+            [
+                "[tool.ruff.lint.per-file-ignores]",
+                '"a.json" = ["E"]',
+                "[tool.contentqa.per-file-ignores]",
+                '"a.json" = ["W"]',
+            ],
+            'per-file-ignores "a.json"',
+            True,
+            (4, 1),
+        ),
+        (["[audiences.kids]", "max-grade = 40"], "audiences.kids", False, (1, 1)),
+        (["[rules.D001]", "threshold = 1"], "rules.D006.threshold", False, None),
+    ],
+)
+def test_keys_are_found_in_their_own_table(lines, key, pyproject, where):
+    assert key_position(lines, key, pyproject) == where
