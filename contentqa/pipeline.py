@@ -14,6 +14,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import jsonpointer
+
 from contentqa import __version__, suppress
 from contentqa import baseline as baselines
 from contentqa.analyze import (
@@ -292,6 +294,7 @@ def build_report(
         for r in results
     )
     findings, suppressed = _apply_suppressions(findings, guide_reports, documents, config, today)
+    findings = _one_per_problem(findings, documents)
     findings += _duplication_limits(guide_reports, config)
     if only is not None:
         findings = [f for f in findings if f.file in only or any(r.file in only for r in f.related)]
@@ -330,6 +333,38 @@ def build_report(
         project_folder=_project_folder(config),
         reported=None if only is None else frozenset(only),
     )
+
+
+def _one_per_problem(findings: list[Finding], documents: dict[str, Document]) -> list[Finding]:
+    """Where two rules see one problem, the finding of the rule that says more: a very
+    hard sentence that R003 reports as long (with its grade) is not R004's too, a step body
+    of one paragraph that R006 reports is not R005's too. Only when the first stands, after
+    suppressions, at a severity as high."""
+    long = {(f.file, f.pointer, f.span): f.severity.rank for f in findings if f.code == "R003"}
+    walls = {(f.file, f.pointer): f.severity.rank for f in findings if f.code == "R006"}
+    if not long and not walls:
+        return findings
+
+    def repeated(f: Finding) -> bool:
+        if f.code == "R004":
+            return long.get((f.file, f.pointer, f.span), -1) >= f.severity.rank
+        if f.code == "R005" and f.pointer.endswith("/body/0"):
+            body = f.pointer[: -len("/0")]
+            return (
+                walls.get((f.file, body), -1) >= f.severity.rank
+                and _items(documents.get(f.file), body) == 1
+            )
+        return False
+
+    return [f for f in findings if not repeated(f)]
+
+
+def _items(document: Document | None, pointer: str) -> int:
+    try:
+        value = jsonpointer.resolve_pointer(document.data, pointer) if document else None
+    except jsonpointer.JsonPointerException:
+        return 0
+    return len(value) if isinstance(value, list) else 0
 
 
 def _project_folder(config: Config) -> str:

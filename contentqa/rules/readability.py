@@ -239,8 +239,8 @@ class HardSentence(_ReadabilityRule):
 
     **What it finds.** Sentences of at least ``min-words`` words whose own Flesch-Kincaid
     grade is at least ``grade-margin`` grades above the audience's ceiling (grade 14 and
-    up for the general audience). A sentence long enough for R003 is reported there, with
-    its grade, not twice.
+    up for the general audience). A sentence R003 reports as long, with its grade, is not
+    reported here too (unless R003's finding is suppressed or of a lower severity).
 
     **Why it matters.** Long words in a long sentence are where readers stop reading.
 
@@ -260,14 +260,7 @@ class HardSentence(_ReadabilityRule):
 
     def check(self, guide: GuideContext) -> Iterator[Diagnostic]:
         very_hard = _very_hard(guide, self.options)
-        longest = (
-            guide.config.rule_instance(LongSentence).options.max_words
-            if guide.config.enabled(LongSentence.code)
-            else None
-        )
         for sentence, counts in _sentences(guide):
-            if longest is not None and counts.words > longest:
-                continue  # R003 reports it, with its grade
             grade = very_hard(counts)
             if grade is not None:
                 yield Diagnostic(
@@ -287,8 +280,9 @@ class LongParagraph(_ReadabilityRule):
     """A paragraph too long to read comfortably on a screen.
 
     **What it finds.** Paragraphs of running text over ``max-words`` words (120) or over
-    ``max-sentences`` sentences (6). A paragraph that is a step's whole body, when R006
-    reports that body as a wall of text, is left to R006.
+    ``max-sentences`` sentences (6). A paragraph that is a step's whole body, which R006
+    reports as a wall of text, is not reported here too (unless R006's finding is
+    suppressed or of a lower severity).
 
     **Why it matters.** On a phone a 150-word paragraph fills the screen: readers skim it
     and miss the instruction inside.
@@ -305,10 +299,7 @@ class LongParagraph(_ReadabilityRule):
         max_sentences: int = option(6, "most sentences in one paragraph", minimum=1)
 
     def check(self, guide: GuideContext) -> Iterator[Diagnostic]:
-        walls = _walls_of_one_paragraph(guide)
         for pointer, counts in profile(guide).unit_counts.items():
-            if pointer in walls:
-                continue  # R006 reports the step, whose whole body this paragraph is
             if (
                 counts.words > self.options.max_words
                 or counts.sentences > self.options.max_sentences
@@ -322,36 +313,6 @@ class LongParagraph(_ReadabilityRule):
                     ),
                     key=_unit_text(guide, pointer),
                 )
-
-
-def _step_bodies(guide: GuideContext) -> dict[str, tuple[int, list[str]]]:
-    """Each step's body: its words and its paragraphs' pointers (R005 and R006 ask)."""
-
-    def compute() -> dict[str, tuple[int, list[str]]]:
-        counts = profile(guide).unit_counts
-        bodies: dict[str, tuple[int, list[str]]] = {}
-        for unit in guide.units:
-            if unit.part.startswith("/steps/") and unit.pointer.startswith(f"{unit.part}/body/"):
-                words, paragraphs = bodies.get(unit.part, (0, []))
-                bodies[unit.part] = (
-                    words + counts[unit.pointer].words,
-                    [*paragraphs, unit.pointer],
-                )
-        return bodies
-
-    return guide.shared("readability.step-bodies", compute)
-
-
-def _walls_of_one_paragraph(guide: GuideContext) -> set[str]:
-    """The paragraphs that are the whole body of a step R006 reports."""
-    if not guide.config.enabled(WallOfText.code):
-        return set()
-    limit = guide.config.rule_instance(WallOfText).options.max_words
-    return {
-        paragraphs[0]
-        for words, paragraphs in _step_bodies(guide).values()
-        if words > limit and len(paragraphs) == 1
-    }
 
 
 @register
@@ -376,7 +337,12 @@ class WallOfText(_ReadabilityRule):
         max_words: int = option(150, "most words in one step body", minimum=1)
 
     def check(self, guide: GuideContext) -> Iterator[Diagnostic]:
-        for part, (words, _) in _step_bodies(guide).items():
+        counts = profile(guide).unit_counts
+        totals: dict[str, int] = {}
+        for unit in guide.units:
+            if unit.part.startswith("/steps/") and unit.pointer.startswith(f"{unit.part}/body/"):
+                totals[unit.part] = totals.get(unit.part, 0) + counts[unit.pointer].words
+        for part, words in totals.items():
             if words > self.options.max_words:
                 yield Diagnostic(
                     pointer=f"{part}/body",

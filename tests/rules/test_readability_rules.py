@@ -180,6 +180,17 @@ def test_a_long_and_very_hard_sentence_is_one_finding(tmp_path):
     assert "very hard" in long.message and "shorter words" in long.message
     alone = report_for(path, config=parse_config({"ignore": ["R003"]})).findings
     assert [f.code for f in alone if f.pointer == "/intro/0" and f.code[0] == "R"] == ["R004"]
+    # R004 stands where R003's finding does not (suppressed), or says less (a lower severity).
+    guide["intro"][0] = hard
+    guide["x-contentqa"] = {"ignore": ["R003"]}
+    path.write_text(json.dumps(guide), encoding="utf-8")
+    codes = [f.code for f in report_for(path).findings if f.pointer == "/intro/0"]
+    assert "R004" in codes and "R003" not in codes
+    del guide["x-contentqa"]
+    path.write_text(json.dumps(guide), encoding="utf-8")
+    stricter = parse_config({"rules": {"R004": {"severity": "error"}}})
+    codes = [f.code for f in report_for(path, config=stricter).findings if f.pointer == "/intro/0"]
+    assert {"R003", "R004"} <= set(codes)
 
 
 @pytest.mark.parametrize(("paragraphs", "codes"), [(1, ["R006"]), (2, ["R005", "R006"])])
@@ -192,6 +203,9 @@ def test_a_step_body_of_one_long_paragraph_is_one_finding(tmp_path, paragraphs, 
     path.write_text(json.dumps(guide), encoding="utf-8")
     found = report_for(path).findings
     assert sorted(f.code for f in found if f.code in ("R005", "R006")) == codes
+    guide["steps"][0]["x-contentqa"] = {"ignore": ["R006"]}
+    path.write_text(json.dumps(guide), encoding="utf-8")
+    assert [f.code for f in report_for(path).findings if f.code in ("R005", "R006")] == ["R005"]
 
 
 @pytest.mark.parametrize(
