@@ -53,8 +53,10 @@ def findings_from_project(report: Report) -> list[Finding]:
 
     @functools.cache
     def named(file: str) -> str:
+        if not file or file.startswith("<"):  # no file: "<stdin>"
+            return file
         try:
-            return Path(os.path.relpath(file, folder)).as_posix() if file else file
+            return Path(os.path.relpath(file, folder)).as_posix()
         except ValueError:  # another drive (Windows)
             return file
 
