@@ -120,14 +120,20 @@ def test_findings_a_run_does_not_look_for_are_not_gone(library):
     assert build_report(results, no_duplicates, None, base, only={seed}).baseline_gone == 1
 
 
-def test_ratchet_compares_only_over_the_guides_of_the_baseline(library):
-    # One guide of a library repeats more of its words than the library does: checked
-    # alone, it would look like duplication that rose.
+@pytest.fixture
+def two_guides(library):
+    """The seed and a clean guide, and the baseline of both."""
     folder, _, _ = library
     (folder / "other.json").write_text((GUIDES / "repot-a-houseplant.json").read_text("utf-8"))
     path = folder / ".contentqa-baseline.json"
     path.write_text(baseline.render(report_of(folder), Config()), encoding="utf-8")
-    base = baseline.load(path)
+    return folder, baseline.load(path)
+
+
+def test_ratchet_compares_only_over_the_guides_of_the_baseline(two_guides):
+    # One guide of a library repeats more of its words than the library does: checked
+    # alone, it would look like duplication that rose.
+    folder, base = two_guides
     assert base.guides is not None and len(base.guides) == 2
     config = Config()
     [seed] = [check_file(p, config) for p in discover([folder / "seed.json"])]
@@ -138,12 +144,8 @@ def test_ratchet_compares_only_over_the_guides_of_the_baseline(library):
     assert "note" not in report_of(folder, base=base).ratchet
 
 
-def test_a_deleted_guide_is_not_left_out_but_gone(library):
-    folder, _, _ = library
-    (folder / "other.json").write_text((GUIDES / "repot-a-houseplant.json").read_text("utf-8"))
-    path = folder / ".contentqa-baseline.json"
-    path.write_text(baseline.render(report_of(folder), Config()), encoding="utf-8")
-    base = baseline.load(path)
+def test_a_deleted_guide_is_not_left_out_but_gone(two_guides):
+    folder, base = two_guides
     seeds = sum(1 for _, _, file in base.entries if file.endswith("seed.json"))
     (folder / "seed.json").unlink()
     report = report_of(folder, base=base)
