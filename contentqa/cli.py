@@ -14,7 +14,8 @@ import gc
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -318,23 +319,31 @@ def command_check(args: argparse.Namespace) -> int:
 
             return publish(args, config, build_report([], config))
         return publish(args, config, check_stdin(args, config))
-    paths = [Path(p) for p in args.paths] if args.paths else config_paths(config)
     if "-" in args.paths:
         raise UsageError("- (standard input) cannot be combined with other paths")
+    paths = _check_paths_of(args, config)
     status = publish(args, config, check_paths(args, config, paths))
     if not args.watch:
         return status
 
-    def check_again() -> None:
-        # The configuration is read again: editing it is part of a writing session.
+    def check_again(watched: Watched) -> Watched:
+        # The configuration is read again: editing it is part of a writing session, and
+        # so are its `paths`.
         try:
             fresh = resolve_config(args)
             refuse_replacing_guides(_targets(args, fresh))
+            paths = _check_paths_of(args, fresh)
             publish(args, fresh, check_paths(args, fresh, paths))
         except (UsageError, ConfigError) as exc:
             print(f"contentqa: error: {exc}; still watching", file=sys.stderr)
+            return watched
+        return Watched.of(paths, fresh, _targets(args, fresh))
 
-    return watch([*paths, *([config.source] if config.source else [])], check_again)
+    return watch(Watched.of(paths, config, _targets(args, config)), check_again)
+
+
+def _check_paths_of(args: argparse.Namespace, config: Config) -> list[Path]:
+    return [Path(p) for p in args.paths] if args.paths else config_paths(config)
 
 
 def check_paths(args: argparse.Namespace, config: Config, paths: list[Path]):
@@ -471,23 +480,64 @@ def check_stdin(args: argparse.Namespace, config: Config):
     return build_report([check_loaded(loaded, config)], config)
 
 
-def watch(paths: list[Path], check_again) -> int:
-    """Check again after every change of a guide, or of a file named in ``paths`` (the
-    configuration file), until interrupted."""
+@dataclasses.dataclass(frozen=True)
+class Watched:
+    """What a watch follows: the guides' files and folders, the configuration file, and the
+    reports the checks write (a change there is the watch's own doing, never a reason to
+    check again)."""
+
+    paths: tuple[Path, ...]
+    reports: frozenset[Path]
+
+    @classmethod
+    def of(cls, paths: list[Path], config: Config, reports: list[Path]) -> Watched:
+        named = [*paths, *([config.source] if config.source else [])]
+        return cls(tuple(named), frozenset(path.resolve() for path in reports))
+
+
+def watch(watched: Watched, check_again: Callable[[Watched], Watched]) -> int:
+    """Check again after every change of a guide or of the configuration file, until
+    interrupted. ``check_again`` returns what to watch next: the configuration may name
+    other paths now."""
+    from watchfiles import Change
     from watchfiles import watch as watch_changes
 
     from contentqa.load import GUIDE_SUFFIXES
 
     print("watching for changes (Ctrl-C to stop)", file=sys.stderr)
     gc.enable()  # a session may last hours; each run turns it off while it checks
-    named = {Path(p).resolve() for p in paths if not Path(p).is_dir()}
     try:
-        for changes in watch_changes(*paths, step=200):
-            if any(
-                Path(name).suffix.lower() in GUIDE_SUFFIXES or Path(name).resolve() in named
-                for _, name in changes
+        while True:
+            # A file is watched by its inode: once an editor's save has renamed a new file
+            # over it, the watch must start again to see the next save. A file not there
+            # (deleted, or not yet saved) is looked for every second.
+            existing = [path for path in watched.paths if path.exists()]
+            missing = [path for path in watched.paths if path not in existing]
+            named = {path.resolve() for path in existing if not path.is_dir()}
+            if not existing:
+                time.sleep(1.0)
+                if any(path.exists() for path in missing):
+                    watched = check_again(watched)
+                continue
+            for changes in watch_changes(
+                *existing, step=200, rust_timeout=1000, yield_on_timeout=True
             ):
-                check_again()
+                changed = {Path(name).resolve() for _, name in changes}
+                deleted = {Path(name).resolve() for c, name in changes if c == Change.deleted}
+                wanted = [
+                    path
+                    for path in changed
+                    if path not in watched.reports
+                    and (path.suffix.lower() in GUIDE_SUFFIXES or path in named)
+                ]
+                returned = [path for path in missing if path.exists()]
+                if wanted or returned:
+                    before = watched
+                    watched = check_again(watched)
+                    if watched != before or returned:
+                        break
+                if deleted & named:
+                    break
     except KeyboardInterrupt:
         pass
     return EXIT_OK

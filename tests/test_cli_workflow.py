@@ -3,6 +3,7 @@ watch, and the pre-commit hook definition."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -179,53 +180,90 @@ def test_import_errors_point_at_markdown_lines(tmp_path, capsys):
     assert not draft.with_suffix(".json").exists()
 
 
+class Watching:
+    """``contentqa check --watch`` running in ``folder``, its JSON report read as it changes."""
+
+    def __init__(self, folder, *paths):
+        self.report = folder / "reports" / "contentqa.json"
+        self.deadline = time.time() + 90
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "contentqa", "check", *paths, "--watch", "-q"],
+            cwd=folder,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+
+    def codes_when(self, ready) -> set[str]:
+        """The report's codes once ``ready(codes)`` holds (or the time is up)."""
+        codes: set[str] = set()
+        while time.time() < self.deadline:
+            if self.report.exists():
+                with contextlib.suppress(ValueError):  # written as we read: read again
+                    report = json.loads(self.report.read_text())
+                    codes = {f["code"] for f in report["findings"]}
+                    if ready(codes):
+                        break
+            time.sleep(0.2)
+        return codes
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def _save_atomically(path, text: str) -> None:
+    """As editors save: a new file renamed over the old one (a new inode)."""
+    time.sleep(1.0)  # one change at a time, past the watch's grouping of changes
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
 def test_watch_rewrites_the_report_on_change(tmp_path):
     guide = tmp_path / "g.json"
     shutil.copy(CLEAN_GUIDES[0], guide)
     settings = tmp_path / "contentqa.toml"
-    settings.write_text('fail-on = "error"\n', encoding="utf-8")
-    report = tmp_path / "reports" / "contentqa.json"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "contentqa",
-            "check",
-            str(guide),
-            "--watch",
-            "-q",
-            "--output-dir",
-            str(tmp_path / "reports"),
-        ],
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    settings.write_text('output-dir = "reports"\n', encoding="utf-8")
+    watching = Watching(tmp_path, "g.json")
     try:
-        deadline = time.time() + 60
-        while not report.exists() and time.time() < deadline:
-            time.sleep(0.2)
-        assert json.loads(report.read_text())["summary"]["findings"] == 0
+        assert watching.codes_when(lambda codes: True) == set()
         data = load_json(guide)
         data["steps"][0]["body"].append("Lorem ipsum dolor sit amet.")
         time.sleep(1.0)
         guide.write_text(json.dumps(data), encoding="utf-8")
-        while time.time() < deadline:
-            if json.loads(report.read_text())["summary"]["findings"]:
-                break
-            time.sleep(0.2)
-        codes = {f["code"] for f in json.loads(report.read_text())["findings"]}
-        assert "W001" in codes
-        # An edit of the configuration file is a change too, and it is read again.
-        settings.write_text('ignore = ["W001"]\n', encoding="utf-8")
-        while time.time() < deadline:
-            if not json.loads(report.read_text())["summary"]["findings"]:
-                break
-            time.sleep(0.2)
-        assert json.loads(report.read_text())["findings"] == []
+        assert "W001" in watching.codes_when(lambda codes: "W001" in codes)
+        # An edit of the configuration file is a change too, and it is read again, after
+        # every save of an editor that renames a new file over the old one.
+        _save_atomically(settings, 'output-dir = "reports"\nignore = ["W001"]\n')
+        assert watching.codes_when(lambda codes: not codes) == set()
+        _save_atomically(settings, 'output-dir = "reports"\n')
+        assert "W001" in watching.codes_when(lambda codes: "W001" in codes)
+        # A guide named on the command line, saved the same way
+        _save_atomically(guide, CLEAN_GUIDES[0].read_text(encoding="utf-8"))
+        assert watching.codes_when(lambda codes: not codes) == set()
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        watching.stop()
+
+
+def test_watch_follows_the_paths_of_the_configuration(tmp_path):
+    for folder in ("drafts", "published"):
+        (tmp_path / folder).mkdir()
+    shutil.copy(CLEAN_GUIDES[0], tmp_path / "published" / "g.json")
+    data = load_json(CLEAN_GUIDES[0])
+    data["steps"][0]["body"].append("Lorem ipsum dolor sit amet.")
+    (tmp_path / "drafts" / "d.json").write_text(json.dumps(data), encoding="utf-8")
+    settings = tmp_path / "contentqa.toml"
+    settings.write_text('paths = ["published"]\noutput-dir = "reports"\n', encoding="utf-8")
+    watching = Watching(tmp_path)
+    try:
+        assert watching.codes_when(lambda codes: True) == set()
+        _save_atomically(settings, 'paths = ["drafts"]\noutput-dir = "reports"\n')
+        assert "W001" in watching.codes_when(lambda codes: "W001" in codes)
+        # The new folder is watched now
+        (tmp_path / "drafts" / "d.json").write_text(CLEAN_GUIDES[0].read_text(encoding="utf-8"))
+        assert watching.codes_when(lambda codes: not codes) == set()
+    finally:
+        watching.stop()
 
 
 def test_pre_commit_hook_definition_runs_the_cli():
