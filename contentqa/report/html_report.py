@@ -583,6 +583,29 @@ class _Context:
             }
         return self._rows[gi]
 
+    @cached_property
+    def rule_rows(self) -> list[dict[str, Any]]:
+        """The overview's findings per rule, the rule with most findings first."""
+        counts: dict[str, Counter] = defaultdict(Counter)
+        files: dict[str, set[str]] = defaultdict(set)
+        for finding in self.report.findings:
+            counts[finding.code][finding.severity.value] += 1
+            files[finding.code].add(finding.file)
+        rows = []
+        for code, by_severity in counts.items():
+            rule = find_rule(code)
+            rows.append(
+                {
+                    "code": code,
+                    "name": rule.name if rule else "",
+                    "category": rule.category.value if rule else "",
+                    "counts": by_severity,
+                    "total": sum(by_severity.values()),
+                    "files": len(files[code]),
+                }
+            )
+        return sorted(rows, key=lambda row: (-row["total"], row["code"]))
+
     def big_chart(self, gi: int) -> dict[str, Any] | None:
         """The labelled chart of a guide's own section."""
         return _chart(self.report.guides[gi], f"g{gi}", small=False)

@@ -10,6 +10,7 @@ import hashlib
 import itertools
 import json
 import re
+from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -635,3 +636,22 @@ def test_a_page_gives_each_of_its_first_24_clusters_its_own_look(seed):
     ]
     assert len(set(looks)) == len(looks) == 24
     assert view.look(17) == looks[0]  # the same cluster, the same look
+
+
+def test_the_overview_counts_findings_by_rule_linked_to_the_rule(seed, seed_doc):
+    (table,) = seed_doc.find_all("table", cls="by-rule")
+    rows = table.find_all("tbody")[0].find_all("tr")
+    expected = Counter(f.code for f in seed.findings)
+    assert len(rows) == len(expected)
+    shown = {}
+    for row in rows:
+        (link,) = row.find_all("a")
+        code = link.find_all("code")[0].text()
+        assert link.attrs["href"] == f"#rule-{code}"
+        assert find_rule(code).name in link.text()
+        cells = row.find_all("td")
+        shown[code] = sum(int(n) for n in re.findall(r"\d+", cells[1].text()))
+        assert cells[2].text() == "1"  # one guide
+    assert shown == dict(expected)
+    totals = list(shown.values())
+    assert totals == sorted(totals, reverse=True)  # most findings first
