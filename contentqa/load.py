@@ -218,8 +218,20 @@ def load_markdown(file: str, path: str, source: str) -> Loaded:
     try:
         data, source_map = parse(source)
     except MarkdownError as exc:
-        return _problem(
-            file, "S010", f"cannot read this Markdown guide: {exc.message}", Position(exc.line, 1)
+        return Loaded(
+            file,
+            None,
+            tuple(
+                (
+                    "S010",
+                    Diagnostic(
+                        "",
+                        f"cannot read this Markdown guide: {error.message}",
+                        position=Position(error.line, 1),
+                    ),
+                )
+                for error in exc.errors
+            ),
         )
     too_deep = _nested_too_deep(file, data, lambda: source_map)
     if too_deep is not None:

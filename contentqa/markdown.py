@@ -25,7 +25,7 @@ Emphasis marks are dropped and links keep their text; everything else is taken a
 so findings point at the words the writer typed, on the line and column they typed them.
 What a guide cannot hold is an error at its line, never dropped: a code block, raw HTML, a
 block quote outside ``## Quotes``, a list inside a list item, a list item of several
-paragraphs.
+paragraphs. The text is read to its end, so every such block is reported at once.
 """
 
 from __future__ import annotations
@@ -62,12 +62,21 @@ _ATTRIBUTION = re.compile(r"^\s*(?:—|--|―)\s*")
 
 
 class MarkdownError(Exception):
-    """The Markdown does not map onto a guide; ``line`` is 1-based."""
+    """The Markdown does not map onto a guide; ``line`` is 1-based. ``errors``: every
+    place found, this one first (the text below the front matter is read to its end, so
+    that a writer sees them all at once)."""
 
     def __init__(self, line: int, message: str) -> None:
         super().__init__(f"line {line}: {message}")
         self.line = line
         self.message = message
+        self.errors: tuple[MarkdownError, ...] = (self,)
+
+    @classmethod
+    def of(cls, errors: list[MarkdownError]) -> MarkdownError:
+        first = cls(errors[0].line, errors[0].message)
+        first.errors = (first, *errors[1:])
+        return first
 
 
 # A segment's start that stands for the whole value: every offset in it is at that place.
@@ -306,7 +315,9 @@ def parse(source: str) -> tuple[dict[str, Any], MarkdownSourceMap]:
     for key in metadata:
         source_map.add(f"/{key}", _front_matter_value(source, lines, key))
     builder = _Builder(guide, source_map, lines, line_offset)
-    _walk(_parser().parse(body), builder)
+    problems = _walk(_parser().parse(body), builder)
+    if problems:
+        raise MarkdownError.of(problems)
     return guide, source_map
 
 
@@ -385,10 +396,13 @@ def _line_at(source: str, offset: int) -> int:
     return source.count("\n", 0, offset) + 1
 
 
-def _walk(tokens: list[Token], b: _Builder) -> None:
+def _walk(tokens: list[Token], b: _Builder) -> list[MarkdownError]:
+    """Build the guide from the body's tokens; the blocks that cannot be read are left out,
+    and their errors returned."""
     section: str | None = None  # None: the intro
     current: dict[str, Any] | None = None
     pointer = ""
+    problems: list[MarkdownError] = []
     i = 0
 
     def line_of(token: Token) -> int:
@@ -398,7 +412,9 @@ def _walk(tokens: list[Token], b: _Builder) -> None:
         b.guide.setdefault(key, []).append(value)
         return f"/{key}/{len(b.guide[key]) - 1}"
 
-    while i < len(tokens):
+    def block(i: int) -> int:
+        """Read the block starting at token ``i``; the index of the token after it."""
+        nonlocal section, current, pointer
         token = tokens[i]
         if token.type == "heading_open":
             inline = tokens[i + 1]
@@ -439,29 +455,43 @@ def _walk(tokens: list[Token], b: _Builder) -> None:
                     f"a level-{level} heading {quote(title_text)} is only allowed under ## Steps, "
                     "## Strategies or ## FAQ",
                 )
-            i += 3
-            continue
+            return i + 3
         if token.type == "paragraph_open" and token.level == 0:
             inline = tokens[i + 1]
             _paragraph(b, section, current, pointer, inline, append, line_of(token))
-            i += 3
-            continue
+            return i + 3
         if token.type in ("bullet_list_open", "ordered_list_open"):
-            i = _list(tokens, i, b, section, current, pointer, append, line_of)
-            continue
+            return _list(tokens, i, b, section, current, pointer, append, line_of)
         if token.type == "blockquote_open":
-            i = _quote(tokens, i, b, section, append, line_of)
-            continue
+            return _quote(tokens, i, b, section, append, line_of)
         if token.type == "hr" or _is_comment(token):
             # A rule or an editor's note (<!-- ... -->): neither shows in a guide's text.
-            i += 1
-            continue
+            return i + 1
         if token.type in _UNSUPPORTED:
             raise MarkdownError(
                 line_of(token),
                 f"{_UNSUPPORTED[token.type]} has no place in a guide; write it as a paragraph",
             )
+        return i + 1
+
+    while i < len(tokens):
+        try:
+            i = block(i)
+        except MarkdownError as problem:
+            problems.append(problem)
+            i = _after_block(tokens, i)
+    return problems
+
+
+def _after_block(tokens: list[Token], i: int) -> int:
+    """The index of the token after the block that token ``i`` opens."""
+    depth = 0
+    while i < len(tokens):
+        depth += tokens[i].nesting
         i += 1
+        if depth <= 0:
+            return i
+    return i
 
 
 # A table's second line: cells of dashes between pipes ("|---|:--:|"); CommonMark, as

@@ -207,3 +207,19 @@ def test_a_comment_in_a_list_is_left_out_and_a_code_block_in_a_quote_is_an_error
     assert data["takeaways"] == ["a", "b"]
     with pytest.raises(MarkdownError, match="code block inside a quote"):
         parse("# T\n\n## Quotes\n\n> said\n>\n>     code\n")
+
+
+def test_every_block_that_cannot_be_read_is_reported_at_once(tmp_path):
+    # A writer fixes them in one pass instead of one run per problem.
+    draft = FIXTURES / "markdown" / "several-problems.md"
+    with pytest.raises(MarkdownError) as info:
+        parse(draft.read_text(encoding="utf-8"))
+    found = [(error.line, error.message.split(" has no place")[0]) for error in info.value.errors]
+    assert found == [
+        (8, "a level-4 heading “Too deep” is only allowed under ## Steps, ## Strategies or ## FAQ"),
+        (14, "an image"),
+        (16, "a code block"),
+        (22, "raw HTML"),
+    ]
+    findings = run(discover([draft]), Config()).findings
+    assert [(f.code, f.line) for f in findings] == [("S010", line) for line, _ in found]

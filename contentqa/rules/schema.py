@@ -146,7 +146,8 @@ class InvalidMarkdown(_LoaderRule):
     ``## Steps``, ``## Strategies``, ``## FAQ`` or ``## Callouts``, a list in the intro,
     a code block or raw HTML (a block that is one HTML comment is an editor's note, left
     out), a block quote outside ``## Quotes``, a list inside a list item, a list item of
-    several paragraphs. The position is the Markdown line. The mapping is documented in
+    several paragraphs. The position is the Markdown line. Every such block is reported,
+    one finding each; bad front matter stops the reading. The mapping is documented in
     ``contentqa.markdown`` and the README.
 
     **Why it matters.** What cannot be mapped would be silently lost on import.
