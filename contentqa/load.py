@@ -227,7 +227,7 @@ def load_markdown(file: str, path: str, source: str) -> Loaded:
                     Diagnostic(
                         "",
                         f"cannot read this Markdown guide: {error.message}",
-                        position=Position(error.line, 1),
+                        position=Position(error.line, error.column),
                     ),
                 )
                 for error in exc.errors

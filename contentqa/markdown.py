@@ -66,15 +66,16 @@ class MarkdownError(Exception):
     place found, this one first (the text below the front matter is read to its end, so
     that a writer sees them all at once)."""
 
-    def __init__(self, line: int, message: str) -> None:
+    def __init__(self, line: int, message: str, column: int = 1) -> None:
         super().__init__(f"line {line}: {message}")
         self.line = line
+        self.column = column
         self.message = message
         self.errors: tuple[MarkdownError, ...] = (self,)
 
     @classmethod
     def of(cls, errors: list[MarkdownError]) -> MarkdownError:
-        first = cls(errors[0].line, errors[0].message)
+        first = cls(errors[0].line, errors[0].message, errors[0].column)
         first.errors = (first, *errors[1:])
         return first
 
@@ -145,8 +146,11 @@ class _Builder:
         link = None
         for child in inline.children or []:
             if child.type == "image":
+                at = self._line(line).find("![", cursor)
                 raise MarkdownError(
-                    line + 1, "an image has no place in a guide; describe what it shows in words"
+                    line + 1,
+                    "an image has no place in a guide; describe what it shows in words",
+                    at + 1 if at >= 0 else 1,
                 )
             if child.type == "link_open":
                 # As written: the parser percent-encodes it ("café" -> "caf%C3%A9").

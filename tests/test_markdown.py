@@ -223,3 +223,4 @@ def test_every_block_that_cannot_be_read_is_reported_at_once(tmp_path):
     ]
     findings = run(discover([draft]), Config()).findings
     assert [(f.code, f.line) for f in findings] == [("S010", line) for line, _ in found]
+    assert findings[1].column == len("Do it. ") + 1  # at the image
