@@ -568,20 +568,25 @@ def engine_paragraph_scorer() -> tuple[str, float] | None:
     return None
 
 
-def _numbers_of() -> Callable[[Sequence[str]], Any] | None:
-    """The engine's numbers of a text, when it has that filter: texts whose numbers differ
-    are never reported as near-duplicates, so their pairs need no candidate."""
+def _numbers_agree() -> Callable[[Sequence[str], Sequence[str]], bool] | None:
+    """Whether two texts' numbers agree, when the engine has that filter: texts whose
+    numbers differ are never reported as near-duplicates, so their pairs need no candidate.
+    (Before `Counts`, the engine compared sorted lists of numbers.)"""
     try:
-        from contentqa.duplicates.engine import _numbers
+        from contentqa.duplicates import engine
     except ImportError:
         return None
-    return _numbers
+    if hasattr(engine, "Counts"):
+        return lambda a, b: not engine._numbers(a).disagree(engine._numbers(b))
+    if hasattr(engine, "_numbers"):
+        return lambda a, b: engine._numbers(a) == engine._numbers(b)
+    return None
 
 
 def lsh_recall(name: str, texts: list[tuple[str, ...]]) -> list[list]:
     from contentqa.duplicates.similarity import get_scorer
 
-    numbers = _numbers_of()
+    agree = _numbers_agree()
 
     truths = [("set-and-sort", 0.8)]
     extra = engine_paragraph_scorer()
@@ -597,7 +602,7 @@ def lsh_recall(name: str, texts: list[tuple[str, ...]]) -> list[list]:
         for (i, j), score in list(truth.items())[:50]:
             assert abs(check(texts[i], texts[j]) - score) < 0.01, (texts[i], texts[j])
         split = (threshold + 1.0) / 2 if threshold > 0.85 else 0.9
-        reportable = [p for p in truth if numbers and numbers(texts[p[0]]) == numbers(texts[p[1]])]
+        reportable = [p for p in truth if agree and agree(texts[p[0]], texts[p[1]])]
         for variant, block in blocking_variants():
             start = time.perf_counter()
             found = {(int(a), int(b)) for a, b in block(texts)}
@@ -613,7 +618,7 @@ def lsh_recall(name: str, texts: list[tuple[str, ...]]) -> list[list]:
                     fmt_n(len(texts)),
                     fmt_n(len(truth)),
                     pct(len(hit), len(truth)),
-                    pct(sum(p in found for p in reportable), len(reportable)) if numbers else "n/a",
+                    pct(sum(p in found for p in reportable), len(reportable)) if agree else "n/a",
                     pct(sum(p in found for p in band_lo), len(band_lo)),
                     pct(sum(p in found for p in band_hi), len(band_hi)),
                     fmt_n(len(found)),
@@ -650,12 +655,12 @@ def uniform_recall(
     together: a guide's own texts are all compared with one another). ``files``: the guides
     holding each text, if known. Only pairs whose numbers agree count (the engine reports no
     other)."""
-    numbers = _numbers_of()
+    agree = _numbers_agree()
     start = time.perf_counter()
     truth = [
         p
         for p in exhaustive_pairs(texts, threshold, scorer)
-        if numbers is None or numbers(texts[p[0]]) == numbers(texts[p[1]])
+        if agree is None or agree(texts[p[0]], texts[p[1]])
     ]
     exhaustive_time = time.perf_counter() - start
     groups = {

@@ -24,7 +24,7 @@ import itertools
 import operator
 import re
 from array import array
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
@@ -1011,7 +1011,7 @@ class _Context:
             lambda i: _sides(texts[i]) if len(texts[i]) <= _SIDED else frozenset()
         )
         for i, j, score in zip(left.tolist(), right.tolist(), scores.tolist(), strict=True):
-            if _numbers(texts[i]) != _numbers(texts[j]) or _opposed(sides(i), sides(j)):
+            if _numbers(texts[i]).disagree(_numbers(texts[j])) or _opposed(sides(i), sides(j)):
                 continue
             pairs += self._pairs_between(
                 level, distinct.members(i), distinct.members(j), score, apart
@@ -1149,7 +1149,7 @@ class _Context:
         )
         for k in range(len(left)):
             i, j = int(left[k]), int(right[k])
-            if numbers(i) != numbers(j) or _opposed(sides(i), sides(j)):
+            if numbers(i).disagree(numbers(j)) or _opposed(sides(i), sides(j)):
                 continue
             a, b = composites[ids[i]], composites[ids[j]]
             first, second = (
@@ -1975,11 +1975,46 @@ def _sorted_pairs(
     return pairs[last, 0], pairs[last, 1], scores[last], source[last]
 
 
-def _numbers(tokens: Sequence[str]) -> list[str]:
-    """The numbers of a text. Texts whose numbers differ are different instructions ("Bake 30
-    minutes with the lid on" / "Bake 15 minutes with the lid off"; "Remove the two 6.5 mm
-    screws" / "... 7.5 mm screws"), however alike."""
-    return sorted(_number(t) for t in tokens if t[:1].isdigit())
+@dataclass(frozen=True)
+class Counts:
+    """The numbers of a text: those written in digits, and counts written as words ("two",
+    "both"), as the numbers they stand for."""
+
+    digits: tuple[str, ...]
+    words: frozenset[str]
+
+    def disagree(self, other: Counts) -> bool:
+        """Whether two texts' numbers differ: then they are different instructions ("Bake
+        30 minutes with the lid on" / "Bake 15 minutes with the lid off"; "Remove the two
+        6.5 mm screws" / "... 7.5 mm screws"; "Remove the two screws" / "... four screws"),
+        however alike. A number in digits that the other text writes as a word is the
+        same number. Counts in words differ only where both texts name counts: a rewording
+        often adds or drops one ("Pump both tyres" / "Pump the tyre")."""
+        if self.digits != other.digits:
+            mine, theirs = Counter(self.digits), Counter(other.digits)
+            if not (set(mine - theirs) <= other.words and set(theirs - mine) <= self.words):
+                return True
+        return bool(self.words and other.words and self.words != other.words)
+
+
+def _numbers(tokens: Iterable[str]) -> Counts:
+    digits: list[str] = []
+    words: set[str] = set()
+    for token in tokens:
+        if token[:1].isdigit():
+            digits.append(_number(token))
+        elif token in _COUNT_WORDS:
+            words.add(_COUNT_WORDS[token])
+    return Counts(tuple(sorted(digits)), frozenset(words))
+
+
+# Counts written as words. Repair guides repeat one sentence for the screws of each part, and
+# the count is often all that tells them apart. "one" is left out (more often a pronoun: "the
+# one on the left"), and so are ordinals ("First, ...").
+_COUNT_WORDS = dict(
+    both="2", two="2", three="3", four="4", five="5", six="6", seven="7", eight="8", nine="9",
+    ten="10", eleven="11", twelve="12",
+)  # fmt: skip
 
 
 # Words of opposite actions, or of opposite places on a thing: texts alike but for taking
@@ -2062,16 +2097,18 @@ def _number(token: str) -> str:
     return unit[1] if unit else token
 
 
-def _composite_numbers(fields: dict[str, list[tuple[str, ...]]], label: str) -> list[str]:
+def _composite_numbers(fields: dict[str, list[tuple[str, ...]]], label: str) -> Counts:
     """The numbers of a step, strategy or FAQ entry, but for the numbering of its ``label``
     (its title or question: "Step 3: ...", "3. ..."): two copies of one step numbered apart
     are still copies."""
-    numbers = _numbers([t for texts in fields.values() for text in texts for t in text])
+    numbers = _numbers(t for texts in fields.values() for text in texts for t in text)
     if own_number(label) is not None:
         labelled = (t for name in LABEL_FIELDS for text in fields.get(name, ()) for t in text)
         own = next((t for t in labelled if t[:1].isdigit()), None)
         if own is not None:
-            numbers.remove(_number(own))
+            digits = list(numbers.digits)
+            digits.remove(_number(own))
+            numbers = Counts(tuple(digits), numbers.words)
     return numbers
 
 
