@@ -71,12 +71,18 @@ class MarkdownError(Exception):
         self.line = line
         self.column = column
         self.message = message
-        self.errors: tuple[MarkdownError, ...] = (self,)
+        self.more: tuple[MarkdownError, ...] = ()
+
+    @property
+    def errors(self) -> tuple[MarkdownError, ...]:
+        # Not an attribute holding this error: a reference cycle, which runs with the cycle
+        # collector off would never free.
+        return (self, *self.more)
 
     @classmethod
     def of(cls, errors: list[MarkdownError]) -> MarkdownError:
         first = cls(errors[0].line, errors[0].message, errors[0].column)
-        first.errors = (first, *errors[1:])
+        first.more = tuple(errors[1:])
         return first
 
 
@@ -482,7 +488,8 @@ def _walk(tokens: list[Token], b: _Builder) -> list[MarkdownError]:
         try:
             i = block(i)
         except MarkdownError as problem:
-            problems.append(problem)
+            # Its traceback holds this frame, which holds the list: a reference cycle.
+            problems.append(problem.with_traceback(None))
             i = _after_block(tokens, i)
     return problems
 
