@@ -498,7 +498,9 @@ _NUMBERS_DIFFER = """\
 **Numbers.** Texts whose numbers differ are different instructions, however alike, and are
 not reported: "Remove the two 6.5 mm screws" and "Remove the two 7.5 mm screws". Counts
 written as words are numbers too, equal to their digits ("two" is "2", and so is "both"):
-"Remove the two screws" and "Remove the four screws" differ. The numbering of a title or
+"Remove the two screws" and "Remove the four screws" differ, but not "Pump both tyres" and
+"Pump the tyre" (a rewording adds or drops a count), nor two steps for the counts in words
+of their action items, which set the reader's practice. The numbering of a title or
 FAQ question ("Step 3:", "3.") does not count: two copies of a step numbered apart are still
 copies. Nor are texts that take opposite sides: opposite actions
 ("Open the brake release" / "Close the brake release", remove / install, loosen / tighten,
