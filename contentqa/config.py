@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from contentqa.model import Severity
+from contentqa.paths import relative_to
 from contentqa.readability.audience import BUILTIN_AUDIENCES, Audience
 from contentqa.registry import (
     Rule,
@@ -279,15 +280,6 @@ def config_folder(source: Path) -> tuple[str, str]:
     """The configuration file's folder and the working directory, as ``relative_to`` takes
     them."""
     return str(source.absolute().parent), os.getcwd()
-
-
-@functools.lru_cache(maxsize=1 << 14)
-def relative_to(file: str, folder: str, cwd: str) -> str:
-    """``file``, relative to ``cwd`` (or absolute), as seen from ``folder``."""
-    try:
-        return Path(os.path.relpath(os.path.join(cwd, file), folder)).as_posix()
-    except ValueError:  # another drive (Windows)
-        return file
 
 
 @functools.lru_cache(maxsize=16)

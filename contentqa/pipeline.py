@@ -42,6 +42,7 @@ from contentqa.model import (
     RuleRun,
 )
 from contentqa.parallel import effective_jobs
+from contentqa.paths import relative_to
 from contentqa.readability.profile import reading_minutes
 from contentqa.registry import GUIDE_METRICS, LIBRARY_PREPARERS, METRICS, all_rules, get_rule
 from contentqa.segment import segment
@@ -372,11 +373,8 @@ def _project_folder(config: Config) -> str:
     folder itself, or without a configuration file)."""
     if config.source is None:
         return ""
-    try:
-        folder = os.path.relpath(config.source.absolute().parent)
-    except ValueError:  # another drive (Windows)
-        return ""
-    return "" if folder == "." else Path(folder).as_posix()
+    folder = relative_to(str(config.source.absolute().parent), os.getcwd())
+    return "" if folder == "." or os.path.isabs(folder) else folder
 
 
 def _unpacked(

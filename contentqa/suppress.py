@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from contentqa.config import config_folder, key_position, relative_to, rule_patterns
+from contentqa.config import config_folder, key_position, rule_patterns
 from contentqa.model import Finding, GuideReport, Position
+from contentqa.paths import relative_to
 from contentqa.pointers import escape_token
 from contentqa.validate import read_date
 

@@ -6,7 +6,6 @@ Reporters only format; they never analyze.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import importlib
 import os
 import tempfile
@@ -15,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from contentqa.model import Finding, Position, Report, Span
+from contentqa.paths import relative_to
 
 
 def json_bytes(value: object) -> bytes:
@@ -51,14 +51,10 @@ def findings_from_project(report: Report) -> list[Finding]:
     if not folder:
         return ordered
 
-    @functools.cache
     def named(file: str) -> str:
         if not file or file.startswith("<"):  # no file: "<stdin>"
             return file
-        try:
-            return Path(os.path.relpath(file, folder)).as_posix()
-        except ValueError:  # another drive (Windows)
-            return file
+        return relative_to(file, folder)
 
     return [
         dataclasses.replace(
