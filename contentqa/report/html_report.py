@@ -585,7 +585,8 @@ class _Context:
 
     @cached_property
     def rule_rows(self) -> list[dict[str, Any]]:
-        """The overview's findings per rule, the rule with most findings first."""
+        """The overview's findings per rule, worst first: most errors, then warnings, then
+        notes."""
         counts: dict[str, Counter] = defaultdict(Counter)
         files: dict[str, set[str]] = defaultdict(set)
         for finding in self.report.findings:
@@ -600,11 +601,11 @@ class _Context:
                     "name": rule.name if rule else "",
                     "category": rule.category.value if rule else "",
                     "counts": by_severity,
-                    "total": sum(by_severity.values()),
                     "files": len(files[code]),
                 }
             )
-        return sorted(rows, key=lambda row: (-row["total"], row["code"]))
+        severities = [severity.value for severity in sorted(Severity, key=lambda s: -s.rank)]
+        return sorted(rows, key=lambda row: ([-row["counts"][s] for s in severities], row["code"]))
 
     def big_chart(self, gi: int) -> dict[str, Any] | None:
         """The labelled chart of a guide's own section."""

@@ -650,8 +650,8 @@ def test_the_overview_counts_findings_by_rule_linked_to_the_rule(seed, seed_doc)
         assert link.attrs["href"] == f"#rule-{code}"
         assert find_rule(code).name in link.text()
         cells = row.find_all("td")
-        shown[code] = sum(int(n) for n in re.findall(r"\d+", cells[1].text()))
+        shown[code] = {sev: int(n) for n, sev in re.findall(r"(\d+) (\w+)", cells[1].text())}
         assert cells[2].text() == "1"  # one guide
-    assert shown == dict(expected)
-    totals = list(shown.values())
-    assert totals == sorted(totals, reverse=True)  # most findings first
+    assert {code: sum(counts.values()) for code, counts in shown.items()} == dict(expected)
+    worst = [[counts.get(s, 0) for s in ("error", "warning", "info")] for counts in shown.values()]
+    assert worst == sorted(worst, reverse=True)  # most errors first, then warnings
