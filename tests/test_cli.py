@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 import sys
 
@@ -189,6 +190,31 @@ def test_a_report_that_cannot_be_written_exits_2_saying_why(in_tmp_cwd, capsys, 
     (in_tmp_cwd / "afile").write_text("not a folder")
     assert main(["check", str(CLEAN_GUIDES[0]), *option]) == 2
     assert message in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_report_goes_into_a_pipe_and_through_a_link_never_over_them(in_tmp_cwd):
+    import threading
+
+    pipe = in_tmp_cwd / "report.fifo"
+    os.mkfifo(pipe)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()), daemon=True)
+    reader.start()
+    assert main(["check", str(CLEAN_GUIDES[0]), "--output", str(pipe), "-q"]) == 0
+    reader.join(timeout=10)
+    assert json.loads(received[0])["summary"]["files"] == 1
+    assert stat.S_ISFIFO(pipe.lstat().st_mode)  # written into, not renamed over
+    # A link to the report stays a link, and its target is the new report
+    (in_tmp_cwd / "reports").mkdir()
+    target = in_tmp_cwd / "reports" / "latest.json"
+    assert main(["check", str(CLEAN_GUIDES[0]), "--output", str(target), "-q"]) == 0
+    link = in_tmp_cwd / "report.json"
+    link.symlink_to(target)
+    assert main(["check", str(SEED_GUIDE), "--output", str(link), "-q", "--fail-on", "never"]) == 0
+    assert link.is_symlink()
+    assert json.loads(target.read_text())["summary"]["findings"] > 0
+    assert sorted(p.name for p in target.parent.iterdir()) == ["latest.json"]  # no leftovers
 
 
 def test_a_reader_that_stops_early_gets_no_traceback():

@@ -8,10 +8,12 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from contentqa.model import Finding, Position, Report, Span
 from contentqa.paths import relative_to
@@ -131,19 +133,23 @@ def write_together(files: Iterable[tuple[Path, str | Iterable[bytes]]]) -> None:
     """Write every file as :func:`write_atomic` does, with the renames last, in the order
     given: if making or writing any of them fails, no old file has been replaced and no
     temporary file is left. Only a failure among the renames themselves (a full stop of
-    the machine, say) can leave some files new and the later ones old."""
+    the machine, say) can leave some files new and the later ones old. A device or a pipe
+    (``/dev/stdout``) is written into, last; a link, through to its target."""
     staged: list[tuple[str, Path]] = []
+    streams: list[tuple[Path, str | Iterable[bytes]]] = []
     try:
         for path, content in files:
+            if _is_stream(path):
+                streams.append((path, content))
+                continue
+            # Through a link to its target: the link stays, and names the new report.
+            path = Path(os.path.realpath(path))
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
             staged.append((tmp, path))
             os.fchmod(fd, 0o644)  # a report is for sharing; mkstemp makes it private
             with os.fdopen(fd, "wb") as handle:
-                if isinstance(content, str):
-                    handle.write(content.encode("utf-8"))
-                else:
-                    handle.writelines(content)
+                _write(handle, content)
                 handle.flush()
                 os.fsync(handle.fileno())
         for tmp, path in staged:
@@ -152,3 +158,27 @@ def write_together(files: Iterable[tuple[Path, str | Iterable[bytes]]]) -> None:
         for tmp, _ in staged:
             Path(tmp).unlink(missing_ok=True)
         raise
+    for path, content in streams:
+        try:
+            with open(path, "wb") as handle:
+                _write(handle, content)
+        except OSError as exc:
+            # Named as a rename's target is: second (a write names no file).
+            raise OSError(exc.errno, exc.strerror, exc.filename, None, str(path)) from exc
+
+
+def _is_stream(path: Path) -> bool:
+    """Whether ``path`` is a device or a pipe (``/dev/stdout``, ``/dev/null``, a FIFO): it
+    is written into, since renaming a file over it would replace it."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+def _write(handle: BinaryIO, content: str | Iterable[bytes]) -> None:
+    if isinstance(content, str):
+        handle.write(content.encode("utf-8"))
+    else:
+        handle.writelines(content)
