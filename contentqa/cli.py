@@ -462,10 +462,10 @@ def guide_files(
 
 
 def check_stdin(args: argparse.Namespace, config: Config):
-    from contentqa.load import load_bytes, read_stream, too_large
+    from contentqa.load import load_bytes, printable_name, read_stream, too_large
     from contentqa.pipeline import build_report, check_loaded
 
-    name = args.stdin_filename
+    name = printable_name(args.stdin_filename)
     raw = read_stream(sys.stdin.buffer, config.max_file_size)
     if not name.lower().endswith(".md") and raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"-", b"#"):
         print(
@@ -774,8 +774,13 @@ def command_rules(fmt: str) -> int:
 def command_hash(texts: Sequence[str]) -> int:
     """The hash ``approved-boilerplate`` matches a text by: of its normalized words, so case,
     spacing, quotes and punctuation do not change it."""
+    from contentqa.load import printable_name
     from contentqa.normalize import normalized_tokens, text_hash
 
+    for text in texts:
+        if printable_name(text) != text and not text.isascii():
+            # Bytes the terminal sent that are not UTF-8 (Latin-1, say): no guide holds them.
+            raise UsageError(f"`{printable_name(text)}` is not UTF-8 text")
     words = [normalized_tokens(text) for text in texts]
     for text, tokens in zip(texts, words, strict=True):
         if not tokens:

@@ -128,9 +128,21 @@ def _identity(path: Path) -> tuple[int, int]:
 def display_name(path: Path) -> str:
     """The file name used in reports: relative to the working directory when possible."""
     try:
-        return Path(os.path.relpath(path)).as_posix() if path.is_absolute() else path.as_posix()
+        name = Path(os.path.relpath(path)).as_posix() if path.is_absolute() else path.as_posix()
     except ValueError:
-        return path.as_posix()
+        name = path.as_posix()
+    return printable_name(name)
+
+
+def printable_name(name: str) -> str:
+    """``name`` with the bytes that are not UTF-8 (which the system hands over as lone
+    surrogates, and no report format can hold) written as ``\\xff``."""
+    if name.isascii():
+        return name
+    try:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def load_file(path: Path, max_bytes: int) -> Loaded:

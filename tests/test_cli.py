@@ -217,6 +217,24 @@ def test_a_report_goes_into_a_pipe_and_through_a_link_never_over_them(in_tmp_cwd
     assert sorted(p.name for p in target.parent.iterdir()) == ["latest.json"]  # no leftovers
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="file names are bytes on Linux only")
+def test_a_file_name_that_is_not_utf8_is_checked_and_shown_escaped(in_tmp_cwd, capsys):
+    folder = bytes(in_tmp_cwd)
+    for name, source in (
+        (b"bad\xff.json", CLEAN_GUIDES[0]),
+        (b"caf\xe9.json", FIXTURES / "load" / "schema-errors.json"),
+    ):
+        with open(os.path.join(folder, name), "wb") as handle:
+            handle.write(source.read_bytes())
+    formats = "json,html,sarif,junit,gitlab,github"
+    assert main(["check", ".", "--format", formats, "--output-dir", "out", "-q"]) == 1
+    report = json.loads((in_tmp_cwd / "out" / "contentqa.json").read_text(encoding="utf-8"))
+    assert [g["file"] for g in report["guides"]] == ["bad\\xff.json", "caf\\xe9.json"]
+    assert {f["file"] for f in report["findings"]} == {"caf\\xe9.json"}
+    assert main(["hash", os.fsdecode(b"caf\xe9")]) == 2
+    assert "`caf\\xe9` is not UTF-8 text" in capsys.readouterr().err
+
+
 def test_a_reader_that_stops_early_gets_no_traceback():
     # The pipe's reading end is closed before the command starts: its first write fails.
     read_end, write_end = os.pipe()
