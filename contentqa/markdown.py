@@ -296,6 +296,8 @@ def parse(source: str) -> tuple[dict[str, Any], MarkdownSourceMap]:
         # The parser would read it all as text, and the guide's fields as missing.
         raise MarkdownError(1, "front matter opened with `---` is never closed by a `---` line")
     try:
+        if _OPENING_FENCE.match(source):
+            _check_front_matter(_CLOSING_FENCE.split(source, 2)[1])
         post = frontmatter.loads(source)
     except yaml.YAMLError as exc:
         # Where the construct that failed starts (an unclosed list), else where parsing stopped.
@@ -329,6 +331,80 @@ def parse(source: str) -> tuple[dict[str, Any], MarkdownSourceMap]:
     if problems:
         raise MarkdownError.of(problems)
     return guide, source_map
+
+
+# More values than a guide's front matter ever holds: aliases (``*name``) can repeat one
+# value into billions ("billion laughs"), which would take all the machine's memory.
+_MOST_FRONT_MATTER_VALUES = 10_000
+_NOT_GUIDE_VALUES = {
+    "tag:yaml.org,2002:set": "a YAML set",
+    "tag:yaml.org,2002:binary": "binary data",
+    "tag:yaml.org,2002:omap": "a YAML ordered map",
+    "tag:yaml.org,2002:pairs": "YAML pairs",
+}
+
+
+def _check_front_matter(text: str) -> None:
+    """Refuse what the YAML of the front matter can hold and a guide cannot, before it is
+    read: keys that are not text, a key written twice (YAML keeps the last silently),
+    sets and binary data, and aliases that expand past any guide's size. Raises
+    :class:`MarkdownError` at the line; the text's first line is the fence's."""
+    root = yaml.compose(text, Loader=_SafeLoader)
+    if root is None:
+        return
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node, inside: frozenset[int]) -> int:
+        if id(node) in sizes:
+            return sizes[id(node)]
+        if id(node) in inside:
+            raise MarkdownError(node.start_mark.line + 1, "front matter refers to itself")
+        line = node.start_mark.line + 1
+        if node.tag in _NOT_GUIDE_VALUES:
+            raise MarkdownError(
+                line,
+                f"front matter holds {_NOT_GUIDE_VALUES[node.tag]}; write text, a number, "
+                "a list or a table",
+                node.start_mark.column + 1,
+            )
+        total = 1
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key, _ in node.value:
+                if not (isinstance(key, yaml.ScalarNode) and key.tag == "tag:yaml.org,2002:str"):
+                    raise MarkdownError(
+                        key.start_mark.line + 1,
+                        f"front matter key {quote(str(key.value))} must be text; quote it",
+                        key.start_mark.column + 1,
+                    )
+                if key.value in seen:
+                    raise MarkdownError(
+                        key.start_mark.line + 1,
+                        f"front matter key {quote(key.value)} is written twice (lines "
+                        f"{seen[key.value]} and {key.start_mark.line + 1}); keep one",
+                        key.start_mark.column + 1,
+                    )
+                seen[key.value] = key.start_mark.line + 1
+            children = [value for _, value in node.value]
+        elif isinstance(node, yaml.SequenceNode):
+            children = node.value
+        else:
+            children = []
+        for child in children:
+            total += size(child, inside | {id(node)})
+            if total > _MOST_FRONT_MATTER_VALUES:
+                raise MarkdownError(
+                    line,
+                    f"front matter aliases (*name) expand to more than "
+                    f"{_MOST_FRONT_MATTER_VALUES:,} values; write the values out",
+                )
+        sizes[id(node)] = total
+        return total
+
+    size(root, frozenset())
+
+
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _dates_as_text(value: Any) -> Any:

@@ -224,3 +224,23 @@ def test_every_block_that_cannot_be_read_is_reported_at_once(tmp_path):
     findings = run(discover([draft]), Config()).findings
     assert [(f.code, f.line) for f in findings] == [("S010", line) for line, _ in found]
     assert findings[1].column == len("Do it. ") + 1  # at the image
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "column", "message"),
+    [
+        ("key-not-text", 4, 1, "front matter key “1” must be text"),
+        ("key-twice", 3, 1, "front matter key “id” is written twice (lines 2 and 3)"),
+        ("yaml-set", 3, 8, "front matter holds a YAML set"),
+        ("alias-bomb", 8, 1, "front matter aliases (*name) expand to more than 10,000 values"),
+        ("refers-to-itself", 3, 1, "front matter refers to itself"),
+    ],
+)
+def test_front_matter_a_guide_cannot_hold_is_one_finding_at_its_line(name, line, column, message):
+    # Each stopped the run with a traceback, lost a value silently, gave a different report
+    # on each run (a set's order), or took gigabytes (aliases expanding a billion times).
+    [finding] = run(
+        discover([FIXTURES / "markdown" / "front-matter" / f"{name}.md"]), Config()
+    ).findings
+    assert (finding.code, finding.line, finding.column) == ("S010", line, column)
+    assert message in finding.message
