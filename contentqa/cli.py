@@ -573,16 +573,41 @@ def _publish(args: argparse.Namespace, config: Config, report) -> int:
     for note in _notes(report):
         human.write(note + "\n")
     jobs = effective_jobs(config.jobs, len(report.guides))  # for the HTML report's pages
-    for fmt in () if args.no_report else config.formats:
-        if to_stdout:
-            sys.stdout.write(FORMATS[fmt].renderer()(report))
-            continue
-        target = Path(args.output) if args.output else default_path(fmt, config.output_dir)
-        written = write_files(FORMATS[fmt].pages(report, target, jobs))
+    formats = () if args.no_report else config.formats
+    if to_stdout:
+        for fmt in formats:
+            _to_stdout(FORMATS[fmt].renderer()(report))
+        return EXIT_FINDINGS if report.exit_status else EXIT_OK
+    targets = {
+        fmt: Path(args.output) if args.output else default_path(fmt, config.output_dir)
+        for fmt in formats
+    }
+
+    def pages() -> Iterator[tuple[Path, Any]]:
+        for fmt, target in targets.items():
+            yield from FORMATS[fmt].pages(report, target, jobs)
+
+    # Every format's files at once: all of them new, or none replaced.
+    written = write_files(pages())
+    for fmt, target in targets.items():
         _remove_leftovers(FORMATS[fmt].leftovers(target, written))
         if not args.quiet:
             human.write(f"{fmt} report written to {target}\n")
     return EXIT_FINDINGS if report.exit_status else EXIT_OK
+
+
+def _to_stdout(text: str) -> None:
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        # Python's exit would try to write what is left again, and fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise UsageError(
+            f"cannot write the report to standard output: {exc.strerror or exc}"
+        ) from None
 
 
 def _remove_leftovers(paths: list[Path]) -> None:

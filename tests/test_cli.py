@@ -400,6 +400,39 @@ def test_a_report_of_many_pages_that_fails_midway_leaves_the_last_one_whole(tmp_
     assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == written
 
 
+def test_reports_of_several_formats_are_all_new_or_none_replaced(tmp_path, monkeypatch, capsys):
+    from contentqa.report import html_report
+
+    args = ["check", str(SEED_GUIDE), "--format", "json,html,sarif", "--output-dir", str(tmp_path)]
+    assert main([*args, "-q"]) == 1
+    before = {p: p.read_bytes() for p in tmp_path.iterdir()}
+
+    def failing(self, budget):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(html_report._Context, "single_page", failing)
+    assert main([*args, "-q", "--fail-on", "never"]) == 2
+    assert "No space left on device" in capsys.readouterr().err
+    assert {p: p.read_bytes() for p in tmp_path.iterdir()} == before  # the JSON report too
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full here")
+def test_a_report_that_cannot_go_to_standard_output_exits_2_saying_why():
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "contentqa", "check", str(CLEAN_GUIDES[0]), "--output", "-"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1] == (
+        "contentqa: error: cannot write the report to standard output: No space left on device"
+    )
+    assert "Traceback" not in result.stderr
+
+
 def test_pages_of_guides_no_longer_checked_are_removed(tmp_path, monkeypatch):
     from contentqa.report import html_report
 
