@@ -5,6 +5,7 @@ Input files are only ever opened for reading.
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 import os
@@ -76,23 +77,26 @@ def discover(
                     continue
                 try:
                     status = match.stat()
-                except OSError:  # a link to nothing
-                    continue
-                if stat.S_ISREG(status.st_mode):
-                    matches.append((match, (status.st_dev, status.st_ino)))
+                except OSError:  # a link to nothing, or a loop: reported as unreadable
+                    status = match.lstat()
+                if not stat.S_ISDIR(status.st_mode):
+                    regular = stat.S_ISREG(status.st_mode)
+                    matches.append((match, (status.st_dev, status.st_ino), regular))
             if not matches:
                 raise PathError(f"{raw}: folder contains no guide files ({', '.join(suffixes)})")
-            for match, identity in matches:
+            for match, identity, regular in matches:
                 if identity in skipped:
                     continue
-                if is_own_output(match):
+                if regular and is_own_output(match):  # opening a pipe would wait
                     if on_report:
                         on_report(match)
                     continue
                 add(match, identity)
         elif os.path.lexists(path):
-            # A FIFO or device, a link to nothing, or a loop of links.
-            raise PathError(f"{raw}: not a file or folder that can be read")
+            # A FIFO or device, a link to nothing, or a loop of links: reported when read,
+            # and the run goes on with the other files.
+            status = path.lstat()
+            add(path, (status.st_dev, status.st_ino))
         else:
             raise PathError(f"{raw}: no such file or folder")
     return sorted(found.values(), key=lambda p: p.as_posix())
@@ -148,7 +152,11 @@ def printable_name(name: str) -> str:
 def load_file(path: Path, max_bytes: int) -> Loaded:
     file = display_name(path)
     try:
-        size = path.stat().st_size
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):
+            # Opening a pipe would wait for a writer, a device's reading might never end.
+            return _problem(file, "S002", "cannot read file: it is a pipe or a device, not a file")
+        size = status.st_size
         if size > max_bytes:
             return too_large(file, max_bytes, size)
         with path.open("rb") as handle:
@@ -157,7 +165,13 @@ def load_file(path: Path, max_bytes: int) -> Loaded:
             if len(raw) > size:  # it grew since: read on, up to the limit
                 raw += handle.read(max_bytes + 1 - len(raw))
     except OSError as exc:
-        return _problem(file, "S002", f"cannot read file: {exc.strerror or exc}")
+        if path.is_symlink() and not path.exists() and exc.errno == errno.ENOENT:
+            why = f"it is a link to {os.readlink(path)}, which does not exist"
+        elif exc.errno == errno.ELOOP:
+            why = "it is a link in a loop of links that never reaches a file"
+        else:
+            why = exc.strerror or str(exc)
+        return _problem(file, "S002", f"cannot read file: {why}")
     if len(raw) > max_bytes:
         return too_large(file, max_bytes, len(raw))
     return load_bytes(file, str(path), raw)

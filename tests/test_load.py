@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
+from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, load_json
+from conftest import CLEAN_GUIDES, FIXTURES, load_json
 
 from contentqa.config import Config
 from contentqa.load import (
@@ -14,7 +17,7 @@ from contentqa.load import (
     load_bytes,
     load_file,
 )
-from contentqa.pipeline import check_file
+from contentqa.pipeline import check_file, run
 
 LOAD_FIXTURES = FIXTURES / "load"
 EXPECTED = load_json(LOAD_FIXTURES / "expected.json")
@@ -97,8 +100,35 @@ def test_discover_is_recursive_sorted_and_rejects_unknown_paths(tmp_path):
     with pytest.raises(PathError, match="no guide files"):
         discover([tmp_path / "empty"])
     (tmp_path / "loop.json").symlink_to(tmp_path / "loop.json")
-    with pytest.raises(PathError, match="not a file or folder that can be read"):
-        discover([tmp_path / "loop.json"])
+    assert discover([tmp_path / "loop.json"]) == [tmp_path / "loop.json"]  # reported when read
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_entries_that_are_not_files_are_one_finding_each_and_the_run_goes_on(tmp_path):
+    guides = tmp_path / "guides"
+    guides.mkdir()
+    shutil.copy(CLEAN_GUIDES[0], guides / "good.json")
+    os.mkfifo(guides / "pipe.json")
+    (guides / "gone.json").symlink_to("moved.json")
+    (guides / "loop.json").symlink_to(guides / "loop.json")
+    (tmp_path / "named.json").symlink_to("elsewhere.json")
+    report = run(discover([guides, tmp_path / "named.json"]), Config())
+    found = {(Path(f.file).name, f.code, f.message) for f in report.findings}
+    assert found == {
+        ("gone.json", "S002", "cannot read file: it is a link to moved.json, which does not exist"),
+        (
+            "loop.json",
+            "S002",
+            "cannot read file: it is a link in a loop of links that never reaches a file",
+        ),
+        (
+            "named.json",
+            "S002",
+            "cannot read file: it is a link to elsewhere.json, which does not exist",
+        ),
+        ("pipe.json", "S002", "cannot read file: it is a pipe or a device, not a file"),
+    }
+    assert len(report.guides) == 5  # good.json checked too
 
 
 def test_a_file_reached_by_several_paths_is_checked_once(tmp_path, monkeypatch):
