@@ -297,7 +297,14 @@ def load_text(file: str, path: str, source: str) -> Loaded:
             _bare_position(source, lambda token: token.lstrip("-") in ("NaN", "Infinity")),
         )
     except RecursionError:
-        return _problem(file, "S002", "invalid JSON: nested too deeply to be a guide")
+        # Deeper than the reader goes (about 1,000 levels): the same finding as for 101.
+        offset = _too_deep_offset(source, MAX_DEPTH)
+        return _problem(
+            file,
+            "S002",
+            _TOO_DEEP,
+            _offset_position(source, offset) if offset is not None else None,
+        )
     unreadable = _unreadable_text(source)
     if unreadable is not None:
         offset, escape = unreadable
@@ -468,13 +475,40 @@ def _nested_too_deep(file: str, data: object, source_map: Callable[[], Any]) -> 
     pointer = _too_deep(data, MAX_DEPTH)
     if pointer is None:
         return None
-    return _problem(
-        file,
-        "S002",
-        f"invalid guide: lists and objects nested more than {MAX_DEPTH} levels deep; a guide "
-        "is never that deep",
-        source_map().position(pointer),
-    )
+    return _problem(file, "S002", _TOO_DEEP, source_map().position(pointer))
+
+
+_TOO_DEEP = (
+    f"invalid guide: lists and objects nested more than {MAX_DEPTH} levels deep; a guide is "
+    "never that deep"
+)
+_STRUCTURE = re.compile(r'[][{}"\\]')
+
+
+def _too_deep_offset(source: str, limit: int) -> int | None:
+    """The offset of the first bracket that opens a list or object more than ``limit``
+    levels deep, brackets inside strings aside."""
+    depth = 0
+    in_string = False
+    skip_to = -1  # past an escaped character
+    for match in _STRUCTURE.finditer(source):
+        at, char = match.start(), match.group()
+        if at < skip_to:
+            continue
+        if in_string:
+            if char == "\\":
+                skip_to = at + 2
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > limit:
+                return at
+        elif char in "]}":
+            depth -= 1
+    return None
 
 
 def _too_deep(data: object, limit: int) -> str | None:
