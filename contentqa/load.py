@@ -351,8 +351,17 @@ def _size(size: int) -> str:
 
 
 def _looks_like_utf16(raw: bytes) -> bool:
+    """NULs in every other byte around text, as UTF-16 and UTF-32 write plain letters; not a
+    lone NUL, nor the NULs of a binary file."""
     sample = raw[:512]
-    return sample[0::2].count(0) > len(sample) // 4 or sample[1::2].count(0) > len(sample) // 4
+    letters = sample.replace(b"\x00", b"")
+    if len(sample) < 4 or not letters:
+        return False
+    plain = sum(1 for byte in letters if 32 <= byte < 127 or byte in (9, 10, 13))
+    half = len(sample) // 4
+    return plain >= 0.9 * len(letters) and (
+        sample[0::2].count(0) > half or sample[1::2].count(0) > half
+    )
 
 
 def _byte_position(raw: bytes, offset: int) -> Position:

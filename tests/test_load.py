@@ -195,3 +195,17 @@ def test_every_line_ending_puts_findings_on_the_editors_line(newline):
     bad_byte = newline.join(["{", '  "t": "ab\xff"}']).encode("latin-1")
     [(code, diagnostic)] = load_bytes("t.json", "t.json", bad_byte).problems
     assert (code, diagnostic.position.line, diagnostic.position.column) == ("S001", 2, 11)
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (b"\x00", "it holds a NUL byte"),
+        (b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00", "it holds a NUL byte"),
+        ('{"a": 1}'.encode("utf-16-le"), "it is UTF-16 or UTF-32 text"),
+        ('{"a": 1}'.encode("utf-32-le"), "it is UTF-16 or UTF-32 text"),
+    ],
+)
+def test_nul_bytes_are_named_for_what_they_are(raw, message):
+    [(code, diagnostic)] = load_bytes("g.json", "g.json", raw).problems
+    assert code == "S001" and diagnostic.message.startswith(message)
