@@ -151,7 +151,7 @@ def _explain(error: ValidationError, document: Document) -> Iterator[Diagnostic]
                 " names starting with `x-` are free for extensions)"
             )
             yield at(
-                f"unknown field `{name}` in {where}{suggestion}",
+                f"unknown field `{_cut(name)}` in {where}{suggestion}",
                 join(*error.absolute_path, name),
                 key=True,
             )
@@ -171,11 +171,11 @@ def _explain(error: ValidationError, document: Document) -> Iterator[Diagnostic]
         yield at(f"{where} should be {expected_names}, but it is {_kind(instance)}")
         return
     if keyword == "const":
-        yield at(f"{where} must be {json.dumps(error.validator_value)}, not {json.dumps(instance)}")
+        yield at(f"{where} must be {json.dumps(error.validator_value)}, not {_shown(instance)}")
         return
     if keyword == "enum":
         options = ", ".join(json.dumps(v) for v in error.validator_value)
-        yield at(f"{where} must be one of {options}, not {json.dumps(instance)}")
+        yield at(f"{where} must be one of {options}, not {_shown(instance)}")
         return
     if keyword == "minItems":
         least = error.validator_value
@@ -187,11 +187,13 @@ def _explain(error: ValidationError, document: Document) -> Iterator[Diagnostic]
         return
     if keyword == "pattern":
         rule = error.schema.get("description") or f"the pattern {error.validator_value}"
-        yield at(f"{where} is {json.dumps(instance)}, which is not allowed here: {rule}")
+        yield at(f"{where} is {_shown(instance)}, which is not allowed here: {rule}")
         return
     if keyword == "format":
-        if error.validator_value == "date":
-            yield at(f"{where} is {json.dumps(instance)}; write a date as YYYY-MM-DD")
+        if error.validator_value == "date" and isinstance(instance, str) and _DATE.match(instance):
+            yield at(f"{where} is {_shown(instance)}, a day that does not exist")
+        elif error.validator_value == "date":
+            yield at(f"{where} is {_shown(instance)}; write a date as YYYY-MM-DD")
         else:
             yield at(f"{where} is not a valid {error.validator_value}")
         return
@@ -207,13 +209,24 @@ def _explain(error: ValidationError, document: Document) -> Iterator[Diagnostic]
     yield at(f"{where}: {error.message}")
 
 
+def _shown(value: Any) -> str:
+    """A value as JSON writes it, cut short: a guide's field may hold a whole file."""
+    return json.dumps(_cut(value) if isinstance(value, str) else value, ensure_ascii=False)
+
+
+def _cut(text: str, longest: int = 60) -> str:
+    if len(text) <= longest:
+        return text
+    return f"{text[: longest - 1]}… ({len(text):,} characters)"
+
+
 def _kind(value: Any) -> str:
     if isinstance(value, bool):
         return "true/false"
     if value is None:
         return "null"
     if isinstance(value, str):
-        return f"text ({json.dumps(value[:40])})"
+        return f"text ({_shown(value)})"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
