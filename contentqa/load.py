@@ -403,6 +403,17 @@ def _syntax_problem(file: str, source: str, exc: json.JSONDecodeError) -> Loaded
     if source[exc.pos : exc.pos + 1] in ("]", "}") and before.endswith(","):
         message = "invalid JSON: trailing comma after the last element; remove it"
         return _problem(file, "S002", message, _offset_position(source, len(before) - 1))
+    zero = exc.pos - 2 if source[exc.pos - 2 : exc.pos] == "-0" else exc.pos - 1
+    leading_zero = _LEADING_ZERO.match(source, max(zero, 0))
+    if leading_zero and leading_zero.end() == exc.pos + 1:
+        number = _NUMBER_AFTER.match(source, leading_zero.start()).group()
+        what = (
+            "a number written in hexadecimal, octal or binary"
+            if number[1:2].isalpha()
+            else "a number that starts with 0"
+        )
+        message = f"invalid JSON: {number} is {what}; write it in plain decimal digits"
+        return _problem(file, "S002", message, _offset_position(source, leading_zero.start()))
     cut_short = not source[exc.pos :].strip() and exc.msg != "Extra data"
     if (
         exc.msg == "Expecting ',' delimiter"
@@ -419,6 +430,11 @@ def _syntax_problem(file: str, source: str, exc: json.JSONDecodeError) -> Loaded
     else:
         message = f"invalid JSON: {_json_message(exc.msg)}"
     return _problem(file, "S002", message, Position(exc.lineno, exc.colno))
+
+
+# Where JSON reads a lone 0 and then stops (at a digit, or at the x of 0x1).
+_LEADING_ZERO = re.compile(r"(?<![\w.\-])-?0[0-9xXoObB]")
+_NUMBER_AFTER = re.compile(r"-?0[0-9a-zA-Z_.]{0,20}")
 
 
 def _quote_end(text: str, limit: int = 40) -> str:

@@ -209,3 +209,15 @@ def test_every_line_ending_puts_findings_on_the_editors_line(newline):
 def test_nul_bytes_are_named_for_what_they_are(raw, message):
     [(code, diagnostic)] = load_bytes("g.json", "g.json", raw).problems
     assert code == "S001" and diagnostic.message.startswith(message)
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("leading-zero.json", "invalid JSON: 01 is a number that starts with 0"),
+        ("hexadecimal-number.json", "invalid JSON: 0x1F is a number written in hexadecimal"),
+    ],
+)
+def test_numbers_json_cannot_read_are_named(name, message):
+    [(_, diagnostic)] = load_file(LOAD_FIXTURES / name, 10**6).problems
+    assert diagnostic.message.startswith(message)
