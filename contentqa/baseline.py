@@ -79,8 +79,16 @@ def load(path: Path) -> Baseline:
         raise BaselineError(
             f"{path}: baseline file not found (create it with `contentqa baseline`)"
         ) from exc
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BaselineError(f"{path}: not a readable baseline file: {exc}") from exc
+    except IsADirectoryError as exc:
+        raise BaselineError(f"{path}: is a folder; name the baseline file") from exc
+    except OSError as exc:
+        raise BaselineError(f"{path}: cannot read the baseline: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise BaselineError(f"{path}: not a contentqa baseline: it is not UTF-8 text") from exc
+    except json.JSONDecodeError as exc:
+        raise BaselineError(
+            f"{path}:{exc.lineno}:{exc.colno}: not a contentqa baseline: it is not valid JSON"
+        ) from exc
     if not isinstance(payload, dict) or payload.get("version") != FORMAT_VERSION:
         raise BaselineError(f"{path}: not a contentqa baseline (version {FORMAT_VERSION})")
     findings = payload.get("findings", [])
@@ -89,6 +97,13 @@ def load(path: Path) -> Baseline:
     ):
         raise BaselineError(f"{path}: `findings` must be a list of objects with a fingerprint")
     ratio = payload.get("library_duplication_ratio")
+    if ratio is not None and not (
+        isinstance(ratio, int | float) and not isinstance(ratio, bool) and 0 <= ratio <= 1
+    ):
+        raise BaselineError(
+            f"{path}: `library_duplication_ratio` must be a share from 0 to 1, not "
+            f"{json.dumps(ratio)[:40]}; make the baseline again with `contentqa baseline`"
+        )
     guides = payload.get("guides")
     return Baseline(
         frozenset(f["fingerprint"] for f in findings),

@@ -100,6 +100,34 @@ def test_unreadable_baseline_is_a_clear_error(tmp_path):
         baseline.load(tmp_path / "missing.json")
 
 
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", r"b.json:1:1: not a contentqa baseline: it is not valid JSON$"),
+        (b"\xff", r"b.json: not a contentqa baseline: it is not UTF-8 text$"),
+        (
+            b'{"version": %d, "findings": [], "library_duplication_ratio": "high"}'
+            % baseline.FORMAT_VERSION,
+            r"`library_duplication_ratio` must be a share from 0 to 1, not \"high\"",
+        ),
+        (
+            b'{"version": %d, "findings": [], "library_duplication_ratio": -1}'
+            % baseline.FORMAT_VERSION,
+            r"`library_duplication_ratio` must be a share from 0 to 1, not -1",
+        ),
+    ],
+)
+def test_a_baseline_that_cannot_be_used_says_why_in_words(tmp_path, content, message):
+    # Not Python's own error text ("Expecting value: line 1 column 1 (char 0)"), and no
+    # ratchet passed against a nonsense ratio.
+    path = tmp_path / "b.json"
+    path.write_bytes(content)
+    with pytest.raises(baseline.BaselineError, match=message):
+        baseline.load(path)
+    with pytest.raises(baseline.BaselineError, match="is a folder"):
+        baseline.load(tmp_path)
+
+
 def test_findings_a_run_does_not_look_for_are_not_gone(library):
     # Checking some rules, or reporting on the changed files only, fixes nothing.
     folder, guide, base = library
