@@ -394,7 +394,8 @@ def refuse_replacing_guides(targets: Iterable[Path]) -> None:
         if is_own_output(target) or _empty_list(target):
             continue
         raise UsageError(
-            f"cannot write {target}: it is a guide, not a contentqa report; name another file"
+            f"cannot write {target}: it holds something other than a contentqa report (a "
+            "guide, perhaps), which is never replaced; name another file"
         )
 
 
