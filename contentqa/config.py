@@ -160,10 +160,13 @@ def load_config(path: Path | None = None, start: Path | None = None) -> Config:
         raise ConfigError(f"{path}: configuration file not found")
     table = _read_toml(path)
     if path.name == "pyproject.toml":
-        for key in ("tool", "contentqa"):
-            table = table.get(key, {})
+        for dotted in ("tool", "tool.contentqa"):
+            table = table.get(dotted.rsplit(".", 1)[-1], {})
             if not isinstance(table, Mapping):
-                raise ConfigError(f"{path}: `{key}` must be a table, not {_written(table)}")
+                lines = path.read_text(encoding="utf-8").split("\n")
+                found = key_position(lines, dotted)  # all of the file's tables
+                where = f"{path}:{found[0]}:{found[1]}" if found else str(path)
+                raise ConfigError(f"{where}: `{dotted}` must be a table, not {_written(table)}")
     try:
         return parse_config(table, path)
     except ConfigError as exc:

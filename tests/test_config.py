@@ -39,6 +39,12 @@ def test_pyproject_without_our_table_is_skipped(tmp_path):
     assert find_config_file(tmp_path) is None
 
 
+def test_pyproject_whose_table_is_not_a_table_is_located(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n\n[tool]\ncontentqa = 5\n")
+    with pytest.raises(ConfigError, match=r"pyproject.toml:5:1: `tool.contentqa` must be a table"):
+        load_config(start=tmp_path)
+
+
 @pytest.mark.parametrize(
     ("table", "message"),
     [
