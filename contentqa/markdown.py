@@ -352,56 +352,74 @@ def _check_front_matter(text: str) -> None:
     root = yaml.compose(text, Loader=_SafeLoader)
     if root is None:
         return
-    sizes: dict[int, int] = {}
+    try:
+        _expanded_size(root, {}, frozenset())
+    finally:
+        # An alias inside its own anchor makes the nodes a cycle, which runs with the cycle
+        # collector off would never free: they are not needed any more.
+        _unlink(root)
 
-    def size(node: yaml.Node, inside: frozenset[int]) -> int:
-        if id(node) in sizes:
-            return sizes[id(node)]
-        if id(node) in inside:
-            raise MarkdownError(node.start_mark.line + 1, "front matter refers to itself")
-        line = node.start_mark.line + 1
-        if node.tag in _NOT_GUIDE_VALUES:
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int], inside: frozenset[int]) -> int:
+    """How many values ``node`` holds once its aliases are expanded (``sizes``: of the
+    nodes already counted; ``inside``: the nodes it is part of)."""
+    if id(node) in sizes:
+        return sizes[id(node)]
+    line = node.start_mark.line + 1
+    if id(node) in inside:
+        raise MarkdownError(line, "front matter refers to itself")
+    if node.tag in _NOT_GUIDE_VALUES:
+        raise MarkdownError(
+            line,
+            f"front matter holds {_NOT_GUIDE_VALUES[node.tag]}; write text, a number, a list "
+            "or a table",
+            node.start_mark.column + 1,
+        )
+    children: list[yaml.Node] = []
+    if isinstance(node, yaml.MappingNode):
+        _check_keys(node)
+        children = [value for _, value in node.value]
+    elif isinstance(node, yaml.SequenceNode):
+        children = node.value
+    total = 1
+    for child in children:
+        total += _expanded_size(child, sizes, inside | {id(node)})
+        if total > _MOST_FRONT_MATTER_VALUES:
             raise MarkdownError(
                 line,
-                f"front matter holds {_NOT_GUIDE_VALUES[node.tag]}; write text, a number, "
-                "a list or a table",
-                node.start_mark.column + 1,
+                f"front matter aliases (*name) expand to more than "
+                f"{_MOST_FRONT_MATTER_VALUES:,} values; write the values out",
             )
-        total = 1
-        if isinstance(node, yaml.MappingNode):
-            seen: dict[str, int] = {}
-            for key, _ in node.value:
-                if not (isinstance(key, yaml.ScalarNode) and key.tag == "tag:yaml.org,2002:str"):
-                    raise MarkdownError(
-                        key.start_mark.line + 1,
-                        f"front matter key {quote(str(key.value))} must be text; quote it",
-                        key.start_mark.column + 1,
-                    )
-                if key.value in seen:
-                    raise MarkdownError(
-                        key.start_mark.line + 1,
-                        f"front matter key {quote(key.value)} is written twice (lines "
-                        f"{seen[key.value]} and {key.start_mark.line + 1}); keep one",
-                        key.start_mark.column + 1,
-                    )
-                seen[key.value] = key.start_mark.line + 1
-            children = [value for _, value in node.value]
-        elif isinstance(node, yaml.SequenceNode):
-            children = node.value
-        else:
-            children = []
-        for child in children:
-            total += size(child, inside | {id(node)})
-            if total > _MOST_FRONT_MATTER_VALUES:
-                raise MarkdownError(
-                    line,
-                    f"front matter aliases (*name) expand to more than "
-                    f"{_MOST_FRONT_MATTER_VALUES:,} values; write the values out",
-                )
-        sizes[id(node)] = total
-        return total
+    sizes[id(node)] = total
+    return total
 
-    size(root, frozenset())
+
+def _check_keys(node: yaml.MappingNode) -> None:
+    seen: dict[str, int] = {}
+    for key, _ in node.value:
+        line, column = key.start_mark.line + 1, key.start_mark.column + 1
+        if not (isinstance(key, yaml.ScalarNode) and key.tag == "tag:yaml.org,2002:str"):
+            raise MarkdownError(
+                line, f"front matter key {quote(str(key.value))} must be text; quote it", column
+            )
+        if key.value in seen:
+            raise MarkdownError(
+                line,
+                f"front matter key {quote(key.value)} is written twice (lines "
+                f"{seen[key.value]} and {line}); keep one",
+                column,
+            )
+        seen[key.value] = line
+
+
+def _unlink(root: yaml.Node) -> None:
+    waiting = [root]
+    while waiting:
+        node = waiting.pop()
+        if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.value:
+            values, node.value = node.value, []
+            for value in values:
+                waiting += value if isinstance(value, tuple) else (value,)
 
 
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

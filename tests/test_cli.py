@@ -274,7 +274,7 @@ def test_max_duplication_out_of_range_is_a_usage_error(capsys, value, monkeypatc
     ("toml", "message"),
     [
         ("tool = 5\n", "`tool` must be a table"),
-        ("[tool]\ncontentqa = 5\n", "`contentqa` must be a table"),
+        ("[tool]\ncontentqa = 5\n", "pyproject.toml:2:1: `tool.contentqa` must be a table"),
         ("[tool.contentqa]\nmax-file-size = 100000000000000000000\n", "must be at most"),
     ],
 )

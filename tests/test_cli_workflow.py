@@ -415,7 +415,7 @@ def test_ignore_on_the_command_line_adds_to_the_configurations(in_tmp_cwd, capsy
         (["check", "-", "--stdin-filename", "drafts/x.json"], 0, "is excluded: not checked"),
         (["check", "g.json", "--stdin-filename", "x.json"], 2, "give - as the path"),
         (["check", "-", "--watch"], 2, "not standard input"),
-        (["check", "-", "--output", "g.json"], 2, "cannot write g.json: it is a guide"),
+        (["check", "-", "--output", "g.json"], 2, "cannot write g.json: it holds something"),
         (["explain", "dupliate-paragraph"], 2, "did you mean `duplicate-paragraph`?"),
     ],
 )
