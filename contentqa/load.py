@@ -232,7 +232,9 @@ def load_bytes(file: str, path: str, raw: bytes) -> Loaded:
         )
     if "\r" in source:
         source = _LONE_CR.sub("\n", source)
-    if path.lower().endswith(".md"):
+    if path.lower().endswith(".md") and not source.lstrip().startswith("{"):
+        # A guide's JSON saved under a Markdown name is read as JSON, at its own lines (as
+        # Markdown, its whole text became front matter, every finding at 1:1).
         return load_markdown(file, path, source)
     return load_text(file, path, source)
 

@@ -244,3 +244,11 @@ def test_front_matter_a_guide_cannot_hold_is_one_finding_at_its_line(name, line,
     ).findings
     assert (finding.code, finding.line, finding.column) == ("S010", line, column)
     assert message in finding.message
+
+
+def test_a_json_guide_under_a_markdown_name_is_read_as_json(tmp_path):
+    named_md = tmp_path / "seed.md"
+    named_md.write_bytes(SEED_GUIDE.read_bytes())
+    as_md = {(f.code, f.line, f.column) for f in run([named_md], Config()).findings}
+    as_json = {(f.code, f.line, f.column) for f in run([SEED_GUIDE], Config()).findings}
+    assert as_md == as_json and len(as_json) > 40  # at their lines, not all at 1:1
