@@ -89,6 +89,12 @@ def load(path: Path) -> Baseline:
         raise BaselineError(
             f"{path}:{exc.lineno}:{exc.colno}: not a contentqa baseline: it is not valid JSON"
         ) from exc
+    except RecursionError:
+        raise BaselineError(f"{path}: not a contentqa baseline: it is nested too deeply") from None
+    except ValueError:  # past Python's limit of 4,300 digits
+        raise BaselineError(
+            f"{path}: not a contentqa baseline: it holds a number thousands of digits long"
+        ) from None
     if not isinstance(payload, dict) or payload.get("version") != FORMAT_VERSION:
         raise BaselineError(f"{path}: not a contentqa baseline (version {FORMAT_VERSION})")
     findings = payload.get("findings", [])

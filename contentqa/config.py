@@ -140,9 +140,11 @@ _TOP_KEYS = {
 def find_config_file(start: Path) -> Path | None:
     for folder in (start, *start.parents):
         candidate = folder / "contentqa.toml"
+        _refuse_if_not_a_file(candidate)
         if candidate.is_file():
             return candidate
         pyproject = folder / "pyproject.toml"
+        _refuse_if_not_a_file(pyproject)
         if pyproject.is_file():
             tool = _read_toml(pyproject).get("tool")
             if isinstance(tool, Mapping) and "contentqa" in tool:
@@ -156,8 +158,10 @@ def load_config(path: Path | None = None, start: Path | None = None) -> Config:
         path = find_config_file((start or Path.cwd()).resolve())
         if path is None:
             return Config()
-    elif not path.is_file():
+    elif not os.path.lexists(path):
         raise ConfigError(f"{path}: configuration file not found")
+    else:
+        _refuse_if_not_a_file(path)
     table = _read_toml(path)
     if path.name == "pyproject.toml":
         for dotted in ("tool", "tool.contentqa"):
@@ -649,15 +653,43 @@ def _did_you_mean(key: str, known) -> str:
     return f" — did you mean `{hint[0]}`?" if hint else ""
 
 
+def _refuse_if_not_a_file(path: Path) -> None:
+    """Stop on a configuration file's name that is there but is no file: a run must not go
+    on with the defaults while the user's settings sit in a folder of that name."""
+    if not os.path.lexists(path) or path.is_file():
+        return
+    if path.is_dir():
+        what = "a folder"
+    elif path.is_symlink() and not path.exists():
+        what = "a link to nothing, or a loop of links"
+    else:
+        what = "a pipe or a device"
+    raise ConfigError(f"{path}: the configuration file is {what}, not a file")
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ConfigError(
+            f"{path}:{line}:{column}: not UTF-8 text (byte 0x{raw[exc.start]:02X}); save it as "
+            "UTF-8"
+        ) from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from exc
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         at = re.search(r" \(at line (\d+), column (\d+)\)$", str(exc))
         if at is None:
             raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
         what = str(exc)[: at.start()]
         raise ConfigError(f"{path}:{at.group(1)}:{at.group(2)}: not valid TOML: {what}") from exc
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from exc
+    except RecursionError:
+        raise ConfigError(f"{path}: not valid TOML: nested too deeply") from None
+    except ValueError:
+        # A number past Python's limit of digits for text (4,300).
+        raise ConfigError(f"{path}: not valid TOML: a number has too many digits") from None

@@ -105,6 +105,8 @@ def test_unreadable_baseline_is_a_clear_error(tmp_path):
     [
         (b"", r"b.json:1:1: not a contentqa baseline: it is not valid JSON$"),
         (b"\xff", r"b.json: not a contentqa baseline: it is not UTF-8 text$"),
+        (b"[" * 100_000 + b"]" * 100_000, "not a contentqa baseline: it is nested too deeply"),
+        (b'{"version": 1' + b"0" * 5000 + b"}", "it holds a number thousands of digits long"),
         (
             b'{"version": %d, "findings": [], "library_duplication_ratio": "high"}'
             % baseline.FORMAT_VERSION,

@@ -209,3 +209,30 @@ def test_configuration_errors_say_where_in_the_file(tmp_path, written, where, me
 )
 def test_keys_are_found_in_their_own_table(lines, key, pyproject, where):
     assert key_position(lines, key, pyproject) == where
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'select = ["\xe9"]\n', r"contentqa.toml:1:12: not UTF-8 text \(byte 0xE9\)"),
+        (b"a = " + b"[" * 100_000 + b"]" * 100_000 + b"\n", "not valid TOML: nested too deeply"),
+        (b"jobs = 1" + b"0" * 5000 + b"\n", "not valid TOML: a number has too many digits"),
+    ],
+)
+def test_a_configuration_no_reader_takes_is_one_error_not_a_traceback(tmp_path, content, message):
+    (tmp_path / "contentqa.toml").write_bytes(content)
+    with pytest.raises(ConfigError, match=message):
+        load_config(start=tmp_path)
+
+
+def test_a_configuration_name_that_is_not_a_file_stops_the_run(tmp_path):
+    # Not the defaults while the user's settings sit somewhere the run cannot read.
+    (tmp_path / "contentqa.toml").mkdir()
+    with pytest.raises(ConfigError, match=r"contentqa\.toml: the configuration file is a folder"):
+        load_config(start=tmp_path)
+    with pytest.raises(ConfigError, match="the configuration file is a folder"):
+        load_config(tmp_path)
+    (tmp_path / "contentqa.toml").rmdir()
+    (tmp_path / "contentqa.toml").symlink_to("elsewhere.toml")
+    with pytest.raises(ConfigError, match="is a link to nothing"):
+        load_config(start=tmp_path)
