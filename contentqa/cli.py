@@ -163,7 +163,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # on, with it back on.
     try:
         with cycle_collector(enabled=False):
-            return _main(argv)
+            status = _main(argv)
+            sys.stdout.flush()  # what is left to write fails here, not at the exit
+            return status
     except KeyboardInterrupt:
         # Ctrl-C: no report was replaced (they are written whole or not at all).
         print("\ncontentqa: interrupted", file=sys.stderr)
@@ -171,8 +173,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         # The reader went away (`contentqa rules | head -1`): nothing more to say to it.
         # Standard output is pointed at devnull so that Python's exit does not fail again.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _stdout_to_devnull()
         return EXIT_FINDINGS
+    except OSError as exc:
+        if exc.filename is not None:  # a file's error that escaped its own message: a bug
+            raise
+        # Writing to standard output failed (a full disk behind `> file`), or to standard
+        # error, where the message below is lost too.
+        _stdout_to_devnull()
+        with contextlib.suppress(OSError):
+            print(
+                f"contentqa: error: cannot write to standard output: {exc.strerror or exc}",
+                file=sys.stderr,
+            )
+        return EXIT_USAGE
+
+
+def _stdout_to_devnull() -> None:
+    with contextlib.suppress(OSError, ValueError, AttributeError):  # no standard output at all
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _main(argv: Sequence[str] | None) -> int:
@@ -577,7 +596,7 @@ def _publish(args: argparse.Namespace, config: Config, report) -> int:
     formats = () if args.no_report else config.formats
     if to_stdout:
         for fmt in formats:
-            _to_stdout(FORMATS[fmt].renderer()(report))
+            sys.stdout.write(FORMATS[fmt].renderer()(report))
         return EXIT_FINDINGS if report.exit_status else EXIT_OK
     targets = {
         fmt: Path(args.output) if args.output else default_path(fmt, config.output_dir)
@@ -595,20 +614,6 @@ def _publish(args: argparse.Namespace, config: Config, report) -> int:
         if not args.quiet:
             human.write(f"{fmt} report written to {target}\n")
     return EXIT_FINDINGS if report.exit_status else EXIT_OK
-
-
-def _to_stdout(text: str) -> None:
-    try:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        raise
-    except OSError as exc:
-        # Python's exit would try to write what is left again, and fail again.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        raise UsageError(
-            f"cannot write the report to standard output: {exc.strerror or exc}"
-        ) from None
 
 
 def _remove_leftovers(paths: list[Path]) -> None:

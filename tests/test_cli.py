@@ -417,10 +417,21 @@ def test_reports_of_several_formats_are_all_new_or_none_replaced(tmp_path, monke
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full here")
-def test_a_report_that_cannot_go_to_standard_output_exits_2_saying_why():
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["check", str(CLEAN_GUIDES[0]), "--output", "-"],
+        ["check", str(CLEAN_GUIDES[0]), "--no-report"],
+        ["rules"],
+        ["explain", "S006"],
+        ["hash", "a text"],
+        ["import", str(FIXTURES / "markdown" / "heal-anxious-attachment.md"), "-o", "-"],
+    ],
+)
+def test_output_that_cannot_go_to_standard_output_exits_2_saying_why(command):
     with open("/dev/full", "w") as full:
         result = subprocess.run(
-            [sys.executable, "-m", "contentqa", "check", str(CLEAN_GUIDES[0]), "--output", "-"],
+            [sys.executable, "-m", "contentqa", *command],
             stdout=full,
             stderr=subprocess.PIPE,
             text=True,
@@ -428,7 +439,7 @@ def test_a_report_that_cannot_go_to_standard_output_exits_2_saying_why():
         )
     assert result.returncode == 2
     assert result.stderr.strip().splitlines()[-1] == (
-        "contentqa: error: cannot write the report to standard output: No space left on device"
+        "contentqa: error: cannot write to standard output: No space left on device"
     )
     assert "Traceback" not in result.stderr
 
