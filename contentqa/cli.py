@@ -486,6 +486,8 @@ def check_stdin(args: argparse.Namespace, config: Config):
     from contentqa.pipeline import build_report, check_loaded
 
     name = printable_name(args.stdin_filename)
+    if sys.stdin is None:  # started with standard input closed (`<&-`)
+        raise UsageError("standard input is closed: nothing to read for -")
     raw = read_stream(sys.stdin.buffer, config.max_file_size)
     if not name.lower().endswith(".md") and raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"-", b"#"):
         print(

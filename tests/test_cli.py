@@ -488,3 +488,16 @@ def test_rules_are_named_by_code_or_name_in_any_case(tmp_path, monkeypatch, opti
 def test_a_misspelt_rule_name_is_named_back_with_a_suggestion(capsys):
     assert main(["check", str(SEED_GUIDE), "--select", "duplicate-paragrah", "--no-report"]) == 2
     assert "did you mean `duplicate-paragraph`?" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="closes a file descriptor before start")
+def test_standard_input_closed_is_a_usage_error():
+    result = subprocess.run(
+        [sys.executable, "-m", "contentqa", "check", "-", "--no-report"],
+        preexec_fn=lambda: os.close(0),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert result.stderr == "contentqa: error: standard input is closed: nothing to read for -\n"
