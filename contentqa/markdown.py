@@ -19,12 +19,13 @@ Mapping (``contentqa import draft.md``; ``check`` reads ``.md`` guides the same 
 - ``## Related guides``: list items are guide ids.
 - Any other ``## heading`` is a section: its paragraphs are the body, its list items the items.
 - ``## Callouts``: each ``### [LABEL] title`` is a callout, its paragraphs the body.
-- A horizontal rule, and a block that is one HTML comment (an editor's note), are left out.
+- A horizontal rule, and an HTML comment (an editor's note: a block, or within a line), are
+  left out.
 
 Emphasis marks are dropped and links keep their text; everything else is taken as written,
 so findings point at the words the writer typed, on the line and column they typed them.
-What a guide cannot hold is an error at its line, never dropped: a code block, raw HTML, a
-block quote outside ``## Quotes``, a list inside a list item, a list item of several
+What a guide cannot hold is an error at its line, never dropped: a code block, raw HTML (a
+block, or a tag within a line), a block quote outside ``## Quotes``, a list inside a list item, a list item of several
 paragraphs. The text is read to its end, so every such block is reported at once.
 """
 
@@ -150,14 +151,36 @@ class _Builder:
         segments.append((line + 1, column, 0))
         cursor = column - 1  # where in the source line the next piece is looked for
         link = None
+        problems: list[MarkdownError] = []
+        dropped_note = False
         for child in inline.children or []:
             if child.type == "image":
                 at = self._line(line).find("![", cursor)
-                raise MarkdownError(
-                    line + 1,
-                    "an image has no place in a guide; describe what it shows in words",
-                    at + 1 if at >= 0 else 1,
+                cursor = at + 2 if at >= 0 else cursor
+                problems.append(
+                    MarkdownError(
+                        line + 1,
+                        "an image has no place in a guide; describe what it shows in words",
+                        at + 1 if at >= 0 else 1,
+                    )
                 )
+                continue
+            if child.type == "html_inline":
+                at = self._line(line).find(child.content, cursor)
+                if at >= 0:
+                    cursor = at + len(child.content)
+                if _HTML_COMMENT.match(child.content):  # an editor's note: left out
+                    dropped_note = True
+                else:
+                    problems.append(
+                        MarkdownError(
+                            line + 1,
+                            f"raw HTML {quote(child.content)} has no place in a guide; write "
+                            "it as text",
+                            at + 1 if at >= 0 else 1,
+                        )
+                    )
+                continue
             if child.type == "link_open":
                 # As written: the parser percent-encodes it ("café" -> "caf%C3%A9").
                 link = (unquote(str(child.attrs.get("href", ""))), length)
@@ -184,11 +207,16 @@ class _Builder:
                 segments.append((line + 1, cursor + 1, length))
                 continue
             piece = "" if child.type.endswith(("_open", "_close")) else child.content
+            if dropped_note and piece.startswith(" ") and "".join(parts).endswith(" "):
+                piece = piece[1:]  # "Do it <!-- note --> now." reads "Do it now."
+            dropped_note = False
             if piece:
                 runs, cursor = _aligned(piece, self._line(line), cursor)
                 segments += ((line + 1, at + 1, length + offset) for offset, at in runs)
             parts.append(piece)
             length += len(piece)
+        if problems:
+            raise MarkdownError.of(problems)
         self.source_map.add(pointer, _simplest(segments))
         return "".join(parts)
 
@@ -583,7 +611,7 @@ def _walk(tokens: list[Token], b: _Builder) -> list[MarkdownError]:
             i = block(i)
         except MarkdownError as problem:
             # Its traceback holds this frame, which holds the list: a reference cycle.
-            problems.append(problem.with_traceback(None))
+            problems += problem.with_traceback(None).errors
             i = _after_block(tokens, i)
     return problems
 

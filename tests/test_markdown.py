@@ -252,3 +252,21 @@ def test_a_json_guide_under_a_markdown_name_is_read_as_json(tmp_path):
     as_md = {(f.code, f.line, f.column) for f in run([named_md], Config()).findings}
     as_json = {(f.code, f.line, f.column) for f in run([SEED_GUIDE], Config()).findings}
     assert as_md == as_json and len(as_json) > 40  # at their lines, not all at 1:1
+
+
+def test_inline_html_and_every_image_of_a_paragraph_are_reported_and_notes_left_out():
+    markdown = (
+        "Intro <span>html</span> here.\n\nSee ![a](a.png) and ![b](b.png).\n\n"
+        "## Steps\n\n### One\n\nDo it <!-- a note --> now.\n"
+    )
+    with pytest.raises(MarkdownError) as info:
+        parse(markdown)
+    found = [(e.line, e.column, e.message.split(" has no place")[0]) for e in info.value.errors]
+    assert found == [
+        (1, 7, "raw HTML “<span>”"),
+        (1, 17, "raw HTML “</span>”"),
+        (3, 5, "an image"),
+        (3, 21, "an image"),
+    ]
+    guide, _ = parse("## Steps\n\n### One\n\nDo it <!-- a note --> now.\n")
+    assert guide["steps"][0]["body"] == ["Do it now."]

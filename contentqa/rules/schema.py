@@ -144,10 +144,12 @@ class InvalidMarkdown(_LoaderRule):
 
     **What it finds.** Front matter that is not valid YAML, a ``###`` heading outside
     ``## Steps``, ``## Strategies``, ``## FAQ`` or ``## Callouts``, a list in the intro,
-    a code block or raw HTML (a block that is one HTML comment is an editor's note, left
-    out), a block quote outside ``## Quotes``, a list inside a list item, a list item of
-    several paragraphs. The position is the Markdown line. Every such block is reported,
-    one finding each; bad front matter stops the reading. The mapping is documented in
+    a code block or raw HTML, as a block or a tag within a line (an HTML comment is an
+    editor's note, left out), an image, a table, a block quote outside ``## Quotes``, a list
+    inside a list item, a list item of several paragraphs; front matter keys that are not
+    text or are written twice, YAML sets, and aliases that expand too far. The position is
+    the Markdown line. Every such place is reported, one finding each; bad front matter
+    stops the reading. The mapping is documented in
     ``contentqa.markdown`` and the README.
 
     **Why it matters.** What cannot be mapped would be silently lost on import.
