@@ -25,8 +25,9 @@ Mapping (``contentqa import draft.md``; ``check`` reads ``.md`` guides the same 
 Emphasis marks are dropped and links keep their text; everything else is taken as written,
 so findings point at the words the writer typed, on the line and column they typed them.
 What a guide cannot hold is an error at its line, never dropped: a code block, raw HTML (a
-block, or a tag within a line), a block quote outside ``## Quotes``, a list inside a list item, a list item of several
-paragraphs. The text is read to its end, so every such block is reported at once.
+block, or a tag within a line), a block quote outside ``## Quotes``, a list inside a list
+item, a list item of several paragraphs. The text is read to its end, so every such block
+is reported at once.
 """
 
 from __future__ import annotations
@@ -426,9 +427,17 @@ def _check_keys(node: yaml.MappingNode) -> None:
     seen: dict[str, int] = {}
     for key, _ in node.value:
         line, column = key.start_mark.line + 1, key.start_mark.column + 1
-        if not (isinstance(key, yaml.ScalarNode) and key.tag == "tag:yaml.org,2002:str"):
+        if key.tag == "tag:yaml.org,2002:merge":
             raise MarkdownError(
-                line, f"front matter key {quote(str(key.value))} must be text; quote it", column
+                line, "front matter merge keys (<<) are not read; write the values out", column
+            )
+        if not isinstance(key, yaml.ScalarNode):
+            raise MarkdownError(
+                line, "a front matter key must be text, not a list or table", column
+            )
+        if key.tag != "tag:yaml.org,2002:str":
+            raise MarkdownError(
+                line, f"front matter key {quote(key.value)} must be text; quote it", column
             )
         if key.value in seen:
             raise MarkdownError(

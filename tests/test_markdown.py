@@ -234,6 +234,8 @@ def test_every_block_that_cannot_be_read_is_reported_at_once(tmp_path):
         ("yaml-set", 3, 8, "front matter holds a YAML set"),
         ("alias-bomb", 8, 1, "front matter aliases (*name) expand to more than 10,000 values"),
         ("refers-to-itself", 3, 1, "front matter refers to itself"),
+        ("merge-key", 6, 3, "front matter merge keys (<<) are not read"),
+        ("key-a-list", 3, 3, "a front matter key must be text, not a list"),
     ],
 )
 def test_front_matter_a_guide_cannot_hold_is_one_finding_at_its_line(name, line, column, message):
