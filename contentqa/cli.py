@@ -598,7 +598,7 @@ def _publish(args: argparse.Namespace, config: Config, report) -> int:
     formats = () if args.no_report else config.formats
     if to_stdout:
         for fmt in formats:
-            sys.stdout.write(FORMATS[fmt].renderer()(report))
+            _write_to_stdout(_one_file(fmt, report, jobs))
         return EXIT_FINDINGS if report.exit_status else EXIT_OK
     targets = {
         fmt: Path(args.output) if args.output else default_path(fmt, config.output_dir)
@@ -616,6 +616,35 @@ def _publish(args: argparse.Namespace, config: Config, report) -> int:
         if not args.quiet:
             human.write(f"{fmt} report written to {target}\n")
     return EXIT_FINDINGS if report.exit_status else EXIT_OK
+
+
+def _one_file(fmt: str, report, jobs: int) -> str | Iterable[bytes]:
+    """The report in ``fmt`` as one file, for standard output; a usage error where it is an
+    index with a page per guide (the HTML report of a large library)."""
+    from contentqa.report import FORMATS
+
+    target = Path(f"contentqa.{FORMATS[fmt].extension}")
+    files = FORMATS[fmt].pages(report, target, jobs)
+    try:
+        path, content = next(files)
+        if path != target:
+            raise UsageError(
+                f"the {fmt} report of these {len(report.guides):,} files is an index with a "
+                "page per guide, which standard output cannot hold; write it with --output-dir"
+            )
+        return content
+    finally:
+        files.close()
+
+
+def _write_to_stdout(content: str | Iterable[bytes]) -> None:
+    if isinstance(content, str):
+        sys.stdout.write(content)
+        return
+    sys.stdout.flush()
+    for piece in content:
+        sys.stdout.buffer.write(piece)
+    sys.stdout.buffer.flush()
 
 
 def _remove_leftovers(paths: list[Path]) -> None:

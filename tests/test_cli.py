@@ -501,3 +501,17 @@ def test_standard_input_closed_is_a_usage_error():
     )
     assert result.returncode == 2
     assert result.stderr == "contentqa: error: standard input is closed: nothing to read for -\n"
+
+
+def test_an_html_report_of_many_pages_is_refused_on_standard_output(monkeypatch, capsys):
+    from contentqa.report import html_report
+
+    monkeypatch.setattr(html_report, "MAX_SINGLE_PAGE_GUIDES", 1)
+    paths = [str(p) for p in CLEAN_GUIDES]
+    assert main(["check", *paths, "--format", "html", "--output", "-", "-q"]) == 2
+    captured = capsys.readouterr()
+    assert "an index with a page per guide, which standard output cannot hold" in captured.err
+    assert "contentqa-guides/" not in captured.out  # no index linking to pages never written
+    monkeypatch.setattr(html_report, "MAX_SINGLE_PAGE_GUIDES", 200)
+    assert main(["check", *paths, "--format", "html", "--output", "-", "-q"]) == 0
+    assert capsys.readouterr().out.startswith("<!DOCTYPE html>")
