@@ -31,9 +31,10 @@ LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "
 
 
 def uri(file: str) -> str:
-    """A relative URI reference for a repository-relative path (spaces, ``%``, ``:`` and
-    non-ASCII characters percent-encoded; ``/`` kept)."""
-    return quote(file.replace("\\", "/"), safe="/")
+    """A relative URI reference for a repository-relative path (spaces, ``%``, ``:``, ``\\``
+    and non-ASCII characters percent-encoded; ``/`` kept). Reports name files with ``/``
+    on every system, so a backslash is part of a name (``a\\b.json``), not a folder."""
+    return quote(file, safe="/")
 
 
 def region(

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -202,18 +203,27 @@ def test_bad_inputs_validate_with_whole_file_locations(tmp_path):
     assert uris == files
 
 
-def test_file_names_become_uri_references(tmp_path):
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("my guide: 100%.json", "guides/my%20guide%3A%20100%25.json"),
+        pytest.param(
+            "a\\b.json",
+            "guides/a%5Cb.json",  # a character of the name, not a folder
+            marks=pytest.mark.skipif(os.name == "nt", reason="a separator on Windows"),
+        ),
+    ],
+)
+def test_file_names_become_uri_references(tmp_path, name, expected):
     (tmp_path / "guides").mkdir()
-    shutil.copy(
-        FIXTURES / "load" / "schema-errors.json", tmp_path / "guides" / "my guide: 100%.json"
-    )
+    shutil.copy(FIXTURES / "load" / "schema-errors.json", tmp_path / "guides" / name)
     sarif, _ = _check(tmp_path / "out", "guides", cwd=tmp_path)
     assert _errors(sarif) == []
     uris = {
         r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
         for r in sarif["runs"][0]["results"]
     }
-    assert uris == {"guides/my%20guide%3A%20100%25.json"}
+    assert uris == {expected}
 
 
 def test_places_listed_in_pairs_say_which_guide_each_is_in():
