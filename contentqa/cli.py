@@ -715,9 +715,11 @@ def command_import(args: argparse.Namespace) -> int:
     source: Path = args.markdown
     if source.suffix.lower() != ".md":
         raise UsageError(f"{source}: `import` converts Markdown (.md) guides")
-    if not source.is_file():
+    if not os.path.lexists(source):
         raise UsageError(f"{source}: no such file")
-    loaded = load_file(source, Config().max_file_size)
+    if source.is_dir():
+        raise UsageError(f"{source}: is a folder; name one Markdown guide")
+    loaded = load_file(source, Config().max_file_size)  # a pipe or a link to nothing: S002
     pairs = [(get_rule(code), d) for code, d in loaded.problems]
     documents = {}
     if loaded.document is not None:

@@ -215,6 +215,11 @@ def test_a_report_goes_into_a_pipe_and_through_a_link_never_over_them(in_tmp_cwd
     assert link.is_symlink()
     assert json.loads(target.read_text())["summary"]["findings"] > 0
     assert sorted(p.name for p in target.parent.iterdir()) == ["latest.json"]  # no leftovers
+    # A loop of links has no target: refused, and the links stay
+    (in_tmp_cwd / "loop-a.json").symlink_to("loop-b.json")
+    (in_tmp_cwd / "loop-b.json").symlink_to("loop-a.json")
+    assert main(["check", str(CLEAN_GUIDES[0]), "--output", "loop-a.json", "-q"]) == 2
+    assert (in_tmp_cwd / "loop-a.json").is_symlink()
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="file names are bytes on Linux only")

@@ -6,6 +6,7 @@ Reporters only format; they never analyze.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import importlib
 import os
 import stat
@@ -143,7 +144,10 @@ def write_together(files: Iterable[tuple[Path, str | Iterable[bytes]]]) -> None:
                 streams.append((path, content))
                 continue
             # Through a link to its target: the link stays, and names the new report.
-            path = Path(os.path.realpath(path))
+            real = os.path.realpath(path)
+            if os.path.islink(real):  # a loop of links: there is no target to write
+                raise OSError(errno.ELOOP, "it is a link in a loop of links", None, None, real)
+            path = Path(real)
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
             staged.append((tmp, path))

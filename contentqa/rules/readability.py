@@ -307,8 +307,9 @@ class LongParagraph(_ReadabilityRule):
                 yield Diagnostic(
                     pointer=pointer,
                     message=(
-                        f"{describe(pointer)} is long: {counts.words} words in "
-                        f"{counts.sentences} sentences (limits {self.options.max_words} words, "
+                        f"{describe(pointer)} is long: {counts.words:,} words in "
+                        f"{counts.sentences:,} sentence{'' if counts.sentences == 1 else 's'} "
+                        f"(limits {self.options.max_words} words, "
                         f"{self.options.max_sentences} sentences); break it up"
                     ),
                     key=_unit_text(guide, pointer),
