@@ -862,6 +862,8 @@ def command_explain(ident: str) -> int:
         names = [r.name for r in all_rules()] + [r.code for r in all_rules()]
         close = difflib.get_close_matches(ident, names, n=1, cutoff=0.6)
         hint = f"did you mean `{close[0]}`? " if close else ""
-        raise UsageError(f"no rule `{ident}`; {hint}`contentqa rules` lists them")
+        from contentqa.load import printable_name
+
+        raise UsageError(f"no rule `{printable_name(ident)}`; {hint}`contentqa rules` lists them")
     sys.stdout.write(explain(rule))
     return EXIT_OK

@@ -684,10 +684,18 @@ def _read_toml(path: Path) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         at = re.search(r" \(at line (\d+), column (\d+)\)$", str(exc))
-        if at is None:
-            raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+        if at is not None:
+            line, column = at.group(1), at.group(2)
+        else:
+            at = re.search(r" \(at end of document\)$", str(exc))
+            if at is None:
+                raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+            lines = text.split("\n")  # where the text stops (a file saved half-way, say)
+            while len(lines) > 1 and not lines[-1]:
+                lines.pop()
+            line, column = str(len(lines)), str(len(lines[-1]) + 1)
         what = str(exc)[: at.start()]
-        raise ConfigError(f"{path}:{at.group(1)}:{at.group(2)}: not valid TOML: {what}") from exc
+        raise ConfigError(f"{path}:{line}:{column}: not valid TOML: {what}") from exc
     except RecursionError:
         raise ConfigError(f"{path}: not valid TOML: nested too deeply") from None
     except ValueError:

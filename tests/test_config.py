@@ -217,6 +217,7 @@ def test_keys_are_found_in_their_own_table(lines, key, pyproject, where):
         (b'select = ["\xe9"]\n', r"contentqa.toml:1:12: not UTF-8 text \(byte 0xE9\)"),
         (b"a = " + b"[" * 100_000 + b"]" * 100_000 + b"\n", "not valid TOML: nested too deeply"),
         (b"jobs = 1" + b"0" * 5000 + b"\n", "not valid TOML: a number has too many digits"),
+        (b"jobs = 2\nfail-on = \n", r"contentqa.toml:2:11: not valid TOML: Invalid value"),
     ],
 )
 def test_a_configuration_no_reader_takes_is_one_error_not_a_traceback(tmp_path, content, message):
