@@ -2099,25 +2099,28 @@ def _number(token: str) -> str:
 
 def _composite_numbers(fields: dict[str, list[tuple[str, ...]]], label: str) -> Counts:
     """The numbers of a step, strategy or FAQ entry, but for the numbering of its ``label``
-    (its title or question: "Step 3: ...", "3. ..."): two copies of one step numbered apart
-    are still copies. Counts in words are read but for those of the action items, which
-    set the reader's practice ("Write down two recent trigger moments" / "Write down three
-    triggers this week"), not what the step is about."""
-    numbers = _numbers(t for texts in fields.values() for text in texts for t in text)
-    practice = _numbers(t for text in fields.get("action_items", ()) for t in text).words
-    if practice:
-        others = (
-            t for name, texts in fields.items() if name != "action_items" for x in texts for t in x
-        )
-        numbers = Counts(numbers.digits, _numbers(others).words)
-    if own_number(label) is not None:
-        labelled = (t for name in LABEL_FIELDS for text in fields.get(name, ()) for t in text)
-        own = next((t for t in labelled if t[:1].isdigit()), None)
-        if own is not None:
-            digits = list(numbers.digits)
-            digits.remove(_number(own))
-            numbers = Counts(tuple(digits), numbers.words)
-    return numbers
+    (its title or question: "Step 3: ...", "3. ...", "Step Two: ..."): two copies of one
+    step numbered apart are still copies. Counts in words are read but for those of the
+    action items, which set the reader's practice ("Write down two recent trigger moments"
+    / "Write down three triggers this week"), not what the step is about."""
+    numbered = own_number(label) is not None
+    digits: list[str] = []
+    words: list[str] = []
+    for name, texts in fields.items():
+        for text in texts:
+            for token in text:
+                if (
+                    numbered
+                    and name in LABEL_FIELDS
+                    and (token[:1].isdigit() or token in _COUNT_WORDS)
+                ):
+                    numbered = False  # the label's own number: the first one in it
+                    continue
+                if token[:1].isdigit():
+                    digits.append(token)
+                elif name != "action_items":
+                    words.append(token)
+    return Counts(_numbers(digits).digits, _numbers(words).words)
 
 
 def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
