@@ -5,6 +5,7 @@ Input files are only ever opened for reading.
 
 from __future__ import annotations
 
+import codecs
 import errno
 import json
 import math
@@ -353,17 +354,19 @@ def _size(size: int) -> str:
 
 
 def _looks_like_utf16(raw: bytes) -> bool:
-    """NULs in every other byte around text, as UTF-16 and UTF-32 write plain letters; not a
-    lone NUL, nor the NULs of a binary file."""
+    """Text saved as UTF-16 or UTF-32 (Windows Notepad's "Unicode"): a byte order mark for
+    them, or a start that reads as such text; not a lone NUL, nor a binary file's NULs."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)):
+        return True
     sample = raw[:512]
-    letters = sample.replace(b"\x00", b"")
-    if len(sample) < 4 or not letters:
+    if len(sample) < 4:
         return False
-    plain = sum(1 for byte in letters if 32 <= byte < 127 or byte in (9, 10, 13))
-    half = len(sample) // 4
-    return plain >= 0.9 * len(letters) and (
-        sample[0::2].count(0) > half or sample[1::2].count(0) > half
-    )
+    for codec, width in (("utf-32-le", 4), ("utf-32-be", 4), ("utf-16-le", 2), ("utf-16-be", 2)):
+        text = sample.decode(codec, errors="ignore")
+        readable = sum(1 for char in text if char.isprintable() or char in "\t\r\n")
+        if readable >= 0.9 * (len(sample) // width):  # nearly every unit a character
+            return True
+    return False
 
 
 def _byte_position(raw: bytes, offset: int) -> Position:

@@ -204,6 +204,8 @@ def test_every_line_ending_puts_findings_on_the_editors_line(newline):
         (b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00", "it holds a NUL byte"),
         ('{"a": 1}'.encode("utf-16-le"), "it is UTF-16 or UTF-32 text"),
         ('{"a": 1}'.encode("utf-32-le"), "it is UTF-16 or UTF-32 text"),
+        ('{"title": "Пересадка"}'.encode("utf-16"), "it is UTF-16 or UTF-32 text"),  # Notepad
+        ('{"title": "Пересадка"}'.encode("utf-16-be"), "it is UTF-16 or UTF-32 text"),
     ],
 )
 def test_nul_bytes_are_named_for_what_they_are(raw, message):
