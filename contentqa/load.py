@@ -359,8 +359,9 @@ def _looks_like_utf16(raw: bytes) -> bool:
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)):
         return True
     sample = raw[:512]
-    if len(sample) < 4:
-        return False
+    half = len(sample) // 4
+    if len(sample) < 4 or not (sample[0::2].count(0) > half or sample[1::2].count(0) > half):
+        return False  # the Latin letters of such text have a NUL in every other byte
     for codec, width in (("utf-32-le", 4), ("utf-32-be", 4), ("utf-16-le", 2), ("utf-16-be", 2)):
         text = sample.decode(codec, errors="ignore")
         readable = sum(1 for char in text if char.isprintable() or char in "\t\r\n")
