@@ -325,8 +325,12 @@ def parse(source: str) -> tuple[dict[str, Any], MarkdownSourceMap]:
         # The parser would read it all as text, and the guide's fields as missing.
         raise MarkdownError(1, "front matter opened with `---` is never closed by a `---` line")
     try:
-        if _OPENING_FENCE.match(source):
-            _check_front_matter(_CLOSING_FENCE.split(source, 2)[1])
+        opening = _OPENING_FENCE.match(source)
+        if opening:
+            closing = _CLOSING_FENCE.search(source, opening.end())
+            end = closing.start() if closing else len(source)
+            # Line breaks before it, so that YAML counts the file's lines.
+            _check_front_matter("\n" * opening.group().count("\n") + source[opening.end() : end])
         post = frontmatter.loads(source)
     except yaml.YAMLError as exc:
         # Where the construct that failed starts (an unclosed list), else where parsing stopped.
@@ -382,6 +386,12 @@ def _check_front_matter(text: str) -> None:
     if root is None:
         return
     try:
+        if _distinct_values(root) > _MOST_FRONT_MATTER_VALUES:
+            raise MarkdownError(
+                root.start_mark.line + 1,
+                f"front matter holds more than {_MOST_FRONT_MATTER_VALUES:,} values; a guide's "
+                "front matter holds its metadata, and its text goes below it",
+            )
         _expanded_size(root, {}, frozenset())
     finally:
         # An alias inside its own anchor makes the nodes a cycle, which runs with the cycle
@@ -447,6 +457,22 @@ def _check_keys(node: yaml.MappingNode) -> None:
                 column,
             )
         seen[key.value] = line
+
+
+def _distinct_values(root: yaml.Node) -> int:
+    """How many values ``root`` holds, each alias counted once."""
+    seen: set[int] = set()
+    waiting = [root]
+    while waiting:
+        node = waiting.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            waiting += (value for _, value in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            waiting += node.value
+    return len(seen)
 
 
 def _unlink(root: yaml.Node) -> None:

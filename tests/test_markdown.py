@@ -235,6 +235,7 @@ def test_every_block_that_cannot_be_read_is_reported_at_once(tmp_path):
         ("alias-bomb", 8, 1, "front matter aliases (*name) expand to more than 10,000 values"),
         ("refers-to-itself", 3, 1, "front matter refers to itself"),
         ("merge-key", 6, 3, "front matter merge keys (<<) are not read"),
+        ("blank-line-then-key-twice", 5, 1, "key “title” is written twice (lines 4 and 5)"),
         ("key-a-list", 3, 3, "a front matter key must be text, not a list"),
     ],
 )
@@ -272,3 +273,10 @@ def test_inline_html_and_every_image_of_a_paragraph_are_reported_and_notes_left_
     ]
     guide, _ = parse("## Steps\n\n### One\n\nDo it <!-- a note --> now.\n")
     assert guide["steps"][0]["body"] == ["Do it now."]
+
+
+def test_front_matter_of_too_many_values_is_not_blamed_on_aliases():
+    items = "".join(f"  - t{i}\n" for i in range(10_001))
+    with pytest.raises(MarkdownError) as info:
+        parse(f"---\nid: big\ntags:\n{items}---\nText.\n")
+    assert info.value.message.startswith("front matter holds more than 10,000 values")
