@@ -583,6 +583,11 @@ def _walk(tokens: list[Token], b: _Builder) -> list[MarkdownError]:
         """Read the block starting at token ``i``; the index of the token after it."""
         nonlocal section, current, pointer
         token = tokens[i]
+        opens_section = token.type == "heading_open" and int(token.tag[1]) <= 2
+        if section == _UNREADABLE and not opens_section:
+            # Under a ## heading that could not be read: where its blocks belong is unknown,
+            # and reporting each as misplaced would only repeat that one error.
+            return _after_block(tokens, i)
         if token.type == "heading_open":
             inline = tokens[i + 1]
             level = int(token.tag[1])
@@ -605,7 +610,11 @@ def _walk(tokens: list[Token], b: _Builder) -> list[MarkdownError]:
                     section = "sections"
                     pointer = append("sections", {"heading": ""})
                     current = b.guide["sections"][-1]
-                    current["heading"] = b.text(inline, f"{pointer}/heading")
+                    try:
+                        current["heading"] = b.text(inline, f"{pointer}/heading")
+                    except MarkdownError:
+                        section, current = _UNREADABLE, None
+                        raise
             elif level == 3 and section in ("steps", "strategies", "faq", "callouts"):
                 key = "question" if section == "faq" else "title"
                 pointer = append(section, {})
@@ -649,6 +658,9 @@ def _walk(tokens: list[Token], b: _Builder) -> list[MarkdownError]:
             problems += problem.with_traceback(None).errors
             i = _after_block(tokens, i)
     return problems
+
+
+_UNREADABLE = "(a section whose heading cannot be read)"
 
 
 def _after_block(tokens: list[Token], i: int) -> int:

@@ -280,3 +280,14 @@ def test_front_matter_of_too_many_values_is_not_blamed_on_aliases():
     with pytest.raises(MarkdownError) as info:
         parse(f"---\nid: big\ntags:\n{items}---\nText.\n")
     assert info.value.message.startswith("front matter holds more than 10,000 values")
+
+
+def test_the_blocks_under_a_heading_that_cannot_be_read_are_not_reported_again():
+    markdown = (
+        "Intro.\n\n## Steps <span>new</span>\n\n### Open the lid\n\nDo it.\n\n"
+        "## FAQ\n\n### Why?\n\n#### Too deep\n"
+    )
+    with pytest.raises(MarkdownError) as info:
+        parse(markdown)
+    # The heading's two tags, and the next section's own error; not "### Open the lid".
+    assert [(e.line, e.column) for e in info.value.errors] == [(3, 10), (3, 19), (13, 1)]
