@@ -605,14 +605,20 @@ def _publish(args: argparse.Namespace, config: Config, report) -> int:
         for fmt in formats
     }
 
+    # A report named through a link is written where the link points, its pages beside it.
+    real = {
+        fmt: Path(os.path.realpath(target)) if target.is_symlink() else target
+        for fmt, target in targets.items()
+    }
+
     def pages() -> Iterator[tuple[Path, Any]]:
-        for fmt, target in targets.items():
+        for fmt, target in real.items():
             yield from FORMATS[fmt].pages(report, target, jobs)
 
     # Every format's files at once: all of them new, or none replaced.
     written = write_files(pages())
     for fmt, target in targets.items():
-        _remove_leftovers(FORMATS[fmt].leftovers(target, written))
+        _remove_leftovers(FORMATS[fmt].leftovers(real[fmt], written))
         if not args.quiet:
             human.write(f"{fmt} report written to {target}\n")
     return EXIT_FINDINGS if report.exit_status else EXIT_OK

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -520,3 +521,20 @@ def test_an_html_report_of_many_pages_is_refused_on_standard_output(monkeypatch,
     monkeypatch.setattr(html_report, "MAX_SINGLE_PAGE_GUIDES", 200)
     assert main(["check", *paths, "--format", "html", "--output", "-", "-q"]) == 0
     assert capsys.readouterr().out.startswith("<!DOCTYPE html>")
+
+
+def test_a_report_of_many_pages_named_through_a_link_has_its_pages_beside_the_target(
+    in_tmp_cwd, monkeypatch
+):
+    from contentqa.report import html_report
+
+    monkeypatch.setattr(html_report, "MAX_SINGLE_PAGE_GUIDES", 1)
+    (in_tmp_cwd / "real").mkdir()
+    (in_tmp_cwd / "out").mkdir()
+    (in_tmp_cwd / "out" / "contentqa.html").symlink_to("../real/r.html")
+    paths = [str(p) for p in CLEAN_GUIDES]
+    assert main(["check", *paths, "--format", "html", "--output-dir", "out", "-q"]) == 0
+    index = (in_tmp_cwd / "real" / "r.html").read_text(encoding="utf-8")
+    links = re.findall(r'href="(r-guides/[^"#]+)', index)
+    assert links and all((in_tmp_cwd / "real" / link).is_file() for link in links)
+    assert (in_tmp_cwd / "out" / "contentqa.html").is_symlink()
