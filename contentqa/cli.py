@@ -848,7 +848,7 @@ def command_hash(texts: Sequence[str]) -> int:
     from contentqa.normalize import normalized_tokens, text_hash
 
     for text in texts:
-        if printable_name(text) != text and not text.isascii():
+        if printable_name(text) != text:
             # Bytes the terminal sent that are not UTF-8 (Latin-1, say): no guide holds them.
             raise UsageError(f"`{printable_name(text)}` is not UTF-8 text")
     words = [normalized_tokens(text) for text in texts]

@@ -373,7 +373,8 @@ def _project_folder(config: Config) -> str:
     folder itself, or without a configuration file)."""
     if config.source is None:
         return ""
-    folder = relative_to(str(config.source.absolute().parent), os.getcwd())
+    cwd = os.getcwd()
+    folder = relative_to(str(config.source.absolute().parent), cwd, cwd)
     return "" if folder == "." or os.path.isabs(folder) else folder
 
 

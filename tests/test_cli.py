@@ -237,6 +237,12 @@ def test_a_file_name_that_is_not_utf8_is_checked_and_shown_escaped(in_tmp_cwd, c
     report = json.loads((in_tmp_cwd / "out" / "contentqa.json").read_text(encoding="utf-8"))
     assert [g["file"] for g in report["guides"]] == ["bad\\xff.json", "caf\\xe9.json"]
     assert {f["file"] for f in report["findings"]} == {"caf\\xe9.json"}
+    sarif = json.loads((in_tmp_cwd / "out" / "contentqa.sarif").read_text(encoding="utf-8"))
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in sarif["runs"][0]["results"]
+    }
+    assert uris == {"caf%E9.json"}  # the file's own byte
     assert main(["hash", os.fsdecode(b"caf\xe9")]) == 2
     assert "`caf\\xe9` is not UTF-8 text" in capsys.readouterr().err
 

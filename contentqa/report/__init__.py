@@ -54,10 +54,12 @@ def findings_from_project(report: Report) -> list[Finding]:
     if not folder:
         return ordered
 
+    cwd = os.getcwd()
+
     def named(file: str) -> str:
         if not file or file.startswith("<"):  # no file: "<stdin>"
             return file
-        return relative_to(file, folder)
+        return relative_to(file, folder, cwd)
 
     return [
         dataclasses.replace(

@@ -33,8 +33,13 @@ LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "
 def uri(file: str) -> str:
     """A relative URI reference for a repository-relative path (spaces, ``%``, ``:``, ``\\``
     and non-ASCII characters percent-encoded; ``/`` kept). Reports name files with ``/``
-    on every system, so a backslash is part of a name (``a\\b.json``), not a folder."""
-    return quote(file, safe="/")
+    on every system, so a backslash is part of a name (``a\\b.json``), not a folder. A byte
+    that is not UTF-8, which reports show as ``\\xff``, is that byte again (``%FF``)."""
+    return quote(_NOT_UTF8.sub(lambda m: bytes([int(m[1], 16)]), file.encode()), safe="/")
+
+
+# How load.printable_name writes a byte of a file name that is not UTF-8.
+_NOT_UTF8 = re.compile(rb"\\x([89a-f][0-9a-f])")
 
 
 def region(
