@@ -258,13 +258,11 @@ def test_a_json_guide_under_a_markdown_name_is_read_as_json(tmp_path):
 
 
 def test_inline_html_and_every_image_of_a_paragraph_are_reported_and_notes_left_out():
-    markdown = (
+    errors = _errors_of(
         "Intro <span>html</span> here.\n\nSee ![a](a.png) and ![b](b.png).\n\n"
         "## Steps\n\n### One\n\nDo it <!-- a note --> now.\n"
     )
-    with pytest.raises(MarkdownError) as info:
-        parse(markdown)
-    found = [(e.line, e.column, e.message.split(" has no place")[0]) for e in info.value.errors]
+    found = [(e.line, e.column, e.message.split(" has no place")[0]) for e in errors]
     assert found == [
         (1, 7, "raw HTML “<span>”"),
         (1, 17, "raw HTML “</span>”"),
@@ -277,17 +275,20 @@ def test_inline_html_and_every_image_of_a_paragraph_are_reported_and_notes_left_
 
 def test_front_matter_of_too_many_values_is_not_blamed_on_aliases():
     items = "".join(f"  - t{i}\n" for i in range(10_001))
-    with pytest.raises(MarkdownError) as info:
-        parse(f"---\nid: big\ntags:\n{items}---\nText.\n")
-    assert info.value.message.startswith("front matter holds more than 10,000 values")
+    [error] = _errors_of(f"---\nid: big\ntags:\n{items}---\nText.\n")
+    assert error.message.startswith("front matter holds more than 10,000 values")
 
 
 def test_the_blocks_under_a_heading_that_cannot_be_read_are_not_reported_again():
-    markdown = (
+    errors = _errors_of(
         "Intro.\n\n## Steps <span>new</span>\n\n### Open the lid\n\nDo it.\n\n"
         "## FAQ\n\n### Why?\n\n#### Too deep\n"
     )
+    # The heading's two tags, and the next section's own error; not "### Open the lid".
+    assert [(e.line, e.column) for e in errors] == [(3, 10), (3, 19), (13, 1)]
+
+
+def _errors_of(markdown: str) -> tuple[MarkdownError, ...]:
     with pytest.raises(MarkdownError) as info:
         parse(markdown)
-    # The heading's two tags, and the next section's own error; not "### Open the lid".
-    assert [(e.line, e.column) for e in info.value.errors] == [(3, 10), (3, 19), (13, 1)]
+    return info.value.errors
