@@ -153,14 +153,17 @@ def printable_name(name: str) -> str:
 def load_file(path: Path, max_bytes: int) -> Loaded:
     file = display_name(path)
     try:
-        status = path.stat()
-        if not stat.S_ISREG(status.st_mode):
-            # Opening a pipe would wait for a writer, a device's reading might never end.
-            return _problem(file, "S002", "cannot read file: it is a pipe or a device, not a file")
-        size = status.st_size
-        if size > max_bytes:
-            return too_large(file, max_bytes, size)
-        with path.open("rb") as handle:
+        # Opened without waiting (a pipe would wait for a writer), then looked at: what is
+        # read is what was looked at, even if the name changed hands in between.
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(descriptor, "rb") as handle:
+            status = os.fstat(descriptor)
+            if not stat.S_ISREG(status.st_mode):  # a device's reading might never end
+                what = "a folder" if stat.S_ISDIR(status.st_mode) else "a pipe or a device"
+                return _problem(file, "S002", f"cannot read file: it is {what}, not a file")
+            size = status.st_size
+            if size > max_bytes:
+                return too_large(file, max_bytes, size)
             # Not max_bytes + 1: a read allocates what it is asked for (MemoryError at 10^12).
             raw = handle.read(min(size, max_bytes) + 1)
             if len(raw) > size:  # it grew since: read on, up to the limit
