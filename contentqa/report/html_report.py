@@ -197,8 +197,24 @@ def _environment() -> jinja2.Environment:
         js=Markup(_static("report.js")),
         kind_labels=KIND_LABELS,
     )
-    env.filters.update(num=_num, pct=_pct, short=_short, code=_code_spans)
+    env.filters.update(num=_num, pct=_pct, short=_short, code=_code_spans, worst=_sort_value)
     return env
+
+
+_WORST_FIRST = [severity.value for severity in sorted(Severity, key=lambda s: -s.rank)]
+
+
+def _worst(counts: Counter) -> tuple[int, ...]:
+    """Findings per severity, the most severe first: rows sort by it, worst first."""
+    return tuple(counts.get(severity, 0) for severity in _WORST_FIRST)
+
+
+def _sort_value(counts: Counter) -> int:
+    """``_worst`` as one number that sorts the same way (below a million per severity)."""
+    value = 0
+    for count in _worst(counts):
+        value = value * 1_000_000 + min(count, 999_999)
+    return value
 
 
 @cache
@@ -604,8 +620,7 @@ class _Context:
                     "files": len(files[code]),
                 }
             )
-        severities = [severity.value for severity in sorted(Severity, key=lambda s: -s.rank)]
-        return sorted(rows, key=lambda row: ([-row["counts"][s] for s in severities], row["code"]))
+        return sorted(rows, key=lambda row: ([-n for n in _worst(row["counts"])], row["code"]))
 
     def big_chart(self, gi: int) -> dict[str, Any] | None:
         """The labelled chart of a guide's own section."""
