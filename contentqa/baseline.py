@@ -102,6 +102,14 @@ def load(path: Path) -> Baseline:
         isinstance(f, dict) and isinstance(f.get("fingerprint"), str) for f in findings
     ):
         raise BaselineError(f"{path}: `findings` must be a list of objects with a fingerprint")
+    for key in ("code", "file"):
+        if any(key in f and not isinstance(f[key], str) for f in findings):
+            raise BaselineError(f"{path}: `findings` entries' `{key}` must be text")
+    guides = payload.get("guides")
+    if guides is not None and not (
+        isinstance(guides, list) and all(isinstance(g, str) for g in guides)
+    ):
+        raise BaselineError(f"{path}: `guides` must be a list of file names")
     ratio = payload.get("library_duplication_ratio")
     if ratio is not None and not (
         isinstance(ratio, int | float) and not isinstance(ratio, bool) and 0 <= ratio <= 1
@@ -110,17 +118,16 @@ def load(path: Path) -> Baseline:
             f"{path}: `library_duplication_ratio` must be a share from 0 to 1, not "
             f"{json.dumps(ratio)[:40]}; make the baseline again with `contentqa baseline`"
         )
-    guides = payload.get("guides")
     return Baseline(
         frozenset(f["fingerprint"] for f in findings),
         float(ratio) if isinstance(ratio, int | float) else None,
-        frozenset(f["file"] for f in findings if isinstance(f.get("file"), str)),
+        frozenset(f["file"] for f in findings if "file" in f),
         tuple(
             (f["fingerprint"], f["code"], f["file"])
             for f in findings
-            if isinstance(f.get("code"), str) and isinstance(f.get("file"), str)
+            if "code" in f and "file" in f
         ),
-        frozenset(g for g in guides if isinstance(g, str)) if isinstance(guides, list) else None,
+        frozenset(guides) if guides is not None else None,
     )
 
 

@@ -117,6 +117,15 @@ def test_unreadable_baseline_is_a_clear_error(tmp_path):
             % baseline.FORMAT_VERSION,
             r"`library_duplication_ratio` must be a share from 0 to 1, not -1",
         ),
+        (
+            b'{"version": %d, "findings": [], "guides": [1, 2]}' % baseline.FORMAT_VERSION,
+            r"`guides` must be a list of file names",
+        ),
+        (
+            b'{"version": %d, "findings": [{"fingerprint": "f", "code": 5}]}'
+            % baseline.FORMAT_VERSION,
+            r"`findings` entries' `code` must be text",
+        ),
     ],
 )
 def test_a_baseline_that_cannot_be_used_says_why_in_words(tmp_path, content, message):
