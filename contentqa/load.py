@@ -362,9 +362,11 @@ def _looks_like_utf16(raw: bytes) -> bool:
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)):
         return True
     sample = raw[:512]
-    half = len(sample) // 4
-    if len(sample) < 4 or not (sample[0::2].count(0) > half or sample[1::2].count(0) > half):
-        return False  # the Latin letters of such text have a NUL in every other byte
+    some = len(sample) // 16
+    if len(sample) < 4 or not (sample[0::2].count(0) > some or sample[1::2].count(0) > some):
+        # Plain letters, digits and JSON's marks in such text have a NUL in every other
+        # byte: a guide holds enough of them, whatever its language.
+        return False
     for codec, width in (("utf-32-le", 4), ("utf-32-be", 4), ("utf-16-le", 2), ("utf-16-be", 2)):
         text = sample.decode(codec, errors="ignore")
         readable = sum(1 for char in text if char.isprintable() or char in "\t\r\n")

@@ -132,6 +132,9 @@ class _Builder:
     source_map: MarkdownSourceMap
     source_lines: list[str]
     line_offset: int
+    # What a text holds that a guide cannot (images, HTML tags): reported, and the reading
+    # goes on, so that every item of a list is read.
+    problems: list[MarkdownError] = field(default_factory=list)
 
     def text(self, inline: Token, pointer: str, addresses: bool = True) -> str:
         """Plain text of an inline token, recording where in the source every piece of it
@@ -200,8 +203,10 @@ class _Builder:
                 link = None
                 continue
             if child.type in ("softbreak", "hardbreak"):
-                parts.append(" ")
-                length += 1
+                if not (dropped_note and "".join(parts).endswith(" ")):
+                    parts.append(" ")
+                    length += 1
+                dropped_note = False
                 line += 1
                 source = self._line(line)
                 cursor = len(source) - len(source.lstrip())
@@ -216,10 +221,12 @@ class _Builder:
                 segments += ((line + 1, at + 1, length + offset) for offset, at in runs)
             parts.append(piece)
             length += len(piece)
-        if problems:
-            raise MarkdownError.of(problems)
+        text = "".join(parts)
+        if dropped_note and text.endswith(" "):  # "Trail <!-- note -->" reads "Trail"
+            text = text[:-1]
+        self.problems += problems
         self.source_map.add(pointer, _simplest(segments))
-        return "".join(parts)
+        return text
 
     def _line(self, line: int) -> str:
         return self.source_lines[line] if line < len(self.source_lines) else ""
@@ -610,11 +617,10 @@ def _walk(tokens: list[Token], b: _Builder) -> list[MarkdownError]:
                     section = "sections"
                     pointer = append("sections", {"heading": ""})
                     current = b.guide["sections"][-1]
-                    try:
-                        current["heading"] = b.text(inline, f"{pointer}/heading")
-                    except MarkdownError:
+                    found = len(b.problems)
+                    current["heading"] = b.text(inline, f"{pointer}/heading")
+                    if len(b.problems) > found:
                         section, current = _UNREADABLE, None
-                        raise
             elif level == 3 and section in ("steps", "strategies", "faq", "callouts"):
                 key = "question" if section == "faq" else "title"
                 pointer = append(section, {})
@@ -643,6 +649,12 @@ def _walk(tokens: list[Token], b: _Builder) -> list[MarkdownError]:
         if token.type == "hr" or _is_comment(token):
             # A rule or an editor's note (<!-- ... -->): neither shows in a guide's text.
             return i + 1
+        if token.type == "html_block" and token.content.lstrip().startswith("<!--"):
+            raise MarkdownError(
+                line_of(token),
+                "a line that starts with an HTML comment is read as HTML, text and all; put the "
+                "comment on a line of its own",
+            )
         if token.type in _UNSUPPORTED:
             raise MarkdownError(
                 line_of(token),
@@ -657,7 +669,7 @@ def _walk(tokens: list[Token], b: _Builder) -> list[MarkdownError]:
             # Its traceback holds this frame, which holds the list: a reference cycle.
             problems += problem.with_traceback(None).errors
             i = _after_block(tokens, i)
-    return problems
+    return sorted([*problems, *b.problems], key=lambda error: (error.line, error.column))
 
 
 _UNREADABLE = "(a section whose heading cannot be read)"

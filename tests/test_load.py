@@ -206,6 +206,11 @@ def test_every_line_ending_puts_findings_on_the_editors_line(newline):
         ('{"a": 1}'.encode("utf-32-le"), "it is UTF-16 or UTF-32 text"),
         ('{"title": "Пересадка"}'.encode("utf-16"), "it is UTF-16 or UTF-32 text"),  # Notepad
         ('{"title": "Пересадка"}'.encode("utf-16-be"), "it is UTF-16 or UTF-32 text"),
+        (
+            '{"title": "Пересадка растения", "steps": [{"title": "Шаг"}]}'.encode("utf-16-le"),
+            "it is UTF-16 or UTF-32 text",
+        ),
+        ('{"title": "换盆植物的步骤说明"}'.encode("utf-16-le"), "it is UTF-16 or UTF-32 text"),
     ],
 )
 def test_nul_bytes_are_named_for_what_they_are(raw, message):

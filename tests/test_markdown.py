@@ -172,7 +172,7 @@ def test_an_editors_note_in_an_html_comment_is_left_out():
     source = "# T\n\n<!-- check the photo -->\n\nIntro.\n\n<!--\nsecond note\n-->\n"
     data, _ = parse(source)
     assert data["intro"] == ["Intro."]
-    with pytest.raises(MarkdownError, match="raw HTML has no place"):
+    with pytest.raises(MarkdownError, match="starts with an HTML comment"):
         parse("# T\n\n<!-- a --> Visible text. <!-- b -->\n\nIntro.\n")
 
 
@@ -292,3 +292,26 @@ def _errors_of(markdown: str) -> tuple[MarkdownError, ...]:
     with pytest.raises(MarkdownError) as info:
         parse(markdown)
     return info.value.errors
+
+
+def test_every_item_of_a_list_is_read_and_its_problems_reported():
+    errors = _errors_of("## Takeaways\n\n- ![a](z.png)\n- second ![b](q.png)\n- <b>bold</b>\n")
+    assert [(e.line, e.column) for e in errors] == [(3, 3), (4, 10), (5, 3), (5, 10)]
+
+
+@pytest.mark.parametrize(
+    ("markdown", "text"),
+    [
+        ("Five <!-- z -->\nsix.\n", "Five six."),
+        ("Trail <!-- e -->\n", "Trail"),
+        ("One <!-- c --> two.\n", "One two."),
+    ],
+)
+def test_a_comment_within_a_line_leaves_no_double_space(markdown, text):
+    guide, _ = parse(markdown)
+    assert guide["intro"] == [text]
+
+
+def test_a_line_that_starts_with_a_comment_says_how_to_write_it():
+    [error] = _errors_of("<!-- lead --> words here.\n")
+    assert error.message.startswith("a line that starts with an HTML comment is read as HTML")
