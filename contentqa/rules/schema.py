@@ -39,9 +39,11 @@ class InvalidJson(_LoaderRule):
     """The file is not valid JSON.
 
     **What it finds.** JSON syntax errors: a missing comma or quote, a trailing comma, a
-    comment, single quotes, an unclosed bracket, and ``NaN`` or ``Infinity``, which some
+    comment, single quotes, an unclosed bracket, a number with a leading zero or in
+    hexadecimal, nesting deeper than 100 levels, and ``NaN`` or ``Infinity``, which some
     programs write but JSON does not have. The line and column point at the place where the
-    JSON reader gave up, which is usually right after the real mistake.
+    JSON reader gave up, which is usually right after the real mistake. Also a guide's name
+    that cannot be read as a file: a link to nothing, a loop of links, a pipe or a device.
 
     **Why it matters.** Nothing else can be checked in a file that cannot be read.
 
