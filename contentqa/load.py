@@ -250,20 +250,12 @@ def load_markdown(file: str, path: str, source: str) -> Loaded:
     try:
         data, source_map = parse(source)
     except MarkdownError as exc:
-        return Loaded(
+        return _problems(
             file,
-            None,
-            tuple(
-                (
-                    "S010",
-                    Diagnostic(
-                        "",
-                        f"cannot read this Markdown guide: {error.message}",
-                        position=Position(error.line, error.column),
-                    ),
-                )
+            [
+                ("S010", f"cannot read this Markdown guide: {error.message}", error.position)
                 for error in exc.errors
-            ),
+            ],
         )
     too_deep = _nested_too_deep(file, data, lambda: source_map)
     if too_deep is not None:
@@ -344,8 +336,18 @@ def load_text(file: str, path: str, source: str) -> Loaded:
 
 
 def _problem(file: str, code: str, message: str, position: Position | None = None) -> Loaded:
+    return _problems(file, [(code, message, position)])
+
+
+def _problems(file: str, problems: list[tuple[str, str, Position | None]]) -> Loaded:
+    """A file that could not be read, for each of these reasons (code, message, where)."""
     return Loaded(
-        file, None, ((code, Diagnostic("", message, position=position or Position(1, 1))),)
+        file,
+        None,
+        tuple(
+            (code, Diagnostic("", message, position=position or Position(1, 1)))
+            for code, message, position in problems
+        ),
     )
 
 

@@ -76,6 +76,10 @@ class MarkdownError(Exception):
         self.more: tuple[MarkdownError, ...] = ()
 
     @property
+    def position(self) -> Position:
+        return Position(self.line, self.column)
+
+    @property
     def errors(self) -> tuple[MarkdownError, ...]:
         # Not an attribute holding this error: a reference cycle, which runs with the cycle
         # collector off would never free.
@@ -667,7 +671,7 @@ def _walk(tokens: list[Token], b: _Builder) -> list[MarkdownError]:
             i = block(i)
         except MarkdownError as problem:
             # Its traceback holds this frame, which holds the list: a reference cycle.
-            problems += problem.with_traceback(None).errors
+            problems.append(problem.with_traceback(None))
             i = _after_block(tokens, i)
     return sorted([*problems, *b.problems], key=lambda error: (error.line, error.column))
 

@@ -1010,8 +1010,9 @@ class _Context:
         sides = functools.cache(
             lambda i: _sides(texts[i]) if len(texts[i]) <= _SIDED else frozenset()
         )
+        numbers = functools.cache(lambda i: _numbers(texts[i]))  # a text is in many pairs
         for i, j, score in zip(left.tolist(), right.tolist(), scores.tolist(), strict=True):
-            if _numbers(texts[i]).disagree(_numbers(texts[j])) or _opposed(sides(i), sides(j)):
+            if numbers(i).disagree(numbers(j)) or _opposed(sides(i), sides(j)):
                 continue
             pairs += self._pairs_between(
                 level, distinct.members(i), distinct.members(j), score, apart
